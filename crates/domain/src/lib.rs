@@ -1,0 +1,22 @@
+//! Yui's pure rules: identifiers, value types and roles.
+//!
+//! Nothing here performs I/O or knows about HTTP or SQL. Inputs from the outside
+//! world are parsed into these types once, at the edge ("parse, don't validate"), so
+//! the store and the HTTP layer can rely on them without re-checking.
+
+pub mod access;
+pub mod email;
+pub mod id;
+pub mod money;
+pub mod page;
+pub mod password;
+pub mod role;
+pub mod text;
+
+pub use access::{Actor, Tenant};
+pub use email::Email;
+pub use id::{CenterId, InvitationId, OrganizationId, SessionId, UserId};
+pub use money::{Currency, Money};
+pub use page::PageLimit;
+pub use password::NewPassword;
+pub use role::Role;

@@ -1,0 +1,35 @@
+//! The store's error type.
+//!
+//! Absence is not an error here: lookups return `Option`. What remains is a broken
+//! uniqueness promise (a conflict the caller can explain to a user), or a fault of the
+//! database itself (which the caller reports as a server error without details).
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write; `constraint` names the column(s).
+    #[error("unique constraint violated: {constraint}")]
+    Conflict { constraint: String },
+    /// The database or the pool failed.
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("connection pool error: {0}")]
+    Pool(String),
+    #[error("migration error: {0}")]
+    Migration(String),
+    /// A stored value could not be read back into its domain type.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Turns a unique violation into [`StoreError::Conflict`], keeping every other
+    /// error as it is.
+    pub(crate) fn from_write(error: diesel::result::Error, constraint: &str) -> Self {
+        match error {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                StoreError::Conflict { constraint: constraint.to_owned() }
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}

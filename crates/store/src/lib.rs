@@ -1,0 +1,53 @@
+//! Yui's persistence: one code base for SQLite (the embedded default) and PostgreSQL
+//! (production).
+//!
+//! * [`Database`] owns the connection pool and hands out transactions: every request's
+//!   work is one closure run inside one transaction, so a state change and the rows
+//!   it causes commit together or not at all.
+//! * The query modules ([`centers`], [`users`], …) take a `&mut DbConnection` inside
+//!   that transaction and speak in domain types.
+//! * Ids are stored as text and timestamps as UTC `TIMESTAMP`, the portable subset
+//!   both engines share through diesel's `MultiConnection`.
+
+mod clock;
+mod db;
+mod error;
+mod ids;
+mod migrate;
+mod schema;
+
+pub mod centers;
+pub mod invitations;
+pub mod login_failures;
+pub mod organizations;
+pub mod sessions;
+pub mod users;
+
+pub use clock::now;
+pub use db::{Database, DbConnection, Engine, PoolSettings};
+pub use error::StoreError;
+
+/// One page of a keyset-paginated list: items in id order, and the id to continue
+/// after when there is more.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_after: Option<uuid::Uuid>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows: the extra row only proves there is
+    /// a next page and is dropped.
+    pub(crate) fn from_overfetch(mut rows: Vec<T>, limit: u8, id_of: impl Fn(&T) -> uuid::Uuid) -> Self {
+        let limit = usize::from(limit);
+        let has_more = rows.len() > limit;
+        rows.truncate(limit);
+        let next_after = if has_more { rows.last().map(id_of) } else { None };
+        Self { items: rows, next_after }
+    }
+}
+
+/// How many rows a page query fetches: one more than the page, to know if another follows.
+pub(crate) fn overfetch(limit: yui_domain::PageLimit) -> i64 {
+    i64::from(limit.get()) + 1
+}

@@ -1,0 +1,97 @@
+//! Embedded migrations, one folder per engine with the same version names.
+//!
+//! Applied at start-up and by `yui migrate`. The schema fingerprint lets the test
+//! suite prove that each migration's `down.sql` restores exactly the schema that
+//! preceded its `up.sql`.
+
+use diesel::migration::MigrationVersion;
+use diesel::{QueryableByName, RunQueryDsl, sql_types::Text};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::{Database, DbConnection, StoreError};
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+fn migration_error(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Migration(error.to_string())
+}
+
+fn versions(applied: Vec<MigrationVersion<'_>>) -> Vec<String> {
+    applied.into_iter().map(|v| v.to_string()).collect()
+}
+
+#[derive(QueryableByName)]
+struct FingerprintLine {
+    #[diesel(sql_type = Text)]
+    line: String,
+}
+
+impl Database {
+    /// Applies every pending migration; returns the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.connection()?;
+        match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(versions),
+            DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(versions),
+        }
+        .map_err(migration_error)
+    }
+
+    /// Applies the next pending migration, if any; returns its version.
+    pub fn migrate_one(&self) -> Result<Option<String>, StoreError> {
+        let mut conn = self.connection()?;
+        let has_pending = match &mut *conn {
+            DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE),
+            DbConnection::Postgresql(c) => c.has_pending_migration(POSTGRES),
+        }
+        .map_err(migration_error)?;
+        if !has_pending {
+            return Ok(None);
+        }
+        match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_next_migration(SQLITE).map(|v| v.to_string()),
+            DbConnection::Postgresql(c) => c.run_next_migration(POSTGRES).map(|v| v.to_string()),
+        }
+        .map(Some)
+        .map_err(migration_error)
+    }
+
+    /// Reverts the most recently applied migration; returns its version.
+    pub fn revert_last(&self) -> Result<String, StoreError> {
+        let mut conn = self.connection()?;
+        match &mut *conn {
+            DbConnection::Sqlite(c) => c.revert_last_migration(SQLITE).map(|v| v.to_string()),
+            DbConnection::Postgresql(c) => c.revert_last_migration(POSTGRES).map(|v| v.to_string()),
+        }
+        .map_err(migration_error)
+    }
+
+    /// A text description of every table, column and index of the application's
+    /// schema (not diesel's bookkeeping table), in a stable order.
+    pub fn schema_fingerprint(&self) -> Result<Vec<String>, StoreError> {
+        let query = match self.engine() {
+            crate::Engine::Sqlite => {
+                "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') AS line FROM sqlite_master \
+                 WHERE name NOT LIKE '__diesel%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+            }
+            crate::Engine::Postgres => {
+                "SELECT line FROM ( \
+                   SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable \
+                          || ' ' || COALESCE(column_default, '') AS line \
+                   FROM information_schema.columns WHERE table_schema = current_schema() \
+                     AND table_name NOT LIKE '__diesel%' \
+                   UNION ALL \
+                   SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes \
+                   WHERE schemaname = current_schema() AND tablename NOT LIKE '__diesel%' \
+                   UNION ALL \
+                   SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint \
+                   WHERE connamespace = current_schema()::regnamespace \
+                 ) AS fingerprint ORDER BY line"
+            }
+        };
+        let mut conn = self.connection()?;
+        let lines: Vec<FingerprintLine> = diesel::sql_query(query).load(&mut *conn)?;
+        Ok(lines.into_iter().map(|l| l.line).collect())
+    }
+}

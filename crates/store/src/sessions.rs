@@ -1,0 +1,149 @@
+//! Login sessions and their rotating refresh tokens.
+//!
+//! A session is one login. Each refresh token is usable once: refreshing marks it
+//! used (compare-and-set, so two racing refreshes cannot both win) and issues the
+//! next one in the same session. Presenting a token that was already used means it
+//! leaked: the whole session is revoked (RFC 6819 §5.2.2.3). Access tokens name their
+//! session, and every authorised request checks the session is still live, so logout
+//! and deactivation take effect at once, not when the access token expires.
+//!
+//! Only SHA-256 hashes of refresh tokens are stored.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use yui_domain::{Actor, SessionId, UserId};
+
+use crate::ids::{parse_uuid, to_db_time};
+use crate::schema::{refresh_tokens, sessions, users};
+use crate::users::{User, UserRow};
+use crate::{DbConnection, StoreError};
+
+/// Opens a session for `user` with its first refresh token.
+pub fn open(
+    conn: &mut DbConnection,
+    user: UserId,
+    first_token_hash: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<SessionId, StoreError> {
+    let id = SessionId::generate();
+    let now = crate::now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id.to_string()),
+            sessions::user_id.eq(user.to_string()),
+            sessions::created_at.eq(to_db_time(now)),
+            sessions::expires_at.eq(to_db_time(expires_at)),
+        ))
+        .execute(conn)?;
+    add_token(conn, id, first_token_hash)?;
+    Ok(id)
+}
+
+fn add_token(conn: &mut DbConnection, session: SessionId, token_hash: &str) -> Result<(), StoreError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::session_id.eq(session.to_string()),
+            refresh_tokens::created_at.eq(to_db_time(crate::now())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What became of a refresh attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// The token was live; `next_token_hash` now is. The session's user is returned
+    /// as stored (the caller still checks it is active).
+    Rotated { session: SessionId, user: User },
+    /// The token was already used: the session has now been revoked.
+    Reused,
+    /// Unknown token, or its session is revoked or expired.
+    Refused,
+}
+
+/// Spends `token_hash` and stores `next_token_hash` in its place.
+pub fn rotate(conn: &mut DbConnection, token_hash: &str, next_token_hash: &str) -> Result<Rotation, StoreError> {
+    let now = crate::now();
+    let found: Option<(String, Option<chrono::NaiveDateTime>)> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((refresh_tokens::session_id, refresh_tokens::used_at))
+        .first(conn)
+        .optional()?;
+    let Some((session_text, used_at)) = found else {
+        return Ok(Rotation::Refused);
+    };
+    let session = SessionId::from(parse_uuid(&session_text)?);
+    if used_at.is_some() {
+        revoke(conn, session)?;
+        return Ok(Rotation::Reused);
+    }
+    let Some(user) = live_session_user(conn, session, now)? else {
+        return Ok(Rotation::Refused);
+    };
+    let spent = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(to_db_time(now)))
+    .execute(conn)?;
+    if spent == 0 {
+        // Another request spent it between our read and our write.
+        revoke(conn, session)?;
+        return Ok(Rotation::Reused);
+    }
+    add_token(conn, session, next_token_hash)?;
+    Ok(Rotation::Rotated { session, user })
+}
+
+/// Revokes a session: its refresh tokens and its access tokens stop working.
+pub fn revoke(conn: &mut DbConnection, session: SessionId) -> Result<(), StoreError> {
+    diesel::update(sessions::table.filter(sessions::id.eq(session.to_string())).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(to_db_time(crate::now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes the session a refresh token belongs to, if the token is known.
+pub fn revoke_by_token(conn: &mut DbConnection, token_hash: &str) -> Result<(), StoreError> {
+    let session: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(refresh_tokens::session_id)
+        .first(conn)
+        .optional()?;
+    match session {
+        Some(session) => revoke(conn, parse_uuid(&session)?.into()),
+        None => Ok(()),
+    }
+}
+
+/// Revokes every session of a user (on deactivation).
+pub fn revoke_all_of(conn: &mut DbConnection, user: UserId) -> Result<(), StoreError> {
+    diesel::update(sessions::table.filter(sessions::user_id.eq(user.to_string())).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(to_db_time(crate::now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The user of a session that is neither revoked nor expired.
+fn live_session_user(conn: &mut DbConnection, session: SessionId, now: DateTime<Utc>) -> Result<Option<User>, StoreError> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id.eq(session.to_string()))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(to_db_time(now)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+/// Resolves an access token's subject and session to an [`Actor`]: `None` unless
+/// the session is live, belongs to that user, and the user is active.
+pub fn load_actor(conn: &mut DbConnection, user: UserId, session: SessionId) -> Result<Option<Actor>, StoreError> {
+    Ok(live_session_user(conn, session, crate::now())?
+        .filter(|found| found.id == user && found.active)
+        .map(|found| Actor { user_id: found.id, role: found.role, tenant: found.tenant }))
+}

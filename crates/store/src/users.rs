@@ -1,0 +1,194 @@
+//! User accounts. Every lookup that serves a request is scoped to a tenant, so a
+//! user of one centre or organisation can never reach another's accounts.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use yui_domain::{Email, PageLimit, Role, Tenant, UserId};
+
+use crate::ids::{from_db_time, parse_role, parse_tenant, parse_uuid, tenant_columns, to_db_time};
+use crate::schema::users;
+use crate::{DbConnection, Page, StoreError, overfetch};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub tenant: Tenant,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new account. The password arrives already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub tenant: Tenant,
+}
+
+/// Optional filters for listing a tenant's users.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub(crate) struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    center_id: Option<String>,
+    organization_id: Option<String>,
+    active: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(row: UserRow) -> Result<Self, StoreError> {
+        Ok(User {
+            id: parse_uuid(&row.id)?.into(),
+            email: row.email,
+            display_name: row.display_name,
+            role: parse_role(&row.role)?,
+            tenant: parse_tenant(row.center_id.as_deref(), row.organization_id.as_deref())?,
+            active: row.active,
+            created_at: from_db_time(row.created_at),
+            updated_at: from_db_time(row.updated_at),
+        })
+    }
+}
+
+/// Creates an account. An e-mail address already in use is a
+/// [`StoreError::Conflict`] on `users.email`.
+pub fn insert(conn: &mut DbConnection, new: NewUser<'_>) -> Result<User, StoreError> {
+    let now = crate::now();
+    let user = User {
+        id: UserId::generate(),
+        email: new.email.as_str().to_owned(),
+        display_name: new.display_name.to_owned(),
+        role: new.role,
+        tenant: new.tenant,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let (center_id, organization_id) = tenant_columns(user.tenant);
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(user.id.to_string()),
+            users::email.eq(&user.email),
+            users::password_hash.eq(new.password_hash),
+            users::display_name.eq(&user.display_name),
+            users::role.eq(user.role.as_str()),
+            users::center_id.eq(center_id),
+            users::organization_id.eq(organization_id),
+            users::active.eq(true),
+            users::created_at.eq(to_db_time(now)),
+            users::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| StoreError::from_write(e, "users.email"))?;
+    Ok(user)
+}
+
+/// Whether an account with this address exists (in any tenant).
+pub fn email_taken(conn: &mut DbConnection, email: &Email) -> Result<bool, StoreError> {
+    let count: i64 = users::table.filter(users::email.eq(email.as_str())).count().get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// The account and its password hash, for checking a login.
+pub fn find_for_login(conn: &mut DbConnection, email: &Email) -> Result<Option<(User, String)>, StoreError> {
+    users::table
+        .filter(users::email.eq(email.as_str()))
+        .select((UserRow::as_select(), users::password_hash))
+        .first::<(UserRow, String)>(conn)
+        .optional()?
+        .map(|(row, hash)| Ok((User::try_from(row)?, hash)))
+        .transpose()
+}
+
+/// Any account by id, regardless of tenant. Only for code paths that have already
+/// established who the caller is (token refresh, `/v1/me`).
+pub fn find(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, StoreError> {
+    users::table
+        .filter(users::id.eq(id.to_string()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+/// An account of `tenant`; another tenant's account is `None`, as if it did not exist.
+pub fn find_in_tenant(conn: &mut DbConnection, tenant: Tenant, id: UserId) -> Result<Option<User>, StoreError> {
+    let mut query = users::table.filter(users::id.eq(id.to_string())).select(UserRow::as_select()).into_boxed();
+    query = match tenant {
+        Tenant::Center(center) => query.filter(users::center_id.eq(center.to_string())),
+        Tenant::Organization(org) => query.filter(users::organization_id.eq(org.to_string())),
+    };
+    query.first(conn).optional()?.map(User::try_from).transpose()
+}
+
+/// A tenant's accounts in creation order, filtered, one page after `after`.
+pub fn list_in_tenant(
+    conn: &mut DbConnection,
+    tenant: Tenant,
+    filter: UserFilter,
+    after: Option<UserId>,
+    limit: PageLimit,
+) -> Result<Page<User>, StoreError> {
+    let mut query = users::table.select(UserRow::as_select()).order(users::id.asc()).into_boxed();
+    query = match tenant {
+        Tenant::Center(center) => query.filter(users::center_id.eq(center.to_string())),
+        Tenant::Organization(org) => query.filter(users::organization_id.eq(org.to_string())),
+    };
+    if let Some(role) = filter.role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(users::active.eq(active));
+    }
+    if let Some(after) = after {
+        query = query.filter(users::id.gt(after.to_string()));
+    }
+    let rows = query
+        .limit(overfetch(limit))
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(rows, limit.get(), |u| u.id.as_uuid()))
+}
+
+/// Activates or deactivates an account of `tenant`. Returns the updated account, or
+/// `None` when it is not in that tenant.
+pub fn set_active(
+    conn: &mut DbConnection,
+    tenant: Tenant,
+    id: UserId,
+    active: bool,
+) -> Result<Option<User>, StoreError> {
+    if find_in_tenant(conn, tenant, id)?.is_none() {
+        return Ok(None);
+    }
+    diesel::update(users::table.filter(users::id.eq(id.to_string())))
+        .set((users::active.eq(active), users::updated_at.eq(to_db_time(crate::now()))))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// How many accounts exist in all (used by tests and the demo seeder).
+pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(users::table.count().get_result(conn)?)
+}
