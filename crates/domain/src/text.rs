@@ -54,3 +54,40 @@ mod tests {
         assert_eq!(Name::parse("a\u{0}b", 5), Err(InvalidName::ControlCharacter));
     }
 }
+
+/// A short URL-friendly identifier: 2 to 50 of `a-z`, `0-9` and `-`, not starting or
+/// ending with `-`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slug(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("a slug is 2 to 50 characters of a-z, 0-9 and '-', not starting or ending with '-'")]
+pub struct InvalidSlug;
+
+impl Slug {
+    pub fn parse(raw: &str) -> Result<Self, InvalidSlug> {
+        let ok = (2..=50).contains(&raw.len())
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        if ok { Ok(Self(raw.to_owned())) } else { Err(InvalidSlug) }
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_hyphens() {
+        assert!(Slug::parse("shiojiri-kado").is_ok());
+        for bad in ["", "a", "Kado", "-kado", "kado-", "ka do", "かど"] {
+            assert_eq!(Slug::parse(bad), Err(InvalidSlug), "{bad:?}");
+        }
+    }
+}

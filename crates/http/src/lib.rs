@@ -1,1 +1,28 @@
-//! placeholder
+//! Yui's HTTP API (actix-web).
+//!
+//! Request path: an extractor parses and validates input into DTOs (bad input →
+//! `4xx` problem+json), the handler converts them into domain types, then runs its
+//! whole database work as one transaction on the blocking pool through
+//! [`AppState`]; any [`ApiError`] becomes an RFC 9457 problem document.
+//!
+//! Dependencies run one way: this crate uses `yui-store` and `yui-domain`; nothing
+//! depends on it but the `yui` binary and the end-to-end tests.
+
+mod auth;
+mod error;
+mod extract;
+mod input;
+mod openapi;
+mod pagination;
+mod routes;
+mod server;
+mod settings;
+mod state;
+mod views;
+
+pub use auth::{hash_password, verify_password};
+pub use error::{ApiError, FieldError, Problem};
+pub use openapi::document as openapi_document;
+pub use server::Application;
+pub use settings::HttpSettings;
+pub use state::AppState;

@@ -1,0 +1,105 @@
+//! Command-line options. Each is also read from an environment variable; the table
+//! in `README.md` lists them all.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use yui_http::HttpSettings;
+use yui_store::{Database, PoolSettings};
+
+#[derive(Debug, Parser)]
+#[command(name = "yui", version, about = "Yui: a REST API for local team-job crowdsourcing")]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Log filter (tracing `EnvFilter` syntax).
+    #[arg(long, env = "YUI_LOG", default_value = "info", global = true)]
+    pub log: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
+    /// Create a centre and its first admin, for a real deployment.
+    Bootstrap(crate::bootstrap::BootstrapArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Directory for the SQLite database and the generated JWT secret.
+    #[arg(long, env = "YUI_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; a file path (or `sqlite://PATH`) for SQLite.
+    /// Default: `<data-dir>/yui.sqlite3`.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Most database connections held open.
+    #[arg(long, env = "YUI_DB_POOL_SIZE", default_value_t = 8, global = true)]
+    pub db_pool_size: u32,
+}
+
+impl DatabaseArgs {
+    /// Opens the configured database (creating the data directory for SQLite).
+    pub fn open(&self) -> anyhow::Result<Database> {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                std::fs::create_dir_all(&self.data_dir)
+                    .with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
+                self.data_dir.join("yui.sqlite3").to_string_lossy().into_owned()
+            }
+        };
+        let settings = PoolSettings { max_connections: self.db_pool_size, ..PoolSettings::default() };
+        Database::connect(&url, settings).context("connecting to the database")
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "YUI_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Seed the demo centre, users and organisation on first start (kept on later starts).
+    #[arg(long, env = "YUI_DEMO")]
+    pub demo: bool,
+    /// HS256 key for access tokens (at least 32 bytes). Default: generated once and
+    /// kept in `<data-dir>/jwt-secret`.
+    #[arg(long, env = "YUI_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Access token lifetime in seconds.
+    #[arg(long, env = "YUI_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+    /// Login session (refresh token) lifetime in seconds.
+    #[arg(long, env = "YUI_SESSION_TTL", default_value_t = 30 * 24 * 3600)]
+    pub session_ttl: u64,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "YUI_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "YUI_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "YUI_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl ServeArgs {
+    pub fn http_settings(&self, jwt_secret: Vec<u8>) -> HttpSettings {
+        let mut settings = HttpSettings::with_secret(jwt_secret);
+        settings.access_token_ttl = Duration::from_secs(self.access_token_ttl);
+        settings.session_ttl = Duration::from_secs(self.session_ttl);
+        settings.max_body_bytes = self.max_body_bytes;
+        settings.trust_forwarded_for = self.trust_forwarded_for;
+        settings.workers = self.workers;
+        settings
+    }
+}

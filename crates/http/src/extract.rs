@@ -1,0 +1,110 @@
+//! Request extractors that turn every malformed input into a 4xx problem.
+//!
+//! * [`ValidJson`] reads a JSON body (only `application/json`, bounded size),
+//!   deserialises it strictly (unknown fields are refused by the DTOs) and runs the
+//!   DTO's `validator` rules, before the handler sees it.
+//! * [`configure_extractors`] installs problem+json error handlers for actix's own
+//!   path and query extractors, so a bad UUID in a path or a bad query value is a
+//!   `400` like everything else.
+//! * [`ClientAddress`] is the caller's network address, for rate limiting.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::ApiError;
+
+/// A JSON body that has been deserialised and validated.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> ValidJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = web::Json::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let body = json.await.map_err(|error| match error.as_error::<ApiError>() {
+                Some(api_error) => api_error.clone(),
+                None => ApiError::bad_request("malformed_body", error.to_string()),
+            })?;
+            body.validate()?;
+            Ok(ValidJson(body.into_inner()))
+        })
+    }
+}
+
+fn json_error(error: JsonPayloadError) -> ApiError {
+    use actix_web::http::StatusCode;
+    match error {
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "The body must be JSON, sent with `Content-Type: application/json`.",
+        ),
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("The body exceeds {limit} bytes."))
+        }
+        JsonPayloadError::Deserialize(cause) => {
+            ApiError::bad_request("malformed_body", format!("The JSON body does not match the schema: {cause}."))
+        }
+        JsonPayloadError::Serialize(cause) => ApiError::internal(cause),
+        other => ApiError::bad_request("malformed_body", format!("The body could not be read: {other}.")),
+    }
+}
+
+/// Installs the error handlers and limits of actix's extractors.
+pub fn configure_extractors(max_body_bytes: usize) -> (web::JsonConfig, web::PathConfig, web::QueryConfig) {
+    let json = web::JsonConfig::default()
+        .limit(max_body_bytes)
+        .content_type_required(true)
+        .error_handler(|error, _req| json_error(error).into());
+    let path = web::PathConfig::default().error_handler(|error: PathError, _req| {
+        ApiError::bad_request("invalid_path_parameter", format!("A path parameter is malformed: {error}.")).into()
+    });
+    let query = web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req| {
+        ApiError::bad_request("invalid_query_parameter", format!("A query parameter is malformed: {error}.")).into()
+    });
+    (json, path, query)
+}
+
+/// The caller's address: the socket peer, or the first `X-Forwarded-For` hop when
+/// the server is configured to trust a reverse proxy.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+/// Whether `X-Forwarded-For` is trusted; set once at start-up as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct TrustForwardedFor(pub bool);
+
+impl FromRequest for ClientAddress {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let trusted = req.app_data::<TrustForwardedFor>().is_some_and(|t| t.0);
+        let forwarded = trusted
+            .then(|| req.headers().get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().chars().take(64).collect::<String>())
+            .filter(|v| !v.is_empty());
+        let address = forwarded
+            .or_else(|| req.peer_addr().map(|addr| addr.ip().to_string()))
+            .unwrap_or_else(|| "unknown".into());
+        std::future::ready(Ok(ClientAddress(address)))
+    }
+}

@@ -1,0 +1,117 @@
+//! The OpenAPI 3.1 document, generated from the code.
+//!
+//! Paths come from the same `routes::configure` that builds the router, so a route
+//! cannot exist without its documentation. [`document`] then adds what every
+//! operation shares: the bearer security scheme and the problem+json error
+//! responses that the extractors and the auth layer can produce (bad input, missing
+//! or invalid token, not found, server faults). The committed `openapi/openapi.json`
+//! is this document; a test fails when they differ.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, PROBLEM_CONTENT_TYPE, Problem};
+use crate::routes;
+
+pub const BEARER_SCHEME: &str = "bearer_token";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Yui API",
+        description = "Yui is the back end of a local team-job crowdsourcing centre: client \
+            organisations post jobs, crowd directors split them into tasks for worker teams, \
+            check quality and deliver. All bodies are JSON; errors are RFC 9457 \
+            `application/problem+json` with a stable `code`. Authenticate with \
+            `Authorization: Bearer <access_token>` from `POST /v1/auth/login`.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "auth", description = "Sign-up, login, token refresh and logout."),
+        (name = "account", description = "The caller's own account."),
+        (name = "users", description = "Users of the caller's centre or organisation."),
+        (name = "invitations", description = "Inviting people into a centre or organisation."),
+        (name = "public", description = "Public information, no authentication."),
+        (name = "health", description = "Liveness and readiness probes."),
+    ),
+    components(schemas(Problem, FieldError)),
+)]
+struct ApiDoc;
+
+/// The complete API description, exactly as served at `/openapi.json`.
+#[must_use]
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER_SCHEME,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("An access token from `POST /v1/auth/login` or `POST /v1/auth/refresh`."))
+                .build(),
+        ),
+    );
+    for (path, item) in &mut api.paths.paths {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            add_problem_responses(path, operation);
+        }
+    }
+    api
+}
+
+fn problem(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(PROBLEM_CONTENT_TYPE, Content::new(Some(Ref::from_schema_name("Problem"))))
+            .build(),
+    )
+}
+
+/// Adds the error responses an operation can produce by its shape, keeping any the
+/// handler documents itself.
+fn add_problem_responses(path: &str, operation: &mut Operation) {
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has_path_params = parameters.iter().any(|p| p.parameter_in == ParameterIn::Path);
+    let has_params = !parameters.is_empty();
+    let has_body = operation.request_body.is_some();
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+
+    let mut standard: Vec<(&str, &str)> = Vec::new();
+    if has_body || has_params {
+        standard.push(("400", "Malformed request: bad JSON, wrong types, or a bad path or query parameter."));
+    }
+    if has_body {
+        standard.push(("413", "The body is larger than the server accepts (`payload_too_large`)."));
+        standard.push(("415", "The body is not `application/json` (`unsupported_media_type`)."));
+        standard.push(("422", "Well-formed but invalid fields (`validation_failed`); see `errors`."));
+    }
+    if secured {
+        standard.push(("401", "Missing, invalid, expired or revoked access token (`unauthenticated`)."));
+        standard.push(("403", "Your role may not do this (`forbidden`)."));
+    }
+    if has_path_params {
+        standard.push(("404", "No such resource in your centre or organisation (`not_found`)."));
+    }
+    if path != "/healthz" {
+        standard.push(("500", "A fault on the server (`internal_error`)."));
+        standard.push(("503", "The database is unreachable (`unavailable`)."));
+    }
+    for (status, description) in standard {
+        operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+    }
+}

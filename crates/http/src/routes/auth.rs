@@ -1,0 +1,301 @@
+//! Sign-up, login, token refresh and logout.
+//!
+//! Login is rate-limited per account and per client address, with failures counted
+//! in the database. Password hashing (deliberately slow) runs outside the database
+//! transaction so it never holds a connection or SQLite's write lock.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+use yui_domain::{Email, Role, Tenant};
+use yui_store::sessions::Rotation;
+use yui_store::users::{NewUser, User};
+use yui_store::{DbConnection, login_failures, organizations, sessions, users};
+
+use super::tags;
+use crate::auth::{SecretToken, hash_password, hash_token, verify_password};
+use crate::error::ApiError;
+use crate::extract::{ClientAddress, ValidJson};
+use crate::input;
+use crate::state::AppState;
+use crate::views::{OrganizationView, UserView};
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(signup).service(login).service(refresh).service(logout);
+}
+
+/// A company signing itself up: the organisation and its first client user.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    /// The company's or municipality's name.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = "Shiojiri Map Works")]
+    pub organization_name: String,
+    /// The first user's name.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "Aiko Tanaka")]
+    pub display_name: String,
+    /// The first user's login e-mail address.
+    #[validate(length(min = 3, max = 254))]
+    #[schema(min_length = 3, max_length = 254, example = "aiko@mapworks.example")]
+    pub email: String,
+    /// At least 10 characters.
+    #[validate(length(min = 10, max = 128))]
+    #[schema(min_length = 10, max_length = 128, example = "a long passphrase")]
+    pub password: String,
+}
+
+/// The new organisation and its first user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignupResponse {
+    pub organization: OrganizationView,
+    pub user: UserView,
+}
+
+/// Sign up a client organisation.
+///
+/// Creates the organisation and its first `client` user. Log in afterwards with
+/// the same e-mail and password.
+#[utoipa::path(
+    tag = tags::AUTH,
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "The organisation and its first user were created.", body = SignupResponse),
+        (status = 409, description = "The e-mail address already has an account (`email_taken`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/signup")]
+async fn signup(state: web::Data<AppState>, body: ValidJson<SignupRequest>) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let organization_name = input::name("organization_name", &body.organization_name, 200)?;
+    let display_name = input::name("display_name", &body.display_name, 100)?;
+    let email = input::email("email", &body.email)?;
+    let password = input::new_password("password", &body.password)?;
+    let password_hash = web::block(move || hash_password(password.expose())).await??;
+
+    let response = state
+        .write(move |conn| {
+            ensure_email_free(conn, &email)?;
+            let organization = organizations::insert(conn, organization_name.as_str())?;
+            let user = insert_user(conn, NewUser {
+                email: &email,
+                password_hash: &password_hash,
+                display_name: display_name.as_str(),
+                role: Role::Client,
+                tenant: Tenant::Organization(organization.id),
+            })?;
+            Ok(SignupResponse { organization: organization.into(), user: user.into() })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(response))
+}
+
+/// `409 email_taken` when an account already uses `email`.
+pub(super) fn ensure_email_free(conn: &mut DbConnection, email: &Email) -> Result<(), ApiError> {
+    if users::email_taken(conn, email)? { Err(email_taken()) } else { Ok(()) }
+}
+
+/// Inserts a user, reporting a lost race on the e-mail address as `email_taken`.
+pub(super) fn insert_user(conn: &mut DbConnection, new: NewUser<'_>) -> Result<User, ApiError> {
+    users::insert(conn, new).map_err(|error| match error {
+        yui_store::StoreError::Conflict { .. } => email_taken(),
+        other => other.into(),
+    })
+}
+
+fn email_taken() -> ApiError {
+    ApiError::conflict("email_taken", "An account with this e-mail address already exists.")
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's e-mail address.
+    #[validate(length(min = 3, max = 254))]
+    #[schema(min_length = 3, max_length = 254, example = "admin@kado.example")]
+    pub email: String,
+    /// The account's password.
+    #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
+    pub password: String,
+}
+
+/// A new access token and refresh token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Single-use: exchange it at `/v1/auth/refresh` for a new pair.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+}
+
+/// Log in with e-mail and password.
+///
+/// Returns a short-lived access token and a single-use refresh token. After 5
+/// failed attempts for one account (or 50 from one address) within 15 minutes,
+/// further attempts get `429` until the window passes.
+#[utoipa::path(
+    tag = tags::AUTH,
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in.", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password (`invalid_credentials`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account is deactivated (`account_deactivated`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`rate_limited`); see `Retry-After`.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    address: ClientAddress,
+    body: ValidJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let email = input::email("email", &body.email)?;
+    let settings = state.settings.clone();
+    let window = TimeDelta::from_std(settings.login_window).unwrap_or(TimeDelta::minutes(15));
+
+    let (email_text, address_text) = (email.as_str().to_owned(), address.0.clone());
+    let account = state
+        .read(move |conn| {
+            let since = yui_store::now() - window;
+            let by_account = login_failures::count_for_email(conn, &email_text, since)?;
+            let by_address = login_failures::count_for_address(conn, &address_text, since)?;
+            if by_account >= settings.login_max_failures_per_account
+                || by_address >= settings.login_max_failures_per_address
+            {
+                return Err(ApiError::too_many_requests(settings.login_window.as_secs()));
+            }
+            Ok(users::find_for_login(conn, &email)?)
+        })
+        .await?;
+
+    let password = body.password;
+    let (user, verified) = web::block(move || {
+        let verified = verify_password(&password, account.as_ref().map(|(_, hash)| hash.as_str()));
+        (account.map(|(user, _)| user), verified)
+    })
+    .await?;
+
+    let (email_text, address_text) = (body.email.trim().to_lowercase(), address.0);
+    match user.filter(|_| verified) {
+        Some(user) if !user.active => Err(ApiError::forbidden_with(
+            "account_deactivated",
+            "This account has been deactivated; ask your centre's admin.",
+        )),
+        Some(user) => {
+            let session_ttl = state.settings.session_ttl;
+            let keys = state.keys.clone();
+            let tokens = state
+                .write(move |conn| {
+                    login_failures::clear_for_email(conn, &email_text)?;
+                    let refresh_token = SecretToken::generate()?;
+                    let expires_at = yui_store::now() + TimeDelta::from_std(session_ttl).unwrap_or(TimeDelta::days(30));
+                    let session = sessions::open(conn, user.id, &refresh_token.hash, expires_at)?;
+                    let access = keys.issue(user.id, session, user.role)?;
+                    Ok(token_response(access, refresh_token))
+                })
+                .await?;
+            Ok(HttpResponse::Ok().json(tokens))
+        }
+        None => {
+            state.write(move |conn| Ok(login_failures::record(conn, &email_text, &address_text)?)).await?;
+            Err(ApiError::new(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "The e-mail address or password is wrong.",
+            ))
+        }
+    }
+}
+
+fn token_response(access: crate::auth::IssuedAccessToken, refresh_token: SecretToken) -> TokenResponse {
+    TokenResponse {
+        access_token: access.token,
+        refresh_token: refresh_token.secret,
+        token_type: "Bearer".into(),
+        expires_in: access.expires_in.as_secs(),
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last login or refresh.
+    #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
+    pub refresh_token: String,
+}
+
+/// Exchange a refresh token for a new token pair.
+///
+/// Each refresh token works once. Presenting one that was already used revokes the
+/// whole session (it may have been stolen): log in again.
+#[utoipa::path(
+    tag = tags::AUTH,
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair; the old refresh token is spent.", body = TokenResponse),
+        (status = 401, description = "Unknown, spent, expired or revoked refresh token.",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+async fn refresh(state: web::Data<AppState>, body: ValidJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let presented = hash_token(&body.into_inner().refresh_token);
+    let keys = state.keys.clone();
+    // The transaction commits whatever it decided (including revoking a session on
+    // reuse); refusals are turned into errors after the commit.
+    let outcome = state
+        .write(move |conn| {
+            let next = SecretToken::generate()?;
+            match sessions::rotate(conn, &presented, &next.hash)? {
+                Rotation::Rotated { session, user } if user.active => {
+                    Ok(Some(token_response(keys.issue(user.id, session, user.role)?, next)))
+                }
+                Rotation::Rotated { session, .. } => {
+                    sessions::revoke(conn, session)?;
+                    Ok(None)
+                }
+                Rotation::Reused | Rotation::Refused => Ok(None),
+            }
+        })
+        .await?;
+    outcome.map(|tokens| HttpResponse::Ok().json(tokens)).ok_or_else(|| {
+        ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_refresh_token",
+            "The refresh token is unknown, already used, expired or revoked; log in again.",
+        )
+    })
+}
+
+/// End a session.
+///
+/// Revokes the session the refresh token belongs to: its refresh token and every
+/// access token issued in it stop working at once. Unknown tokens are accepted
+/// silently, so the answer never reveals whether a token existed.
+#[utoipa::path(
+    tag = tags::AUTH,
+    request_body = RefreshRequest,
+    responses((status = 204, description = "The session is over."))
+)]
+#[post("/auth/logout")]
+async fn logout(state: web::Data<AppState>, body: ValidJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let presented = hash_token(&body.into_inner().refresh_token);
+    state.write(move |conn| Ok(sessions::revoke_by_token(conn, &presented)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

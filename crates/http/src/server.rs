@@ -1,0 +1,77 @@
+//! Building and running the HTTP server.
+//!
+//! [`Application::build`] binds first and reports the port, so tests can bind port 0
+//! and learn the real one (the zero-to-production pattern); the `yui` binary and the
+//! end-to-end tests start the server the same way.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, middleware, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+use yui_store::Database;
+
+use crate::auth::TokenKeys;
+use crate::error::ApiError;
+use crate::extract::{TrustForwardedFor, configure_extractors};
+use crate::settings::HttpSettings;
+use crate::state::AppState;
+use crate::{openapi, routes};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `listener` and prepares the server (it runs once awaited).
+    pub fn build(listener: TcpListener, db: Database, settings: HttpSettings) -> std::io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let keys = TokenKeys::new(&settings.jwt_secret, &settings.jwt_issuer, settings.access_token_ttl);
+        let state = AppState { db, keys: keys.clone(), settings: settings.clone() };
+        let spec = openapi::document();
+        let workers = settings.workers;
+
+        let mut server = HttpServer::new(move || {
+            let (json, path, query) = configure_extractors(settings.max_body_bytes);
+            App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
+                .app_data(web::Data::new(state.clone()))
+                .app_data(web::Data::new(keys.clone()))
+                .app_data(TrustForwardedFor(settings.trust_forwarded_for))
+                .app_data(json)
+                .app_data(path)
+                .app_data(query)
+                .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .service(web::resource("/docs").to(|| async {
+                    HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+                }))
+                .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::not_found("route")) }))
+                .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+        })
+        .listen(listener)?;
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        Ok(Self { port, server: server.run() })
+    }
+
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server gracefully.
+    #[must_use]
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,73 @@
+//! Shared application state and the one way handlers touch the database.
+//!
+//! A handler's database work is a single closure run on the blocking pool inside one
+//! transaction ([`AppState::read`], [`AppState::write`]). The `_as` variants first
+//! resolve the caller's access token to an [`Actor`] inside that same transaction:
+//! a revoked session or deactivated user is `401` before any work is done.
+
+use actix_web::web;
+use yui_domain::Actor;
+use yui_store::{Database, DbConnection, sessions};
+
+use crate::auth::{Bearer, TokenKeys};
+use crate::error::ApiError;
+use crate::settings::HttpSettings;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub keys: TokenKeys,
+    pub settings: HttpSettings,
+}
+
+impl AppState {
+    /// Read-only work in one transaction, off the async workers.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || db.read(work)).await?
+    }
+
+    /// Work that writes, in one transaction that commits only if `work` succeeds.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || db.write(work)).await?
+    }
+
+    /// [`Self::read`] on behalf of the token's holder.
+    pub async fn read_as<T, F>(&self, bearer: Bearer, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.read(move |conn| {
+            let actor = resolve_actor(conn, bearer)?;
+            work(conn, actor)
+        })
+        .await
+    }
+
+    /// [`Self::write`] on behalf of the token's holder.
+    pub async fn write_as<T, F>(&self, bearer: Bearer, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.write(move |conn| {
+            let actor = resolve_actor(conn, bearer)?;
+            work(conn, actor)
+        })
+        .await
+    }
+}
+
+fn resolve_actor(conn: &mut DbConnection, Bearer(claims): Bearer) -> Result<Actor, ApiError> {
+    sessions::load_actor(conn, claims.user, claims.session)?.ok_or_else(ApiError::unauthorized)
+}
