@@ -50,20 +50,26 @@ pub fn run(db: &Database, args: BootstrapArgs) -> anyhow::Result<()> {
 
     let (center, admin) = db
         .write(|conn| {
-            let center = centers::insert(conn, NewCenter {
-                slug: slug.as_str().to_owned(),
-                name: name.into_string(),
-                description: String::new(),
-                time_zone: args.time_zone.clone(),
-                minimum_hourly_rate: Money::new(args.minimum_hourly_rate, currency),
-            })?;
-            let admin = users::insert(conn, NewUser {
-                email: &email,
-                password_hash: &password_hash,
-                display_name: admin_name.as_str(),
-                role: Role::Admin,
-                tenant: Tenant::Center(center.id),
-            })?;
+            let center = centers::insert(
+                conn,
+                NewCenter {
+                    slug: slug.as_str().to_owned(),
+                    name: name.into_string(),
+                    description: String::new(),
+                    time_zone: args.time_zone.clone(),
+                    minimum_hourly_rate: Money::new(args.minimum_hourly_rate, currency),
+                },
+            )?;
+            let admin = users::insert(
+                conn,
+                NewUser {
+                    email: &email,
+                    password_hash: &password_hash,
+                    display_name: admin_name.as_str(),
+                    role: Role::Admin,
+                    tenant: Tenant::Center(center.id),
+                },
+            )?;
             Ok::<_, StoreError>((center, admin))
         })
         .map_err(|e| match e {

@@ -36,28 +36,48 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
     // One hash for all demo accounts: they share the demo password anyway.
     let password_hash = yui_http::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("{e}"))?;
     db.write(|conn| {
-        let kado = centers::insert(conn, NewCenter {
-            slug: DEMO_CENTER_SLUG.into(),
-            name: "Shiojiri KADO Telework Centre".into(),
-            description: "Data annotation, HD-map editing and back-office work by local teams \
+        let kado = centers::insert(
+            conn,
+            NewCenter {
+                slug: DEMO_CENTER_SLUG.into(),
+                name: "Shiojiri KADO Telework Centre".into(),
+                description: "Data annotation, HD-map editing and back-office work by local teams \
                           working school hours and short shifts."
-                .into(),
-            time_zone: "Asia/Tokyo".into(),
-            minimum_hourly_rate: Money::new(950, Currency::JPY),
-        })?;
+                    .into(),
+                time_zone: "Asia/Tokyo".into(),
+                minimum_hourly_rate: Money::new(950, Currency::JPY),
+            },
+        )?;
         for (email, name, role) in KADO_STAFF {
             add_user(conn, &password_hash, email, name, *role, Tenant::Center(kado.id))?;
         }
-        let asahikawa = centers::insert(conn, NewCenter {
-            slug: "asahikawa-team-job".into(),
-            name: "Asahikawa Crowd Worker Community".into(),
-            description: "Home-based crowd workers taking local writing and web work as a team.".into(),
-            time_zone: "Asia/Tokyo".into(),
-            minimum_hourly_rate: Money::new(1010, Currency::JPY),
-        })?;
-        add_user(conn, &password_hash, "admin@asahikawa.example", "Takeshi Admin", Role::Admin, Tenant::Center(asahikawa.id))?;
+        let asahikawa = centers::insert(
+            conn,
+            NewCenter {
+                slug: "asahikawa-team-job".into(),
+                name: "Asahikawa Crowd Worker Community".into(),
+                description: "Home-based crowd workers taking local writing and web work as a team.".into(),
+                time_zone: "Asia/Tokyo".into(),
+                minimum_hourly_rate: Money::new(1010, Currency::JPY),
+            },
+        )?;
+        add_user(
+            conn,
+            &password_hash,
+            "admin@asahikawa.example",
+            "Takeshi Admin",
+            Role::Admin,
+            Tenant::Center(asahikawa.id),
+        )?;
         let client = organizations::insert(conn, "Shiojiri Map Works")?;
-        add_user(conn, &password_hash, "client@mapworks.example", "Aiko Tanaka", Role::Client, Tenant::Organization(client.id))?;
+        add_user(
+            conn,
+            &password_hash,
+            "client@mapworks.example",
+            "Aiko Tanaka",
+            Role::Client,
+            Tenant::Organization(client.id),
+        )?;
         Ok::<_, StoreError>(())
     })?;
     tracing::info!("seeded the demo centre; every demo login uses the password {DEMO_PASSWORD:?}");

@@ -27,9 +27,8 @@ impl Email {
             return Err(InvalidEmail);
         }
         let (local, domain) = normalised.split_once('@').ok_or(InvalidEmail)?;
-        let domain_ok = !domain.contains('@')
-            && domain.contains('.')
-            && domain.split('.').all(|label| !label.is_empty());
+        let domain_ok =
+            !domain.contains('@') && domain.contains('.') && domain.split('.').all(|label| !label.is_empty());
         if local.is_empty() || !domain_ok {
             return Err(InvalidEmail);
         }
@@ -59,7 +58,9 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for raw in ["", "ana", "ana@", "@example.org", "ana@example", "a b@example.org", "a@b@c.org", "ana@example..org"] {
+        for raw in
+            ["", "ana", "ana@", "@example.org", "ana@example", "a b@example.org", "a@b@c.org", "ana@example..org"]
+        {
             assert_eq!(Email::parse(raw), Err(InvalidEmail), "{raw:?}");
         }
         let long = format!("{}@example.org", "a".repeat(250));

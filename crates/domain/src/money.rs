@@ -80,5 +80,4 @@ mod tests {
             assert_eq!(bad.parse::<Currency>(), Err(InvalidCurrency), "{bad:?}");
         }
     }
-
 }

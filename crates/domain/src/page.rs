@@ -15,11 +15,7 @@ impl PageLimit {
     pub const DEFAULT: PageLimit = PageLimit(50);
 
     pub fn new(limit: i64) -> Result<Self, InvalidPageLimit> {
-        u8::try_from(limit)
-            .ok()
-            .filter(|l| (1..=Self::MAX).contains(l))
-            .map(Self)
-            .ok_or(InvalidPageLimit)
+        u8::try_from(limit).ok().filter(|l| (1..=Self::MAX).contains(l)).map(Self).ok_or(InvalidPageLimit)
     }
 
     #[must_use]

@@ -54,9 +54,11 @@ fn json_error(error: JsonPayloadError) -> ApiError {
             "unsupported_media_type",
             "The body must be JSON, sent with `Content-Type: application/json`.",
         ),
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("The body exceeds {limit} bytes."))
-        }
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("The body exceeds {limit} bytes."),
+        ),
         JsonPayloadError::Deserialize(cause) => {
             ApiError::bad_request("malformed_body", format!("The JSON body does not match the schema: {cause}."))
         }
@@ -102,9 +104,8 @@ impl FromRequest for ClientAddress {
             .and_then(|v| v.split(',').next())
             .map(|v| v.trim().chars().take(64).collect::<String>())
             .filter(|v| !v.is_empty());
-        let address = forwarded
-            .or_else(|| req.peer_addr().map(|addr| addr.ip().to_string()))
-            .unwrap_or_else(|| "unknown".into());
+        let address =
+            forwarded.or_else(|| req.peer_addr().map(|addr| addr.ip().to_string())).unwrap_or_else(|| "unknown".into());
         std::future::ready(Ok(ClientAddress(address)))
     }
 }

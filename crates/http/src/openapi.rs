@@ -45,7 +45,8 @@ struct ApiDoc;
 /// The complete API description, exactly as served at `/openapi.json`.
 #[must_use]
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    let (_, mut api) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -59,13 +60,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ),
     );
     for (path, item) in &mut api.paths.paths {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
             add_problem_responses(path, operation);
         }

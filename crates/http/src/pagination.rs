@@ -50,9 +50,7 @@ fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
         .decode(cursor)
         .ok()
         .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_query_parameter", "`cursor` is not a cursor this API returned.")
-        })
+        .ok_or_else(|| ApiError::bad_request("invalid_query_parameter", "`cursor` is not a cursor this API returned."))
 }
 
 fn encode_cursor(after: Uuid) -> String {

@@ -33,27 +33,28 @@ impl Application {
         let spec = openapi::document();
         let workers = settings.workers;
 
-        let mut server = HttpServer::new(move || {
-            let (json, path, query) = configure_extractors(settings.max_body_bytes);
-            App::new()
-                .into_utoipa_app()
-                .configure(routes::configure)
-                .into_app()
-                .app_data(web::Data::new(state.clone()))
-                .app_data(web::Data::new(keys.clone()))
-                .app_data(TrustForwardedFor(settings.trust_forwarded_for))
-                .app_data(json)
-                .app_data(path)
-                .app_data(query)
-                .app_data(web::PayloadConfig::new(settings.max_body_bytes))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
-                .service(web::resource("/docs").to(|| async {
-                    HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
-                }))
-                .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::not_found("route")) }))
-                .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
-        })
-        .listen(listener)?;
+        let mut server =
+            HttpServer::new(move || {
+                let (json, path, query) = configure_extractors(settings.max_body_bytes);
+                App::new()
+                    .into_utoipa_app()
+                    .configure(routes::configure)
+                    .into_app()
+                    .app_data(web::Data::new(state.clone()))
+                    .app_data(web::Data::new(keys.clone()))
+                    .app_data(TrustForwardedFor(settings.trust_forwarded_for))
+                    .app_data(json)
+                    .app_data(path)
+                    .app_data(query)
+                    .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+                    .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                    .service(web::resource("/docs").to(|| async {
+                        HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+                    }))
+                    .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::not_found("route")) }))
+                    .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+            })
+            .listen(listener)?;
         if let Some(workers) = workers {
             server = server.workers(workers);
         }

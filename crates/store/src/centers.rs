@@ -112,11 +112,7 @@ pub fn list(conn: &mut DbConnection, after: Option<CenterId>, limit: PageLimit) 
     if let Some(after) = after {
         query = query.filter(centers::id.gt(after.to_string()));
     }
-    let rows = query
-        .limit(overfetch(limit))
-        .load(conn)?
-        .into_iter()
-        .map(Center::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows =
+        query.limit(overfetch(limit)).load(conn)?.into_iter().map(Center::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(rows, limit.get(), |c| c.id.as_uuid()))
 }

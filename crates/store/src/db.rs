@@ -83,9 +83,9 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.engine {
-            Engine::Postgres => PgConnection::establish(&self.url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            Engine::Postgres => {
+                PgConnection::establish(&self.url).map(DbConnection::Postgresql).map_err(r2d2::Error::ConnectionError)
+            }
             Engine::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
@@ -180,11 +180,10 @@ impl Database {
         E: From<StoreError>,
     {
         let mut conn = self.connection()?;
-        conn.transaction::<T, TxError<E>, _>(|conn| work(conn).map_err(TxError::Caller))
-            .map_err(|error| match error {
-                TxError::Database(e) => E::from(StoreError::Database(e)),
-                TxError::Caller(e) => e,
-            })
+        conn.transaction::<T, TxError<E>, _>(|conn| work(conn).map_err(TxError::Caller)).map_err(|error| match error {
+            TxError::Database(e) => E::from(StoreError::Database(e)),
+            TxError::Caller(e) => e,
+        })
     }
 
     /// A pooled connection outside any transaction (migrations, health checks).

@@ -87,6 +87,7 @@ impl Database {
                    UNION ALL \
                    SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint \
                    WHERE connamespace = current_schema()::regnamespace \
+                     AND conrelid::regclass::text NOT LIKE '__diesel%' \
                  ) AS fingerprint ORDER BY line"
             }
         };

@@ -120,14 +120,20 @@ pub fn revoke_by_token(conn: &mut DbConnection, token_hash: &str) -> Result<(), 
 
 /// Revokes every session of a user (on deactivation).
 pub fn revoke_all_of(conn: &mut DbConnection, user: UserId) -> Result<(), StoreError> {
-    diesel::update(sessions::table.filter(sessions::user_id.eq(user.to_string())).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(to_db_time(crate::now())))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table.filter(sessions::user_id.eq(user.to_string())).filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(to_db_time(crate::now())))
+    .execute(conn)?;
     Ok(())
 }
 
 /// The user of a session that is neither revoked nor expired.
-fn live_session_user(conn: &mut DbConnection, session: SessionId, now: DateTime<Utc>) -> Result<Option<User>, StoreError> {
+fn live_session_user(
+    conn: &mut DbConnection,
+    session: SessionId,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, StoreError> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session.to_string()))

@@ -162,12 +162,8 @@ pub fn list_in_tenant(
     if let Some(after) = after {
         query = query.filter(users::id.gt(after.to_string()));
     }
-    let rows = query
-        .limit(overfetch(limit))
-        .load(conn)?
-        .into_iter()
-        .map(User::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows =
+        query.limit(overfetch(limit)).load(conn)?.into_iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(rows, limit.get(), |u| u.id.as_uuid()))
 }
 

@@ -23,9 +23,8 @@ impl FromRequest for Bearer {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Bearer, ApiError> {
-    let keys = req
-        .app_data::<web::Data<TokenKeys>>()
-        .ok_or_else(|| ApiError::internal("token keys are not configured"))?;
+    let keys =
+        req.app_data::<web::Data<TokenKeys>>().ok_or_else(|| ApiError::internal("token keys are not configured"))?;
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(ApiError::unauthorized)?;
     let value = value.to_str().map_err(|_| ApiError::unauthorized())?;
     let (scheme, token) = value.split_once(' ').ok_or_else(ApiError::unauthorized)?;

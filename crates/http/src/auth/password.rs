@@ -14,10 +14,7 @@ use crate::error::ApiError;
 
 /// Hashes a password into a PHC string with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(ApiError::internal)
+    Argon2::default().hash_password(password.as_bytes()).map(|hash| hash.to_string()).map_err(ApiError::internal)
 }
 
 /// Checks `password` against a stored PHC string. A `None` hash (unknown account)
@@ -27,7 +24,9 @@ pub fn verify_password(password: &str, stored_hash: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let (hash, known) = match stored_hash {
         Some(hash) => (hash, true),
-        None => (DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default()).as_str(), false),
+        None => {
+            (DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default()).as_str(), false)
+        }
     };
     let verified = PasswordHash::new(hash)
         .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())

@@ -82,13 +82,16 @@ async fn signup(state: web::Data<AppState>, body: ValidJson<SignupRequest>) -> R
         .write(move |conn| {
             ensure_email_free(conn, &email)?;
             let organization = organizations::insert(conn, organization_name.as_str())?;
-            let user = insert_user(conn, NewUser {
-                email: &email,
-                password_hash: &password_hash,
-                display_name: display_name.as_str(),
-                role: Role::Client,
-                tenant: Tenant::Organization(organization.id),
-            })?;
+            let user = insert_user(
+                conn,
+                NewUser {
+                    email: &email,
+                    password_hash: &password_hash,
+                    display_name: display_name.as_str(),
+                    role: Role::Client,
+                    tenant: Tenant::Organization(organization.id),
+                },
+            )?;
             Ok(SignupResponse { organization: organization.into(), user: user.into() })
         })
         .await?;

@@ -27,8 +27,6 @@ async fn list_public_centers(
     page: web::Query<PageParams>,
 ) -> Result<web::Json<Paginated<CenterView>>, ApiError> {
     let page = page.parse()?;
-    let centers = state
-        .read(move |conn| Ok(centers::list(conn, page.after.map(CenterId::from), page.limit)?))
-        .await?;
+    let centers = state.read(move |conn| Ok(centers::list(conn, page.after.map(CenterId::from), page.limit)?)).await?;
     Ok(web::Json(Paginated::from_page(centers, CenterView::from)))
 }

@@ -39,5 +39,6 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     web::block(move || db.ping()).await?.map_err(ApiError::unavailable)?;
-    Ok(HttpResponse::Ok().json(HealthStatus { status: "ready".into(), database: Some(state.db.engine().name().into()) }))
+    Ok(HttpResponse::Ok()
+        .json(HealthStatus { status: "ready".into(), database: Some(state.db.engine().name().into()) }))
 }

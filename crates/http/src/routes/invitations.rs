@@ -127,14 +127,17 @@ async fn create_invitation(
             }
             ensure_email_free(conn, &email)?;
             let token = SecretToken::generate()?;
-            let invitation = invitations::insert(conn, NewInvitation {
-                email: &email,
-                role,
-                tenant: actor.tenant,
-                invited_by: actor.user_id,
-                token_hash: &token.hash,
-                expires_at: yui_store::now() + ttl,
-            })?;
+            let invitation = invitations::insert(
+                conn,
+                NewInvitation {
+                    email: &email,
+                    role,
+                    tenant: actor.tenant,
+                    invited_by: actor.user_id,
+                    token_hash: &token.hash,
+                    expires_at: yui_store::now() + ttl,
+                },
+            )?;
             Ok(InvitationCreated { invitation: invitation.into(), token: token.secret })
         })
         .await?;
@@ -222,13 +225,16 @@ async fn accept_invitation(
             }
             let email = input::email("email", &invitation.email)?;
             let tenant: Tenant = invitation.tenant;
-            insert_user(conn, NewUser {
-                email: &email,
-                password_hash: &password_hash,
-                display_name: display_name.as_str(),
-                role: invitation.role,
-                tenant,
-            })
+            insert_user(
+                conn,
+                NewUser {
+                    email: &email,
+                    password_hash: &password_hash,
+                    display_name: display_name.as_str(),
+                    role: invitation.role,
+                    tenant,
+                },
+            )
         })
         .await?;
     Ok(HttpResponse::Created().json(UserView::from(user)))

@@ -35,11 +35,7 @@ pub struct UserFilterParams {
 }
 
 fn require_member_viewer(actor: Actor) -> Result<(), ApiError> {
-    if actor.may_view_members() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("Workers cannot list other users."))
-    }
+    if actor.may_view_members() { Ok(()) } else { Err(ApiError::forbidden("Workers cannot list other users.")) }
 }
 
 fn require_member_manager(actor: Actor) -> Result<(), ApiError> {
@@ -83,7 +79,11 @@ async fn list_users(
     responses((status = 200, description = "The user.", body = UserView))
 )]
 #[get("/users/{id}")]
-async fn get_user(state: web::Data<AppState>, bearer: Bearer, id: web::Path<Uuid>) -> Result<web::Json<UserView>, ApiError> {
+async fn get_user(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<UserView>, ApiError> {
     let id = UserId::from(id.into_inner());
     let user = state
         .read_as(bearer, move |conn, actor| {
@@ -152,6 +152,11 @@ async fn reactivate_user(
     Ok(web::Json(user.into()))
 }
 
-fn set_active(conn: &mut DbConnection, actor: Actor, id: UserId, active: bool) -> Result<yui_store::users::User, ApiError> {
+fn set_active(
+    conn: &mut DbConnection,
+    actor: Actor,
+    id: UserId,
+    active: bool,
+) -> Result<yui_store::users::User, ApiError> {
     users::set_active(conn, actor.tenant, id, active)?.ok_or_else(|| ApiError::not_found("user"))
 }

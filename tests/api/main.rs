@@ -1,0 +1,17 @@
+//! End-to-end tests: the real server on a random port, real HTTP, a real database.
+//!
+//! Every scenario runs on SQLite, and on PostgreSQL when `YUI_TEST_POSTGRES_URL` is
+//! set (in CI it must be: a CI run without it fails rather than skipping). Each test
+//! gets a database of its own.
+
+mod helpers;
+
+mod accounts;
+mod bad_input;
+mod binary;
+mod invitations;
+mod isolation;
+mod migrations;
+mod openapi;
+mod sessions;
+mod tokens;
