@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
 use yui_http::HttpSettings;
 use yui_store::{Database, PoolSettings};
 
@@ -69,7 +70,7 @@ pub struct ServeArgs {
     #[arg(long, env = "YUI_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
     /// Seed the demo centre, users and organisation on first start (kept on later starts).
-    #[arg(long, env = "YUI_DEMO")]
+    #[arg(long, env = "YUI_DEMO", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub demo: bool,
     /// HS256 key for access tokens (at least 32 bytes). Default: generated once and
     /// kept in `<data-dir>/jwt-secret`.
@@ -85,7 +86,7 @@ pub struct ServeArgs {
     #[arg(long, env = "YUI_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    #[arg(long, env = "YUI_TRUST_FORWARDED_FOR")]
+    #[arg(long, env = "YUI_TRUST_FORWARDED_FOR", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub trust_forwarded_for: bool,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "YUI_WORKERS")]

@@ -24,6 +24,7 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     match cli.command {
@@ -48,13 +49,14 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(database: &config::DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
+    // Configuration first: nothing touches the database before it is known to be valid.
+    let secret = secret::jwt_secret(args.jwt_secret.as_deref(), &database.data_dir)?;
     let db: Database = database.open()?;
     let applied = db.migrate()?;
     tracing::info!(engine = db.engine().name(), applied = applied.len(), "database ready");
     if args.demo {
         demo::seed(&db)?;
     }
-    let secret = secret::jwt_secret(args.jwt_secret.as_deref(), &database.data_dir)?;
     let settings = args.http_settings(secret);
     let listener = TcpListener::bind(&args.bind).with_context(|| format!("binding {}", args.bind))?;
     let address = listener.local_addr()?;

@@ -11,6 +11,7 @@ on_both_engines!(
     a_company_signs_up_logs_in_and_sees_itself,
     signing_up_twice_with_one_email_is_a_conflict_that_writes_nothing,
     wrong_passwords_are_refused_then_rate_limited,
+    parallel_password_guesses_are_all_counted,
     deactivated_users_lose_access_at_once,
     the_public_centre_list_pages_through_every_centre,
     user_lists_page_and_filter,
@@ -75,6 +76,17 @@ async fn wrong_passwords_are_refused_then_rate_limited(app: TestApp) {
     // Another account from the same address is not locked by the first one's failures.
     let other = app.create_user(Tenant::Center(center.id), Role::Worker);
     app.login(&other.email).await;
+}
+
+async fn parallel_password_guesses_are_all_counted(app: TestApp) {
+    let center = app.create_center("kado");
+    let worker = app.create_user(Tenant::Center(center.id), Role::Worker);
+    let wrong = json!({"email": worker.email, "password": "not the password"});
+    let guesses = (0..10).map(|_| app.post("/v1/auth/login", None, wrong.clone()));
+    let replies = futures::future::join_all(guesses).await;
+    let refused = replies.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
+    let limited = replies.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((refused, limited), (5, 5), "exactly the first five guesses are checked");
 }
 
 async fn deactivated_users_lose_access_at_once(app: TestApp) {

@@ -181,7 +181,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { constraint } => {
                 Self::conflict("conflict", format!("This conflicts with an existing record ({constraint})."))
             }
-            StoreError::Pool(cause) => Self::unavailable(cause),
+            unreachable if unreachable.is_unavailable() => Self::unavailable(unreachable),
             other => Self::internal(other),
         }
     }

@@ -82,8 +82,9 @@ pub fn configure_extractors(max_body_bytes: usize) -> (web::JsonConfig, web::Pat
     (json, path, query)
 }
 
-/// The caller's address: the socket peer, or the first `X-Forwarded-For` hop when
-/// the server is configured to trust a reverse proxy.
+/// The caller's address: the socket peer, or, when the server is configured to trust
+/// its reverse proxy, the last `X-Forwarded-For` hop: the one that proxy appended.
+/// (Earlier hops are whatever the client sent, so they cannot be trusted.)
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
 
@@ -101,7 +102,7 @@ impl FromRequest for ClientAddress {
             .then(|| req.headers().get("x-forwarded-for"))
             .flatten()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .map(|v| v.trim().chars().take(64).collect::<String>())
             .filter(|v| !v.is_empty());
         let address =

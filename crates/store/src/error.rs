@@ -22,6 +22,21 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database could not be reached (pool exhausted or timed out, or a
+    /// pooled connection whose server went away, e.g. a PostgreSQL restart; the pool
+    /// replaces such connections, so a retry can succeed).
+    #[must_use]
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            StoreError::Pool(_)
+                | StoreError::Database(
+                    Error::BrokenTransactionManager | Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+                )
+        )
+    }
+
     /// Turns a unique violation into [`StoreError::Conflict`], keeping every other
     /// error as it is.
     pub(crate) fn from_write(error: diesel::result::Error, constraint: &str) -> Self {

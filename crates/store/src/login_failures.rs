@@ -1,6 +1,8 @@
-//! Failed login attempts, for rate limiting.
+//! Login attempts, for rate limiting.
 //!
-//! Kept in the database, not in process memory, so the limit holds across several
+//! Each attempt is recorded as a failure *before* its password is checked (in the
+//! transaction that checks the limit), so parallel guesses are counted too; a
+//! successful login clears the account's record. Kept in the database, not in process memory, so the limit holds across several
 //! API instances and restarts. Each failure is one row (no upsert, so the same SQL
 //! serves both engines); rows older than a day are pruned as new ones arrive.
 
@@ -10,6 +12,18 @@ use diesel::prelude::*;
 use crate::ids::to_db_time;
 use crate::schema::login_failures;
 use crate::{DbConnection, StoreError};
+
+/// Serialises login attempts for one account until the transaction ends, so that
+/// checking the limit and recording the attempt cannot interleave. SQLite needs
+/// nothing: its write transactions already run one at a time.
+pub fn lock_account(conn: &mut DbConnection, email: &str) -> Result<(), StoreError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+            .bind::<diesel::sql_types::Text, _>(email)
+            .execute(pg)?;
+    }
+    Ok(())
+}
 
 /// Records one failed attempt for `email` from `address`.
 pub fn record(conn: &mut DbConnection, email: &str, address: &str) -> Result<(), StoreError> {

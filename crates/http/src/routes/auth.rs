@@ -171,17 +171,22 @@ async fn login(
     let settings = state.settings.clone();
     let window = TimeDelta::from_std(settings.login_window).unwrap_or(TimeDelta::minutes(15));
 
-    let (email_text, address_text) = (email.as_str().to_owned(), address.0.clone());
+    // The attempt is recorded as a failure in the same transaction that checks the
+    // limit, before the (slow) password check, so parallel guesses count too; a
+    // successful login then clears the account's record.
+    let (email_key, address_key) = (email.as_str().to_owned(), address.0);
     let account = state
-        .read(move |conn| {
+        .write(move |conn| {
+            login_failures::lock_account(conn, &email_key)?;
             let since = yui_store::now() - window;
-            let by_account = login_failures::count_for_email(conn, &email_text, since)?;
-            let by_address = login_failures::count_for_address(conn, &address_text, since)?;
+            let by_account = login_failures::count_for_email(conn, &email_key, since)?;
+            let by_address = login_failures::count_for_address(conn, &address_key, since)?;
             if by_account >= settings.login_max_failures_per_account
                 || by_address >= settings.login_max_failures_per_address
             {
                 return Err(ApiError::too_many_requests(settings.login_window.as_secs()));
             }
+            login_failures::record(conn, &email_key, &address_key)?;
             Ok(users::find_for_login(conn, &email)?)
         })
         .await?;
@@ -193,7 +198,6 @@ async fn login(
     })
     .await?;
 
-    let (email_text, address_text) = (body.email.trim().to_lowercase(), address.0);
     match user.filter(|_| verified) {
         Some(user) if !user.active => Err(ApiError::forbidden_with(
             "account_deactivated",
@@ -204,7 +208,7 @@ async fn login(
             let keys = state.keys.clone();
             let tokens = state
                 .write(move |conn| {
-                    login_failures::clear_for_email(conn, &email_text)?;
+                    login_failures::clear_for_email(conn, user.email.as_str())?;
                     let refresh_token = SecretToken::generate()?;
                     let expires_at = yui_store::now() + TimeDelta::from_std(session_ttl).unwrap_or(TimeDelta::days(30));
                     let session = sessions::open(conn, user.id, &refresh_token.hash, expires_at)?;
@@ -214,14 +218,11 @@ async fn login(
                 .await?;
             Ok(HttpResponse::Ok().json(tokens))
         }
-        None => {
-            state.write(move |conn| Ok(login_failures::record(conn, &email_text, &address_text)?)).await?;
-            Err(ApiError::new(
-                actix_web::http::StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "The e-mail address or password is wrong.",
-            ))
-        }
+        None => Err(ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "The e-mail address or password is wrong.",
+        )),
     }
 }
 
