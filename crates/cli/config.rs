@@ -82,8 +82,8 @@ pub struct ServeArgs {
     /// Login session (refresh token) lifetime in seconds.
     #[arg(long, env = "YUI_SESSION_TTL", default_value_t = 30 * 24 * 3600)]
     pub session_ttl: u64,
-    /// Largest accepted request body in bytes.
-    #[arg(long, env = "YUI_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    /// Largest accepted request body in bytes (a 5 000-task split is about 1–2 MiB).
+    #[arg(long, env = "YUI_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "YUI_TRUST_FORWARDED_FOR", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]

@@ -140,7 +140,7 @@ async fn malformed_requests_are_refused_and_write_nothing(app: TestApp) {
             "POST",
             "/v1/auth/signup".into(),
             false,
-            Body::Raw(json_type, format!("{{\"organization_name\": \"{}\"}}", "y".repeat(70_000))),
+            Body::Raw(json_type, format!("{{\"organization_name\": \"{}\"}}", "y".repeat(1_100_000))),
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
         ),

@@ -154,7 +154,7 @@ impl Drop for TestApp {
 pub fn test_settings() -> HttpSettings {
     let mut settings = HttpSettings::with_secret(JWT_SECRET.to_vec());
     settings.workers = Some(2);
-    settings.max_body_bytes = 64 * 1024;
+    settings.max_body_bytes = 1024 * 1024;
     settings
 }
 
@@ -265,8 +265,24 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        const TABLES: [&str; 7] =
-            ["centers", "organizations", "users", "sessions", "refresh_tokens", "login_failures", "invitations"];
+        const TABLES: [&str; 16] = [
+            "centers",
+            "organizations",
+            "users",
+            "sessions",
+            "refresh_tokens",
+            "login_failures",
+            "invitations",
+            "jobs",
+            "quotes",
+            "tasks",
+            "submissions",
+            "reviews",
+            "deliveries",
+            "delivery_items",
+            "comments",
+            "events",
+        ];
         let mut conn = self.db.connection().expect("connection");
         TABLES
             .iter()

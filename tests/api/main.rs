@@ -9,6 +9,8 @@ mod helpers;
 mod accounts;
 mod bad_input;
 mod binary;
+mod flow;
+mod flow_rules;
 mod invitations;
 mod isolation;
 mod migrations;

@@ -79,6 +79,35 @@ id_type!(
     InvitationId
 );
 
+id_type!(
+    /// A job posted by a client organisation to a centre.
+    JobId
+);
+id_type!(
+    /// A director's quote for a job.
+    QuoteId
+);
+id_type!(
+    /// One task of a job.
+    TaskId
+);
+id_type!(
+    /// One version of a task's result.
+    SubmissionId
+);
+id_type!(
+    /// A review of a submission.
+    ReviewId
+);
+id_type!(
+    /// A bundle of approved tasks sent to the client.
+    DeliveryId
+);
+id_type!(
+    /// A comment on a job or a task.
+    CommentId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod email;
+pub mod flow;
 pub mod id;
 pub mod money;
 pub mod page;
@@ -15,7 +16,10 @@ pub mod text;
 
 pub use access::{Actor, Tenant};
 pub use email::Email;
-pub use id::{CenterId, InvitationId, OrganizationId, SessionId, UserId};
+pub use id::{
+    CenterId, CommentId, DeliveryId, InvitationId, JobId, OrganizationId, QuoteId, ReviewId, SessionId, SubmissionId,
+    TaskId, UserId,
+};
 pub use money::{Currency, Money};
 pub use page::PageLimit;
 pub use password::NewPassword;

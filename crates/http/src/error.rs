@@ -44,6 +44,12 @@ pub struct Problem {
     /// For invalid input: one entry per problem field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `invalid_state`: the resource's current state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<String>,
+    /// For `invalid_state`: the actions the current state allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,12 +58,14 @@ pub struct ApiError {
     code: &'static str,
     detail: String,
     errors: Vec<FieldError>,
+    /// For `invalid_state`: the current state and the allowed actions (boxed: rare).
+    state: Option<Box<(String, Vec<String>)>>,
     retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new(), retry_after_seconds: None }
+        Self { status, code, detail: detail.into(), errors: Vec::new(), state: None, retry_after_seconds: None }
     }
 
     /// Malformed request syntax: bad JSON, wrong types, bad path or query values.
@@ -97,6 +105,27 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
 
+    /// Renames fields that start with `prefix` (for messages built by a shared
+    /// helper that does not know the request's field names).
+    #[must_use]
+    pub fn strip_field_prefix(mut self, prefix: &str) -> Self {
+        for error in &mut self.errors {
+            if let Some(rest) = error.field.strip_prefix(prefix) {
+                error.field = rest.to_owned();
+            }
+        }
+        self
+    }
+
+    /// Puts `prefix` before every field name (for a nested part of a request).
+    #[must_use]
+    pub fn prefix_fields(mut self, prefix: &str) -> Self {
+        for error in &mut self.errors {
+            error.field = format!("{prefix}{}", error.field);
+        }
+        self
+    }
+
     /// Authenticated, but refused for a reason with its own code.
     pub fn forbidden_with(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, code, detail)
@@ -110,6 +139,25 @@ impl ApiError {
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// An action the resource's current state does not allow: `409 invalid_state`,
+    /// naming the state and the actions it allows.
+    #[must_use]
+    pub fn invalid_transition(refused: yui_domain::flow::InvalidTransition) -> Self {
+        let allowed =
+            if refused.allowed.is_empty() { "none: it is final".to_owned() } else { refused.allowed.join(", ") };
+        let mut error = Self::new(
+            StatusCode::CONFLICT,
+            "invalid_state",
+            format!(
+                "Cannot {} this {}: it is {}. Allowed now: {allowed}.",
+                refused.action, refused.entity, refused.state
+            ),
+        );
+        error.state =
+            Some(Box::new((refused.state.to_owned(), refused.allowed.iter().map(|a| (*a).to_owned()).collect())));
+        error
     }
 
     #[must_use]
@@ -147,6 +195,8 @@ impl ApiError {
             code: self.code.into(),
             detail: self.detail.clone(),
             errors: self.errors.clone(),
+            current_state: self.state.as_deref().map(|(state, _)| state.clone()),
+            allowed_actions: self.state.as_deref().map(|(_, allowed)| allowed.clone()),
         }
     }
 }
@@ -181,6 +231,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { constraint } => {
                 Self::conflict("conflict", format!("This conflicts with an existing record ({constraint})."))
             }
+            StoreError::VersionConflict => Self::conflict(
+                "version_conflict",
+                "Someone else changed this at the same moment; reload it and try again.",
+            ),
             unreachable if unreachable.is_unavailable() => Self::unavailable(unreachable),
             other => Self::internal(other),
         }
@@ -195,19 +249,31 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields: Vec<FieldError> = errors
-            .field_errors()
-            .into_iter()
-            .flat_map(|(field, errors)| {
-                errors.iter().map(move |error| FieldError {
-                    field: field.to_string(),
-                    code: error.code.to_string(),
-                    message: error.message.as_ref().map_or_else(|| describe(error), ToString::to_string),
-                })
-            })
-            .collect();
+        let mut fields = Vec::new();
+        flatten("", &errors, &mut fields);
         fields.sort_by(|a, b| a.field.cmp(&b.field));
         Self::validation(fields)
+    }
+}
+
+/// Walks nested `validator` errors, naming each field by its path (`tasks[3].title`).
+fn flatten(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(errors) => out.extend(errors.iter().map(|error| FieldError {
+                field: path.clone(),
+                code: error.code.to_string(),
+                message: error.message.as_ref().map_or_else(|| describe(error), ToString::to_string),
+            })),
+            ValidationErrorsKind::Struct(inner) => flatten(&path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    flatten(&format!("{path}[{index}]"), inner, out);
+                }
+            }
+        }
     }
 }
 

@@ -20,3 +20,45 @@ pub fn new_password(field: &str, raw: &str) -> Result<NewPassword, ApiError> {
 pub fn name(field: &str, raw: &str, max_chars: usize) -> Result<Name, ApiError> {
     Name::parse(raw, max_chars).map_err(|e| ApiError::invalid_field(field, "invalid_name", e))
 }
+
+/// Free text (descriptions, notes, comments): at most `max_chars` characters, and
+/// no NUL character, which PostgreSQL cannot store. Line breaks are kept.
+pub fn text(field: &str, raw: &str, max_chars: usize) -> Result<String, ApiError> {
+    if raw.contains('\0') {
+        return Err(ApiError::invalid_field(field, "invalid_text", "must not contain NUL characters"));
+    }
+    if raw.chars().count() > max_chars {
+        return Err(ApiError::invalid_field(field, "length", format!("must be at most {max_chars} characters long")));
+    }
+    Ok(raw.trim().to_owned())
+}
+
+/// Required free text: like [`text`], and not blank.
+pub fn required_text(field: &str, raw: &str, max_chars: usize) -> Result<String, ApiError> {
+    let text = text(field, raw, max_chars)?;
+    if text.is_empty() {
+        return Err(ApiError::invalid_field(field, "blank", "must not be blank"));
+    }
+    Ok(text)
+}
+
+/// A list of short tags (skills), each a [`name`] of at most 50 characters,
+/// de-duplicated in order.
+pub fn tags(field: &str, raw: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut tags: Vec<String> = Vec::with_capacity(raw.len());
+    for (index, tag) in raw.iter().enumerate() {
+        let tag = name(&format!("{field}[{index}]"), tag, 50)?.into_string();
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(tags)
+}
+
+/// An instant that must lie in the future.
+pub fn future(field: &str, at: chrono::DateTime<chrono::Utc>) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+    if at <= chrono::Utc::now() {
+        return Err(ApiError::invalid_field(field, "not_in_future", "must be in the future"));
+    }
+    Ok(at)
+}

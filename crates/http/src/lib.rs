@@ -11,6 +11,8 @@
 mod auth;
 mod error;
 mod extract;
+mod flow;
+mod flow_views;
 mod input;
 mod openapi;
 mod pagination;

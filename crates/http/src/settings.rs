@@ -51,7 +51,7 @@ impl HttpSettings {
             access_token_ttl: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             invitation_ttl: Duration::from_secs(7 * 24 * 3600),
-            max_body_bytes: 1024 * 1024,
+            max_body_bytes: 4 * 1024 * 1024,
             trust_forwarded_for: false,
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 50,

@@ -19,6 +19,19 @@ use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use crate::StoreError;
 
+/// A multi-row `INSERT`. diesel's batch insert does not compile through the shared
+/// multi-backend type, so it is dispatched to the concrete connection; the SQL is the
+/// same on both engines.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::DbConnection::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use batch_insert;
+
 /// One connection to either engine.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -9,6 +9,9 @@ pub enum StoreError {
     /// A unique constraint refused the write; `constraint` names the column(s).
     #[error("unique constraint violated: {constraint}")]
     Conflict { constraint: String },
+    /// A compare-and-set update found the row changed since it was read.
+    #[error("the row was changed by someone else")]
+    VersionConflict,
     /// The database or the pool failed.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),

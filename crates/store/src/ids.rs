@@ -41,3 +41,18 @@ pub(crate) fn to_db_time(time: DateTime<Utc>) -> NaiveDateTime {
 pub(crate) fn from_db_time(time: NaiveDateTime) -> DateTime<Utc> {
     time.and_utc()
 }
+
+/// Reads a JSON text column.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("JSON column: {e}")))
+}
+
+/// Writes a JSON text column.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("JSON column: {e}")))
+}
+
+/// Reads a state-machine status column.
+pub(crate) fn parse_status<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown status {text:?}")))
+}

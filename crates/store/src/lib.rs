@@ -17,10 +17,18 @@ mod migrate;
 mod schema;
 
 pub mod centers;
+pub mod comments;
+pub mod deliveries;
+pub mod events;
 pub mod invitations;
+pub mod jobs;
 pub mod login_failures;
 pub mod organizations;
+pub mod quotes;
+pub mod reviews;
 pub mod sessions;
+pub mod submissions;
+pub mod tasks;
 pub mod users;
 
 pub use clock::now;

@@ -3,10 +3,18 @@
 
 mod auth;
 mod centers;
+mod comments;
+mod deliveries;
+mod events;
 mod health;
+mod intake;
 mod invitations;
+mod jobs;
 mod me;
+mod review;
+mod tasks;
 mod users;
+mod work;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -19,7 +27,15 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(me::configure)
             .configure(users::configure)
             .configure(invitations::configure)
-            .configure(centers::configure),
+            .configure(centers::configure)
+            .configure(jobs::configure)
+            .configure(intake::configure)
+            .configure(tasks::configure)
+            .configure(work::configure)
+            .configure(review::configure)
+            .configure(deliveries::configure)
+            .configure(comments::configure)
+            .configure(events::configure),
     );
 }
 
@@ -30,5 +46,13 @@ pub mod tags {
     pub const USERS: &str = "users";
     pub const INVITATIONS: &str = "invitations";
     pub const PUBLIC: &str = "public";
+    pub const JOBS: &str = "jobs";
+    pub const INTAKE: &str = "intake";
+    pub const TASKS: &str = "tasks";
+    pub const WORK: &str = "work";
+    pub const REVIEW: &str = "review";
+    pub const DELIVERIES: &str = "deliveries";
+    pub const COMMENTS: &str = "comments";
+    pub const HISTORY: &str = "history";
     pub const HEALTH: &str = "health";
 }

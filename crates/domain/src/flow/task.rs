@@ -1,0 +1,112 @@
+//! A task: one piece of a job, done by one worker.
+//!
+//! `open` → `assigned` (a director picks a worker) → `in_progress` (the worker starts)
+//! → `submitted` → reviewed: `approved` (directly or after a director's fix) or
+//! `changes_requested` (the worker revises and submits again) → `delivered` (in a
+//! delivery to the client) → `accepted`, or back to `changes_requested` when the
+//! client rejects the delivery. Open and assigned tasks can be edited or cancelled;
+//! assignment can change until the work is submitted.
+//!
+//! `assign` is only for an open task: two directors assigning the same task at once
+//! cannot both win, because the loser finds it `assigned` (changing the worker is
+//! the separate `reassign`).
+
+super::state_machine! {
+    entity: "task",
+    /// Where a task stands.
+    status TaskStatus {
+        Open = "open",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+        ChangesRequested = "changes_requested",
+        Approved = "approved",
+        Delivered = "delivered",
+        Accepted = "accepted",
+        Cancelled = "cancelled",
+    }
+    /// What can happen to a task.
+    action TaskAction {
+        Edit = "edit",
+        Assign = "assign",
+        Reassign = "reassign",
+        Unassign = "unassign",
+        Start = "start",
+        Submit = "submit",
+        Approve = "approve",
+        RequestChanges = "request_changes",
+        Fix = "fix",
+        Deliver = "deliver",
+        AcceptDelivery = "accept_delivery",
+        RejectDelivery = "reject_delivery",
+        Cancel = "cancel",
+    }
+    transitions {
+        Open => { Edit => Open, Assign => Assigned, Cancel => Cancelled },
+        Assigned => { Edit => Assigned, Reassign => Assigned, Unassign => Open, Start => InProgress, Cancel => Cancelled },
+        InProgress => { Reassign => Assigned, Unassign => Open, Submit => Submitted },
+        Submitted => { Approve => Approved, RequestChanges => ChangesRequested, Fix => Approved },
+        ChangesRequested => { Submit => Submitted },
+        Approved => { Deliver => Delivered },
+        Delivered => { AcceptDelivery => Accepted, RejectDelivery => ChangesRequested },
+        Accepted => {},
+        Cancelled => {},
+    }
+}
+
+impl TaskStatus {
+    /// Whether the task counts as approved work (approved, or beyond).
+    #[must_use]
+    pub fn is_approved(self) -> bool {
+        matches!(self, TaskStatus::Approved | TaskStatus::Delivered | TaskStatus::Accepted)
+    }
+
+    /// Whether the task is in a delivery (pending or accepted).
+    #[must_use]
+    pub fn is_delivered(self) -> bool {
+        matches!(self, TaskStatus::Delivered | TaskStatus::Accepted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TaskAction as A;
+    use TaskStatus as S;
+
+    #[test]
+    fn every_state_and_action() {
+        crate::assert_transition_table!(
+            TaskStatus,
+            TaskAction,
+            vec![
+                (S::Open, A::Edit, S::Open),
+                (S::Open, A::Assign, S::Assigned),
+                (S::Open, A::Cancel, S::Cancelled),
+                (S::Assigned, A::Edit, S::Assigned),
+                (S::Assigned, A::Reassign, S::Assigned),
+                (S::Assigned, A::Unassign, S::Open),
+                (S::Assigned, A::Start, S::InProgress),
+                (S::Assigned, A::Cancel, S::Cancelled),
+                (S::InProgress, A::Reassign, S::Assigned),
+                (S::InProgress, A::Unassign, S::Open),
+                (S::InProgress, A::Submit, S::Submitted),
+                (S::Submitted, A::Approve, S::Approved),
+                (S::Submitted, A::RequestChanges, S::ChangesRequested),
+                (S::Submitted, A::Fix, S::Approved),
+                (S::ChangesRequested, A::Submit, S::Submitted),
+                (S::Approved, A::Deliver, S::Delivered),
+                (S::Delivered, A::AcceptDelivery, S::Accepted),
+                (S::Delivered, A::RejectDelivery, S::ChangesRequested),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_second_assignment_of_the_same_task_is_refused() {
+        let assigned = TaskStatus::Open.apply(TaskAction::Assign).expect("first wins");
+        let error = assigned.apply(TaskAction::Assign).expect_err("second loses");
+        assert_eq!(error.state, "assigned");
+        assert!(error.allowed.contains(&"reassign"));
+    }
+}

@@ -1,0 +1,123 @@
+//! What the team-job routes share: who may see which job or task, recording events,
+//! and turning refused transitions into `409`s.
+//!
+//! Visibility rules, in one place:
+//! * a **client** sees its organisation's jobs (drafts included), their quotes,
+//!   deliveries, job comments and job events; never tasks or workers;
+//! * **centre staff** (admins and directors) see their centre's posted jobs and every
+//!   task, submission, review, delivery, comment and event in them;
+//! * a **worker** sees the tasks currently assigned to them, with the job's title,
+//!   description and deliverable specification, never its budget.
+//!
+//! Anything else is `404`, as if it did not exist.
+
+use serde_json::Value;
+use yui_domain::flow::InvalidTransition;
+use yui_domain::{Actor, JobId, Role, TaskId, Tenant};
+use yui_store::DbConnection;
+use yui_store::events::{self, NewEvent};
+use yui_store::jobs::{self, Job};
+use yui_store::tasks::{self, Task};
+
+use crate::error::ApiError;
+
+/// Admins and directors run the centre's work.
+pub fn is_staff(actor: Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Director)
+}
+
+pub fn require_staff(actor: Actor) -> Result<(), ApiError> {
+    if is_staff(actor) { Ok(()) } else { Err(ApiError::forbidden("Only a centre's directors and admins may do this.")) }
+}
+
+pub fn require_client(actor: Actor) -> Result<(), ApiError> {
+    if actor.role == Role::Client {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only the client organisation that posted the job may do this."))
+    }
+}
+
+pub fn require_worker(actor: Actor) -> Result<(), ApiError> {
+    if actor.role == Role::Worker { Ok(()) } else { Err(ApiError::forbidden("Only the assigned worker may do this.")) }
+}
+
+/// Whether `actor` may see `job`.
+pub fn can_see_job(actor: Actor, job: &Job) -> bool {
+    match actor.tenant {
+        Tenant::Organization(org) => job.organization_id == org,
+        Tenant::Center(center) => is_staff(actor) && job.center_id == center && job.status.visible_to_center(),
+    }
+}
+
+/// The job, if `actor` may see it; otherwise `404`.
+pub fn load_job(conn: &mut DbConnection, actor: Actor, id: JobId) -> Result<Job, ApiError> {
+    jobs::find(conn, id)?.filter(|job| can_see_job(actor, job)).ok_or_else(|| ApiError::not_found("job"))
+}
+
+/// The task and its job, if `actor` may see the task; otherwise `404`.
+pub fn load_task(conn: &mut DbConnection, actor: Actor, id: TaskId) -> Result<(Task, Job), ApiError> {
+    let not_found = || ApiError::not_found("task");
+    let task = tasks::find(conn, id)?.ok_or_else(not_found)?;
+    let visible = match actor.tenant {
+        Tenant::Center(center) if task.center_id == center => {
+            is_staff(actor) || task.assignee_id == Some(actor.user_id)
+        }
+        _ => false,
+    };
+    if !visible {
+        return Err(not_found());
+    }
+    let job = jobs::find(conn, task.job_id)?.ok_or_else(not_found)?;
+    Ok((task, job))
+}
+
+/// Maps a refused transition to `409 invalid_state`.
+pub fn refused(error: InvalidTransition) -> ApiError {
+    ApiError::invalid_transition(error)
+}
+
+/// Records an event on the job.
+pub fn job_event(
+    conn: &mut DbConnection,
+    actor: Actor,
+    job: &Job,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    details: Value,
+) -> Result<(), ApiError> {
+    let event = NewEvent {
+        center_id: job.center_id,
+        job_id: job.id,
+        task_id: None,
+        actor_id: actor.user_id,
+        kind,
+        from_state: from,
+        to_state: to,
+        details,
+    };
+    Ok(events::record(conn, &[event])?)
+}
+
+/// Records an event on a task.
+pub fn task_event(
+    conn: &mut DbConnection,
+    actor: Actor,
+    task: &Task,
+    kind: &str,
+    from: &str,
+    details: Value,
+) -> Result<(), ApiError> {
+    let event = NewEvent {
+        center_id: task.center_id,
+        job_id: task.job_id,
+        task_id: Some(task.id),
+        actor_id: actor.user_id,
+        kind,
+        from_state: Some(from),
+        to_state: Some(task.status.as_str()),
+        details,
+    };
+    Ok(events::record(conn, &[event])?)
+}

@@ -1,0 +1,396 @@
+//! Tasks: a director splits an active job into tasks (1 to 5 000 in one request,
+//! all or nothing), adds more later, edits or cancels open ones; lists per job with
+//! filters; a worker's own list across jobs.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+use yui_domain::flow::{TaskAction, TaskStatus};
+use yui_domain::{Actor, JobId, TaskId, UserId};
+use yui_store::DbConnection;
+use yui_store::events::{self, NewEvent};
+use yui_store::jobs::Job;
+use yui_store::tasks::{self, Task, TaskFilter, TaskScope, TaskSpec};
+
+use super::jobs::complete_if_done;
+use super::tags;
+use crate::auth::Bearer;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::flow::{self, job_event, load_job, load_task, require_staff, task_event};
+use crate::flow_views::{TaskStatusName, TaskView};
+use crate::input;
+use crate::pagination::{PageParams, Paginated};
+use crate::state::AppState;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(split_job)
+        .service(list_job_tasks)
+        .service(my_tasks)
+        .service(get_task)
+        .service(edit_task)
+        .service(cancel_task);
+}
+
+/// One task to create.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskInput {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = "Photos 1–20: mark road signs")]
+    pub title: String,
+    #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
+    pub instructions: String,
+    /// Estimated work, 1 to 10 000 minutes.
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub estimated_minutes: i64,
+    /// When the task must be done: in the future and not after the job's due date.
+    pub due_at: DateTime<Utc>,
+    /// The skill the task needs, if any.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub skill_tag: Option<String>,
+}
+
+/// Tasks to add to a job, all or nothing.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitRequest {
+    /// 1 to 5 000 tasks.
+    #[validate(length(min = 1, max = 5000), nested)]
+    #[schema(min_items = 1, max_items = 5000)]
+    pub tasks: Vec<TaskInput>,
+}
+
+/// Changes to an open or assigned task; omitted fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditTaskRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
+    pub instructions: Option<String>,
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub estimated_minutes: Option<i64>,
+    pub due_at: Option<DateTime<Utc>>,
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub skill_tag: Option<String>,
+}
+
+/// Filters for task lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskFilterParams {
+    /// Only tasks in this status.
+    pub status: Option<TaskStatusName>,
+    /// Only tasks assigned to this worker.
+    pub assignee_id: Option<Uuid>,
+    /// Only (`true`) tasks past their due date and not yet approved or cancelled.
+    pub overdue: Option<bool>,
+}
+
+impl TaskFilterParams {
+    fn filter(&self) -> TaskFilter {
+        TaskFilter {
+            status: self.status.map(Into::into),
+            assignee: self.assignee_id.map(UserId::from),
+            overdue_at: self.overdue.filter(|o| *o).map(|_| Utc::now()),
+        }
+    }
+}
+
+/// Parses a task's fields; `new_due_date` says whether its due date is being set
+/// now (and so must be in the future).
+fn task_spec(field: &str, input: &TaskInput, job: &Job, new_due_date: bool) -> Result<TaskSpec, ApiError> {
+    let due_at = if new_due_date { input::future(&format!("{field}.due_at"), input.due_at)? } else { input.due_at };
+    if due_at > job.spec.due_at {
+        return Err(ApiError::invalid_field(
+            &format!("{field}.due_at"),
+            "after_job_due",
+            "must not be after the job's due date",
+        ));
+    }
+    Ok(TaskSpec {
+        title: input::name(&format!("{field}.title"), &input.title, 200)?.into_string(),
+        instructions: input::text(&format!("{field}.instructions"), &input.instructions, 10_000)?,
+        estimated_minutes: input.estimated_minutes,
+        due_at,
+        skill_tag: input
+            .skill_tag
+            .as_deref()
+            .map(|t| input::name(&format!("{field}.skill_tag"), t, 50))
+            .transpose()?
+            .map(yui_domain::text::Name::into_string),
+    })
+}
+
+/// Applies a task transition, saves it (compare-and-set) and records the event.
+pub(super) fn transition(
+    conn: &mut DbConnection,
+    actor: Actor,
+    mut task: Task,
+    action: TaskAction,
+    details: serde_json::Value,
+) -> Result<Task, ApiError> {
+    let from = task.status;
+    task.status = from.apply(action).map_err(flow::refused)?;
+    if task.status == TaskStatus::Open {
+        task.assignee_id = None;
+    }
+    let task = tasks::save(conn, task)?;
+    task_event(conn, actor, &task, event_kind(action), from.as_str(), details)?;
+    Ok(task)
+}
+
+fn event_kind(action: TaskAction) -> &'static str {
+    match action {
+        TaskAction::Edit => "edited",
+        TaskAction::Assign => "assigned",
+        TaskAction::Reassign => "reassigned",
+        TaskAction::Unassign => "unassigned",
+        TaskAction::Start => "started",
+        TaskAction::Submit => "submitted",
+        TaskAction::Approve => "approved",
+        TaskAction::RequestChanges => "changes_requested",
+        TaskAction::Fix => "fixed",
+        TaskAction::Deliver => "delivered",
+        TaskAction::AcceptDelivery => "delivery_accepted",
+        TaskAction::RejectDelivery => "delivery_rejected",
+        TaskAction::Cancel => "cancelled",
+    }
+}
+
+/// Split an active job into tasks (directors): 1 to 5 000 tasks, all or nothing.
+#[utoipa::path(
+    tag = tags::TASKS,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The job's id.")),
+    request_body = SplitRequest,
+    responses(
+        (status = 201, description = "The created tasks, in the order given.", body = Vec<TaskView>),
+        (status = 409, description = "The job is not active (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/jobs/{id}/tasks")]
+async fn split_job(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<SplitRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = JobId::from(id.into_inner());
+    let inputs = body.into_inner().tasks;
+    let created = state
+        .write_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let job = load_job(conn, actor, id)?;
+            if !job.status.accepts_work() {
+                return Err(ApiError::conflict(
+                    "invalid_state",
+                    format!("Tasks can be added only to an active job; this one is {}.", job.status),
+                ));
+            }
+            let specs = inputs
+                .iter()
+                .enumerate()
+                .map(|(index, input)| task_spec(&format!("tasks[{index}]"), input, &job, true))
+                .collect::<Result<Vec<_>, _>>()?;
+            let created = tasks::insert_many(conn, &job, specs)?;
+            let task_events: Vec<NewEvent<'_>> = created
+                .iter()
+                .map(|task| NewEvent {
+                    center_id: task.center_id,
+                    job_id: task.job_id,
+                    task_id: Some(task.id),
+                    actor_id: actor.user_id,
+                    kind: "created",
+                    from_state: None,
+                    to_state: Some(task.status.as_str()),
+                    details: json!({}),
+                })
+                .collect();
+            events::record(conn, &task_events)?;
+            job_event(conn, actor, &job, "tasks_added", None, None, json!({"count": created.len()}))?;
+            Ok(created.into_iter().map(|task| TaskView::new(task, &job)).collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// List a job's tasks (directors).
+#[utoipa::path(
+    tag = tags::TASKS,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The job's id."), TaskFilterParams, PageParams),
+    responses((status = 200, description = "One page of tasks, in creation order.", body = Paginated<TaskView>))
+)]
+#[get("/jobs/{id}/tasks")]
+async fn list_job_tasks(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    filter: web::Query<TaskFilterParams>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<TaskView>>, ApiError> {
+    let id = JobId::from(id.into_inner());
+    let page = page.parse()?;
+    let filter = filter.filter();
+    let (job, tasks) = state
+        .read_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let job = load_job(conn, actor, id)?;
+            let tasks = tasks::list(conn, TaskScope::Job(job.id), filter, page.after.map(TaskId::from), page.limit)?;
+            Ok((job, tasks))
+        })
+        .await?;
+    Ok(web::Json(Paginated::from_page(tasks, |task| TaskView::new(task, &job))))
+}
+
+/// The caller's own tasks across jobs (workers).
+#[utoipa::path(
+    tag = tags::TASKS,
+    security(("bearer_token" = [])),
+    params(TaskFilterParams, PageParams),
+    responses((status = 200, description = "One page of the caller's tasks.", body = Paginated<TaskView>))
+)]
+#[get("/me/tasks")]
+async fn my_tasks(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    filter: web::Query<TaskFilterParams>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<TaskView>>, ApiError> {
+    let page = page.parse()?;
+    let filter = filter.filter();
+    let views = state
+        .read_as(bearer, move |conn, actor| {
+            let tasks = tasks::list(
+                conn,
+                TaskScope::Assignee(actor.user_id),
+                filter,
+                page.after.map(TaskId::from),
+                page.limit,
+            )?;
+            let mut jobs: Vec<Job> = Vec::new();
+            for task in &tasks.items {
+                if !jobs.iter().any(|job| job.id == task.job_id) {
+                    jobs.extend(yui_store::jobs::find(conn, task.job_id)?);
+                }
+            }
+            let next = tasks.next_after;
+            let items = tasks
+                .items
+                .into_iter()
+                .filter_map(|task| jobs.iter().find(|job| job.id == task.job_id).map(|job| TaskView::new(task, job)))
+                .collect();
+            Ok(yui_store::Page { items, next_after: next })
+        })
+        .await?;
+    Ok(web::Json(Paginated::from_page(views, |view| view)))
+}
+
+/// Read a task (its directors, or the worker it is assigned to).
+#[utoipa::path(
+    tag = tags::TASKS,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    responses((status = 200, description = "The task.", body = TaskView))
+)]
+#[get("/tasks/{id}")]
+async fn get_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let view = state
+        .read_as(bearer, move |conn, actor| {
+            let (task, job) = load_task(conn, actor, id)?;
+            Ok(TaskView::new(task, &job))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// Edit an open or assigned task (directors).
+#[utoipa::path(
+    tag = tags::TASKS,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    request_body = EditTaskRequest,
+    responses(
+        (status = 200, description = "The edited task.", body = TaskView),
+        (status = 409, description = "Work on it has started (`invalid_state`), or it changed meanwhile \
+            (`version_conflict`).", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tasks/{id}")]
+async fn edit_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<EditTaskRequest>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let changes = body.into_inner();
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let (mut task, job) = load_task(conn, actor, id)?;
+            let new_due_date = changes.due_at.is_some();
+            let merged = TaskInput {
+                title: changes.title.unwrap_or_else(|| task.spec.title.clone()),
+                instructions: changes.instructions.unwrap_or_else(|| task.spec.instructions.clone()),
+                estimated_minutes: changes.estimated_minutes.unwrap_or(task.spec.estimated_minutes),
+                due_at: changes.due_at.unwrap_or(task.spec.due_at),
+                skill_tag: changes.skill_tag.or_else(|| task.spec.skill_tag.clone()),
+            };
+            task.spec = task_spec("task", &merged, &job, new_due_date).map_err(|e| e.strip_field_prefix("task."))?;
+            Ok((transition(conn, actor, task, TaskAction::Edit, json!({}))?, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
+}
+
+/// Cancel an open or assigned task (directors).
+#[utoipa::path(
+    tag = tags::TASKS,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    responses(
+        (status = 200, description = "The cancelled task.", body = TaskView),
+        (status = 409, description = "Work on it has started (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/cancel")]
+async fn cancel_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let (task, job) = load_task(conn, actor, id)?;
+            let task = transition(conn, actor, task, TaskAction::Cancel, json!({}))?;
+            complete_if_done(conn, actor, job.id)?;
+            Ok((task, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
+}

@@ -1,0 +1,284 @@
+//! Doing the work: a director assigns a task to a worker of the centre (and may
+//! reassign or unassign it until it is submitted); the worker starts it and submits
+//! results. Every submission is a new version; nothing is overwritten.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+use yui_domain::flow::TaskAction;
+use yui_domain::{Actor, Role, TaskId, Tenant, UserId};
+use yui_store::submissions::{self, SubmissionContent};
+use yui_store::{DbConnection, users};
+
+use super::tags;
+use super::tasks::transition;
+use crate::auth::Bearer;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::flow::{load_task, require_staff, require_worker};
+use crate::flow_views::{SubmissionView, TaskView};
+use crate::input;
+use crate::state::AppState;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(assign_task)
+        .service(reassign_task)
+        .service(unassign_task)
+        .service(start_task)
+        .service(submit_task)
+        .service(list_submissions);
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// An active worker of the task's centre.
+    pub worker_id: Uuid,
+}
+
+/// A result handed in for review.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// The result as text (may be empty when links or a payload carry it).
+    #[validate(length(max = 100000))]
+    #[schema(max_length = 100000)]
+    pub result_text: String,
+    /// Links to result files (at most 50).
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// A structured result: any JSON value.
+    #[schema(value_type = Option<Object>)]
+    pub payload: Option<serde_json::Value>,
+    /// A note for the reviewer.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    #[serde(default)]
+    pub note: String,
+}
+
+impl SubmitRequest {
+    /// Parses the content; a result needs text, a link or a payload.
+    pub(super) fn content(&self) -> Result<SubmissionContent, ApiError> {
+        let links = self
+            .links
+            .iter()
+            .enumerate()
+            .map(|(index, link)| input::required_text(&format!("links[{index}]"), link, 2000))
+            .collect::<Result<Vec<_>, _>>()?;
+        let content = SubmissionContent {
+            result_text: input::text("result_text", &self.result_text, 100_000)?,
+            links,
+            payload: self.payload.clone().filter(|p| !p.is_null()),
+            note: input::text("note", &self.note, 2000)?,
+        };
+        if content.result_text.is_empty() && content.links.is_empty() && content.payload.is_none() {
+            return Err(ApiError::invalid_field(
+                "result_text",
+                "empty_result",
+                "give a result: text, links or a payload",
+            ));
+        }
+        Ok(content)
+    }
+}
+
+/// The worker, if they are an active worker of the actor's centre.
+fn centre_worker(conn: &mut DbConnection, actor: Actor, worker: UserId) -> Result<UserId, ApiError> {
+    let Tenant::Center(_) = actor.tenant else { return Err(ApiError::forbidden("Only centre staff assign tasks.")) };
+    users::find_in_tenant(conn, actor.tenant, worker)?
+        .filter(|user| user.role == Role::Worker && user.active)
+        .map(|user| user.id)
+        .ok_or_else(|| ApiError::invalid_field("worker_id", "not_a_worker", "is not an active worker of this centre"))
+}
+
+/// Assign an open task to a worker (directors). Of two directors assigning one task
+/// at once, exactly one succeeds; the other gets `409`.
+#[utoipa::path(
+    tag = tags::WORK,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    request_body = AssignRequest,
+    responses(
+        (status = 200, description = "The task, now `assigned`.", body = TaskView),
+        (status = 409, description = "The task is not open (`invalid_state`) or changed meanwhile (`version_conflict`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/assign")]
+async fn assign_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<AssignRequest>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    assign_with(state, bearer, id.into_inner(), body.into_inner().worker_id, TaskAction::Assign).await
+}
+
+/// Give an assigned or started task to another worker (directors).
+#[utoipa::path(
+    tag = tags::WORK,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    request_body = AssignRequest,
+    responses(
+        (status = 200, description = "The task, `assigned` to the new worker.", body = TaskView),
+        (status = 409, description = "The task cannot be reassigned now (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/reassign")]
+async fn reassign_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<AssignRequest>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    assign_with(state, bearer, id.into_inner(), body.into_inner().worker_id, TaskAction::Reassign).await
+}
+
+async fn assign_with(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: Uuid,
+    worker: Uuid,
+    action: TaskAction,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id);
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let (mut task, job) = load_task(conn, actor, id)?;
+            let worker = centre_worker(conn, actor, UserId::from(worker))?;
+            let previous = task.assignee_id.map(|w| w.to_string());
+            task.assignee_id = Some(worker);
+            let details = json!({"assignee_id": worker.to_string(), "previous_assignee_id": previous});
+            Ok((transition(conn, actor, task, action, details)?, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
+}
+
+/// Take a task back from its worker; it becomes open again (directors).
+#[utoipa::path(
+    tag = tags::WORK,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    responses(
+        (status = 200, description = "The task, `open` again.", body = TaskView),
+        (status = 409, description = "The task cannot be unassigned now (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/unassign")]
+async fn unassign_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let (task, job) = load_task(conn, actor, id)?;
+            let details = json!({"previous_assignee_id": task.assignee_id.map(|w| w.to_string())});
+            Ok((transition(conn, actor, task, TaskAction::Unassign, details)?, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
+}
+
+/// Start working on an assigned task (its worker).
+#[utoipa::path(
+    tag = tags::WORK,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    responses(
+        (status = 200, description = "The task, now `in_progress`.", body = TaskView),
+        (status = 409, description = "The task is not waiting to be started (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/start")]
+async fn start_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require_worker(actor)?;
+            let (task, job) = load_task(conn, actor, id)?;
+            Ok((transition(conn, actor, task, TaskAction::Start, json!({}))?, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
+}
+
+/// Submit a result for review (its worker): a new version each time.
+#[utoipa::path(
+    tag = tags::WORK,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    request_body = SubmitRequest,
+    responses(
+        (status = 201, description = "The new submission; the task is now `submitted`.", body = SubmissionView),
+        (status = 409, description = "The task is not being worked on (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/submissions")]
+async fn submit_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<SubmitRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let content = body.into_inner().content()?;
+    let submission = state
+        .write_as(bearer, move |conn, actor| {
+            require_worker(actor)?;
+            let (mut task, _) = load_task(conn, actor, id)?;
+            task.status.apply(TaskAction::Submit).map_err(crate::flow::refused)?;
+            let submission = submissions::insert(conn, &task, actor.user_id, false, content)?;
+            task.current_submission_id = Some(submission.id);
+            let details =
+                json!({"submission_id": submission.id.to_string(), "version_number": submission.version_number});
+            transition(conn, actor, task, TaskAction::Submit, details)?;
+            Ok(submission)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(SubmissionView::from(submission)))
+}
+
+/// Every version of a task's result, oldest first (its directors and worker).
+#[utoipa::path(
+    tag = tags::WORK,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    responses((status = 200, description = "The submissions, oldest first.", body = Vec<SubmissionView>))
+)]
+#[get("/tasks/{id}/submissions")]
+async fn list_submissions(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<SubmissionView>>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let list = state
+        .read_as(bearer, move |conn, actor| {
+            let (task, _) = load_task(conn, actor, id)?;
+            Ok(submissions::list_for_task(conn, task.id)?)
+        })
+        .await?;
+    Ok(web::Json(list.into_iter().map(SubmissionView::from).collect()))
+}

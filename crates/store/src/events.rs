@@ -1,0 +1,123 @@
+//! The event history: every state change writes an event row in the same
+//! transaction as the change itself, so a change without its event (or an event
+//! without its change) cannot exist.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+use yui_domain::{CenterId, JobId, PageLimit, TaskId, UserId};
+
+use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
+use crate::schema::events;
+use crate::{DbConnection, Page, StoreError, overfetch};
+
+/// A change to record: on a job (`task_id: None`) or on one of its tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent<'a> {
+    pub center_id: CenterId,
+    pub job_id: JobId,
+    pub task_id: Option<TaskId>,
+    pub actor_id: UserId,
+    pub kind: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: Option<&'a str>,
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: Uuid,
+    pub job_id: JobId,
+    pub task_id: Option<TaskId>,
+    pub actor_id: UserId,
+    pub kind: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub details: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = events)]
+struct EventRow {
+    id: String,
+    job_id: String,
+    task_id: Option<String>,
+    actor_id: String,
+    kind: String,
+    from_state: Option<String>,
+    to_state: Option<String>,
+    details: String,
+    created_at: NaiveDateTime,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = StoreError;
+    fn try_from(row: EventRow) -> Result<Self, StoreError> {
+        Ok(Event {
+            id: parse_uuid(&row.id)?,
+            job_id: parse_uuid(&row.job_id)?.into(),
+            task_id: row.task_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
+            actor_id: parse_uuid(&row.actor_id)?.into(),
+            kind: row.kind,
+            from_state: row.from_state,
+            to_state: row.to_state,
+            details: parse_json(&row.details)?,
+            created_at: from_db_time(row.created_at),
+        })
+    }
+}
+
+/// Records events (in the caller's transaction), in chunks for large splits.
+pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<(), StoreError> {
+    let now = to_db_time(crate::now());
+    for chunk in new_events.chunks(500) {
+        let rows = chunk
+            .iter()
+            .map(|event| {
+                Ok((
+                    events::id.eq(Uuid::now_v7().to_string()),
+                    events::center_id.eq(event.center_id.to_string()),
+                    events::job_id.eq(event.job_id.to_string()),
+                    events::task_id.eq(event.task_id.map(|t| t.to_string())),
+                    events::actor_id.eq(event.actor_id.to_string()),
+                    events::kind.eq(event.kind),
+                    events::from_state.eq(event.from_state),
+                    events::to_state.eq(event.to_state),
+                    events::details.eq(to_json(&event.details)?),
+                    events::created_at.eq(now),
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        crate::db::batch_insert!(conn, events::table, rows)?;
+    }
+    Ok(())
+}
+
+/// Whose history a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum EventScope {
+    /// The job's own events (not those of its tasks).
+    Job(JobId),
+    Task(TaskId),
+}
+
+/// A page of history, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: EventScope,
+    after: Option<Uuid>,
+    limit: PageLimit,
+) -> Result<Page<Event>, StoreError> {
+    let mut query = events::table.order(events::id.asc()).select(EventRow::as_select()).into_boxed();
+    query = match scope {
+        EventScope::Job(job) => query.filter(events::job_id.eq(job.to_string())).filter(events::task_id.is_null()),
+        EventScope::Task(task) => query.filter(events::task_id.eq(task.to_string())),
+    };
+    if let Some(after) = after {
+        query = query.filter(events::id.gt(after.to_string()));
+    }
+    let rows =
+        query.limit(overfetch(limit)).load(conn)?.into_iter().map(Event::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(rows, limit.get(), |e| e.id))
+}

@@ -1,0 +1,261 @@
+//! Tasks: the pieces a job is split into. Every change is a compare-and-set on the
+//! task's `version`, so two people acting on one task at once cannot both succeed.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use yui_domain::flow::TaskStatus;
+use yui_domain::{CenterId, JobId, PageLimit, SubmissionId, TaskId, UserId};
+
+use crate::ids::{from_db_time, parse_status, parse_uuid, to_db_time};
+use crate::jobs::Job;
+use crate::schema::tasks;
+use crate::{DbConnection, Page, StoreError, overfetch};
+
+/// Rows per INSERT: keeps a 5 000-task split under SQLite's bound-parameter limit.
+const INSERT_CHUNK: usize = 500;
+
+/// What a director writes into a task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSpec {
+    pub title: String,
+    pub instructions: String,
+    pub estimated_minutes: i64,
+    pub due_at: DateTime<Utc>,
+    pub skill_tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    pub id: TaskId,
+    pub job_id: JobId,
+    pub center_id: CenterId,
+    pub spec: TaskSpec,
+    pub status: TaskStatus,
+    pub assignee_id: Option<UserId>,
+    /// The submission waiting for review, or the one approved last.
+    pub current_submission_id: Option<SubmissionId>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters for task lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TaskFilter {
+    pub status: Option<TaskStatus>,
+    pub assignee: Option<UserId>,
+    /// Only tasks due before this instant that are not yet approved or cancelled.
+    pub overdue_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tasks)]
+struct TaskRow {
+    id: String,
+    job_id: String,
+    center_id: String,
+    title: String,
+    instructions: String,
+    estimated_minutes: i64,
+    due_at: NaiveDateTime,
+    skill_tag: Option<String>,
+    status: String,
+    assignee_id: Option<String>,
+    current_submission_id: Option<String>,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<TaskRow> for Task {
+    type Error = StoreError;
+    fn try_from(row: TaskRow) -> Result<Self, StoreError> {
+        Ok(Task {
+            id: parse_uuid(&row.id)?.into(),
+            job_id: parse_uuid(&row.job_id)?.into(),
+            center_id: parse_uuid(&row.center_id)?.into(),
+            spec: TaskSpec {
+                title: row.title,
+                instructions: row.instructions,
+                estimated_minutes: row.estimated_minutes,
+                due_at: from_db_time(row.due_at),
+                skill_tag: row.skill_tag,
+            },
+            status: parse_status(&row.status, TaskStatus::parse)?,
+            assignee_id: row.assignee_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
+            current_submission_id: row.current_submission_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
+            version: row.version,
+            created_at: from_db_time(row.created_at),
+            updated_at: from_db_time(row.updated_at),
+        })
+    }
+}
+
+/// Creates open tasks for `job`, all in the caller's transaction.
+pub fn insert_many(conn: &mut DbConnection, job: &Job, specs: Vec<TaskSpec>) -> Result<Vec<Task>, StoreError> {
+    let now = crate::now();
+    let created: Vec<Task> = specs
+        .into_iter()
+        .map(|spec| Task {
+            id: TaskId::generate(),
+            job_id: job.id,
+            center_id: job.center_id,
+            spec,
+            status: TaskStatus::Open,
+            assignee_id: None,
+            current_submission_id: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    for chunk in created.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|task| {
+                (
+                    tasks::id.eq(task.id.to_string()),
+                    tasks::job_id.eq(task.job_id.to_string()),
+                    tasks::center_id.eq(task.center_id.to_string()),
+                    tasks::title.eq(task.spec.title.clone()),
+                    tasks::instructions.eq(task.spec.instructions.clone()),
+                    tasks::estimated_minutes.eq(task.spec.estimated_minutes),
+                    tasks::due_at.eq(to_db_time(task.spec.due_at)),
+                    tasks::skill_tag.eq(task.spec.skill_tag.clone()),
+                    tasks::status.eq(task.status.as_str()),
+                    tasks::version.eq(task.version),
+                    tasks::created_at.eq(to_db_time(now)),
+                    tasks::updated_at.eq(to_db_time(now)),
+                )
+            })
+            .collect();
+        crate::db::batch_insert!(conn, tasks::table, rows)?;
+    }
+    Ok(created)
+}
+
+pub fn find(conn: &mut DbConnection, id: TaskId) -> Result<Option<Task>, StoreError> {
+    tasks::table
+        .filter(tasks::id.eq(id.to_string()))
+        .select(TaskRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Task::try_from)
+        .transpose()
+}
+
+/// Several tasks of one job by id (those that exist in that job).
+pub fn find_many_in_job(conn: &mut DbConnection, job: JobId, ids: &[TaskId]) -> Result<Vec<Task>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    tasks::table
+        .filter(tasks::job_id.eq(job.to_string()))
+        .filter(tasks::id.eq_any(ids))
+        .order(tasks::id.asc())
+        .select(TaskRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Task::try_from)
+        .collect()
+}
+
+/// Writes `task` if nobody changed it since it was read at `task.version`; returns it
+/// with the new version. Otherwise [`StoreError::VersionConflict`].
+pub fn save(conn: &mut DbConnection, mut task: Task) -> Result<Task, StoreError> {
+    let now = crate::now();
+    let updated =
+        diesel::update(tasks::table.filter(tasks::id.eq(task.id.to_string())).filter(tasks::version.eq(task.version)))
+            .set((
+                tasks::title.eq(&task.spec.title),
+                tasks::instructions.eq(&task.spec.instructions),
+                tasks::estimated_minutes.eq(task.spec.estimated_minutes),
+                tasks::due_at.eq(to_db_time(task.spec.due_at)),
+                tasks::skill_tag.eq(&task.spec.skill_tag),
+                tasks::status.eq(task.status.as_str()),
+                tasks::assignee_id.eq(task.assignee_id.map(|id| id.to_string())),
+                tasks::current_submission_id.eq(task.current_submission_id.map(|id| id.to_string())),
+                tasks::version.eq(task.version + 1),
+                tasks::updated_at.eq(to_db_time(now)),
+            ))
+            .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    task.version += 1;
+    task.updated_at = now;
+    Ok(task)
+}
+
+/// Whose tasks a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum TaskScope {
+    Job(JobId),
+    Assignee(UserId),
+}
+
+/// A page of tasks in creation order.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: TaskScope,
+    filter: TaskFilter,
+    after: Option<TaskId>,
+    limit: PageLimit,
+) -> Result<Page<Task>, StoreError> {
+    let mut query = tasks::table.select(TaskRow::as_select()).order(tasks::id.asc()).into_boxed();
+    query = match scope {
+        TaskScope::Job(job) => query.filter(tasks::job_id.eq(job.to_string())),
+        TaskScope::Assignee(user) => query.filter(tasks::assignee_id.eq(user.to_string())),
+    };
+    if let Some(status) = filter.status {
+        query = query.filter(tasks::status.eq(status.as_str()));
+    }
+    if let Some(assignee) = filter.assignee {
+        query = query.filter(tasks::assignee_id.eq(assignee.to_string()));
+    }
+    if let Some(now) = filter.overdue_at {
+        let finished = [TaskStatus::Approved, TaskStatus::Delivered, TaskStatus::Accepted, TaskStatus::Cancelled];
+        query = query
+            .filter(tasks::due_at.lt(to_db_time(now)))
+            .filter(tasks::status.ne_all(finished.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+    }
+    if let Some(after) = after {
+        query = query.filter(tasks::id.gt(after.to_string()));
+    }
+    let rows =
+        query.limit(overfetch(limit)).load(conn)?.into_iter().map(Task::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(rows, limit.get(), |t| t.id.as_uuid()))
+}
+
+/// The centre's submitted tasks waiting for review, oldest submission first.
+/// Submission ids are UUIDv7, so their order is the order of submission; the page
+/// continues after the given submission id.
+pub fn review_queue(
+    conn: &mut DbConnection,
+    center: CenterId,
+    after_submission: Option<SubmissionId>,
+    limit: PageLimit,
+) -> Result<(Vec<Task>, Option<SubmissionId>), StoreError> {
+    let mut query = tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .filter(tasks::status.eq(TaskStatus::Submitted.as_str()))
+        .order(tasks::current_submission_id.asc())
+        .select(TaskRow::as_select())
+        .into_boxed();
+    if let Some(after) = after_submission {
+        query = query.filter(tasks::current_submission_id.gt(after.to_string()));
+    }
+    let mut rows =
+        query.limit(overfetch(limit)).load(conn)?.into_iter().map(Task::try_from).collect::<Result<Vec<_>, _>>()?;
+    let has_more = rows.len() > usize::from(limit.get());
+    rows.truncate(usize::from(limit.get()));
+    let next = if has_more { rows.last().and_then(|t| t.current_submission_id) } else { None };
+    Ok((rows, next))
+}
+
+/// How many of the job's tasks are neither accepted nor cancelled.
+pub fn count_unfinished(conn: &mut DbConnection, job: JobId) -> Result<i64, StoreError> {
+    Ok(tasks::table
+        .filter(tasks::job_id.eq(job.to_string()))
+        .filter(tasks::status.ne_all(vec![TaskStatus::Accepted.as_str(), TaskStatus::Cancelled.as_str()]))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,9 @@
+DROP TABLE events;
+DROP TABLE comments;
+DROP TABLE delivery_items;
+DROP TABLE deliveries;
+DROP TABLE reviews;
+DROP TABLE submissions;
+DROP TABLE tasks;
+DROP TABLE quotes;
+DROP TABLE jobs;
