@@ -241,6 +241,15 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<yui_store::flow::FlowError> for ApiError {
+    fn from(error: yui_store::flow::FlowError) -> Self {
+        match error {
+            yui_store::flow::FlowError::Refused(refused) => Self::invalid_transition(refused),
+            yui_store::flow::FlowError::Store(store) => store.into(),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         Self::internal(error)

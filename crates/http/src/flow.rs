@@ -11,11 +11,8 @@
 //!
 //! Anything else is `404`, as if it did not exist.
 
-use serde_json::Value;
-use yui_domain::flow::InvalidTransition;
 use yui_domain::{Actor, JobId, Role, TaskId, Tenant};
 use yui_store::DbConnection;
-use yui_store::events::{self, NewEvent};
 use yui_store::jobs::{self, Job};
 use yui_store::tasks::{self, Task};
 
@@ -70,54 +67,4 @@ pub fn load_task(conn: &mut DbConnection, actor: Actor, id: TaskId) -> Result<(T
     }
     let job = jobs::find(conn, task.job_id)?.ok_or_else(not_found)?;
     Ok((task, job))
-}
-
-/// Maps a refused transition to `409 invalid_state`.
-pub fn refused(error: InvalidTransition) -> ApiError {
-    ApiError::invalid_transition(error)
-}
-
-/// Records an event on the job.
-pub fn job_event(
-    conn: &mut DbConnection,
-    actor: Actor,
-    job: &Job,
-    kind: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-    details: Value,
-) -> Result<(), ApiError> {
-    let event = NewEvent {
-        center_id: job.center_id,
-        job_id: job.id,
-        task_id: None,
-        actor_id: actor.user_id,
-        kind,
-        from_state: from,
-        to_state: to,
-        details,
-    };
-    Ok(events::record(conn, &[event])?)
-}
-
-/// Records an event on a task.
-pub fn task_event(
-    conn: &mut DbConnection,
-    actor: Actor,
-    task: &Task,
-    kind: &str,
-    from: &str,
-    details: Value,
-) -> Result<(), ApiError> {
-    let event = NewEvent {
-        center_id: task.center_id,
-        job_id: task.job_id,
-        task_id: Some(task.id),
-        actor_id: actor.user_id,
-        kind,
-        from_state: Some(from),
-        to_state: Some(task.status.as_str()),
-        details,
-    };
-    Ok(events::record(conn, &[event])?)
 }

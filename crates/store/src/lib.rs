@@ -20,6 +20,7 @@ pub mod centers;
 pub mod comments;
 pub mod deliveries;
 pub mod events;
+pub mod flow;
 pub mod invitations;
 pub mod jobs;
 pub mod login_failures;

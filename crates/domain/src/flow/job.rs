@@ -39,6 +39,23 @@ super::state_machine! {
     }
 }
 
+impl JobAction {
+    /// The name of the event this action records in a job's history.
+    #[must_use]
+    pub const fn event_kind(self) -> &'static str {
+        match self {
+            JobAction::Edit => "edited",
+            JobAction::Post => "posted",
+            JobAction::Quote => "quoted",
+            JobAction::Decline => "declined",
+            JobAction::ApproveQuote => "quote_approved",
+            JobAction::RejectQuote => "quote_rejected",
+            JobAction::Cancel => "cancelled",
+            JobAction::Complete => "completed",
+        }
+    }
+}
+
 impl JobStatus {
     /// Whether directors may split the job into tasks and deliver work.
     #[must_use]

@@ -54,6 +54,28 @@ super::state_machine! {
     }
 }
 
+impl TaskAction {
+    /// The name of the event this action records in a task's history.
+    #[must_use]
+    pub const fn event_kind(self) -> &'static str {
+        match self {
+            TaskAction::Edit => "edited",
+            TaskAction::Assign => "assigned",
+            TaskAction::Reassign => "reassigned",
+            TaskAction::Unassign => "unassigned",
+            TaskAction::Start => "started",
+            TaskAction::Submit => "submitted",
+            TaskAction::Approve => "approved",
+            TaskAction::RequestChanges => "changes_requested",
+            TaskAction::Fix => "fixed",
+            TaskAction::Deliver => "delivered",
+            TaskAction::AcceptDelivery => "delivery_accepted",
+            TaskAction::RejectDelivery => "delivery_rejected",
+            TaskAction::Cancel => "cancelled",
+        }
+    }
+}
+
 impl TaskStatus {
     /// Whether the task counts as approved work (approved, or beyond).
     #[must_use]

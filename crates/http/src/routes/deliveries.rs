@@ -21,17 +21,16 @@ use yui_store::jobs::{self, Job};
 use yui_store::{DbConnection, submissions, tasks};
 
 use super::intake::ReasonRequest;
-use super::jobs::complete_if_done;
 use super::tags;
-use super::tasks::transition;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{self, can_see_job, job_event, load_job, require_client, require_staff};
+use crate::flow::{can_see_job, load_job, require_client, require_staff};
 use crate::flow_views::DeliveryStatusName;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
+use yui_store::flow::{advance_task, complete_job_if_done, record_job_event};
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -153,7 +152,7 @@ async fn create_delivery(
             }
             let mut items = Vec::with_capacity(found.len());
             for task in &found {
-                task.status.apply(TaskAction::Deliver).map_err(flow::refused)?;
+                task.status.apply(TaskAction::Deliver).map_err(ApiError::invalid_transition)?;
                 let submission =
                     task.current_submission_id.ok_or_else(|| ApiError::internal("approved task without a result"))?;
                 items.push(DeliveryItem { task_id: task.id, submission_id: submission });
@@ -161,10 +160,10 @@ async fn create_delivery(
             let delivery = deliveries::insert(conn, &job, actor.user_id, &note, &items)?;
             let details = json!({"delivery_id": delivery.id.to_string()});
             for task in found {
-                transition(conn, actor, task, TaskAction::Deliver, details.clone())?;
+                advance_task(conn, actor.user_id, task, TaskAction::Deliver, details.clone())?;
             }
             let job_details = json!({"delivery_id": delivery.id.to_string(), "task_count": items.len()});
-            job_event(conn, actor, &job, "delivery_created", None, None, job_details)?;
+            record_job_event(conn, actor.user_id, &job, "delivery_created", None, job_details)?;
             Ok(view(delivery, items.len()))
         })
         .await?;
@@ -304,7 +303,7 @@ async fn decide(
             require_client(actor)?;
             let (mut delivery, job) = load_delivery(conn, actor, id)?;
             let from = delivery.status;
-            delivery.status = from.apply(action).map_err(flow::refused)?;
+            delivery.status = from.apply(action).map_err(ApiError::invalid_transition)?;
             delivery.decision_reason = reason.clone();
             let delivery = deliveries::save_decision(conn, delivery)?;
             let items = deliveries::items(conn, delivery.id)?;
@@ -316,12 +315,18 @@ async fn decide(
             let details = json!({"delivery_id": delivery.id.to_string(), "reason": reason});
             for task in tasks::find_many_in_job(conn, job.id, &task_ids)? {
                 if task.status == TaskStatus::Delivered {
-                    transition(conn, actor, task, task_action, details.clone())?;
+                    advance_task(conn, actor.user_id, task, task_action, details.clone())?;
                 }
             }
-            job_event(conn, actor, &job, kind, Some(from.as_str()), Some(delivery.status.as_str()), details)?;
+            let job_details = json!({
+                "delivery_id": delivery.id.to_string(),
+                "from": from.as_str(),
+                "to": delivery.status.as_str(),
+                "reason": reason,
+            });
+            record_job_event(conn, actor.user_id, &job, kind, None, job_details)?;
             if action == DeliveryAction::Accept {
-                complete_if_done(conn, actor, job.id)?;
+                complete_job_if_done(conn, actor.user_id, job.id)?;
             }
             Ok(view(delivery, items.len()))
         })

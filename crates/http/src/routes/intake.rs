@@ -14,7 +14,6 @@ use yui_domain::JobId;
 use yui_domain::flow::JobAction;
 use yui_store::quotes::{self, Quote, QuoteStatus, QuoteTerms};
 
-use super::jobs::transition;
 use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -24,6 +23,7 @@ use crate::flow_views::{JobView, MoneyInput};
 use crate::input;
 use crate::state::AppState;
 use crate::views::MoneyView;
+use yui_store::flow::advance_job;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(send_quote).service(decline_job).service(approve_quote).service(reject_quote).service(list_quotes);
@@ -147,7 +147,7 @@ async fn send_quote(
                 "estimated_minutes": terms.estimated_minutes,
                 "price": {"amount_minor": terms.price.amount_minor, "currency": terms.price.currency.as_str()},
             });
-            let job = transition(conn, actor, job, JobAction::Quote, terms_for_event)?;
+            let job = advance_job(conn, actor.user_id, job, JobAction::Quote, terms_for_event)?;
             quotes::insert(conn, &job, actor.user_id, terms)?;
             Ok(job)
         })
@@ -181,7 +181,7 @@ async fn decline_job(
             require_staff(actor)?;
             let mut job = load_job(conn, actor, id)?;
             job.decline_reason = Some(reason.clone());
-            transition(conn, actor, job, JobAction::Decline, json!({"reason": reason}))
+            Ok(advance_job(conn, actor.user_id, job, JobAction::Decline, json!({"reason": reason}))?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
@@ -209,7 +209,7 @@ async fn approve_quote(
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
             let job = load_job(conn, actor, id)?;
-            let job = transition(conn, actor, job, JobAction::ApproveQuote, json!({}))?;
+            let job = advance_job(conn, actor.user_id, job, JobAction::ApproveQuote, json!({}))?;
             quotes::decide_pending(conn, job.id, QuoteStatus::Approved, None)?;
             Ok(job)
         })
@@ -242,7 +242,7 @@ async fn reject_quote(
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
             let job = load_job(conn, actor, id)?;
-            let job = transition(conn, actor, job, JobAction::RejectQuote, json!({"reason": reason}))?;
+            let job = advance_job(conn, actor.user_id, job, JobAction::RejectQuote, json!({"reason": reason}))?;
             quotes::decide_pending(conn, job.id, QuoteStatus::Rejected, Some(&reason))?;
             Ok(job)
         })

@@ -12,14 +12,15 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::{JobAction, JobStatus};
 use yui_domain::{Actor, CenterId, JobId, Tenant};
-use yui_store::jobs::{self, Job, JobScope, JobSpec};
-use yui_store::{DbConnection, centers};
+use yui_store::centers;
+use yui_store::flow::{advance_job, record_job_event};
+use yui_store::jobs::{self, JobScope, JobSpec};
 
 use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{self, job_event, load_job, require_client};
+use crate::flow::{self, load_job, require_client};
 use crate::flow_views::{JobProgress, JobStatusName, JobView, MoneyInput, PricingName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -158,34 +159,6 @@ fn organization_of(actor: Actor) -> Result<yui_domain::OrganizationId, ApiError>
     }
 }
 
-/// Applies a job transition, saves it (compare-and-set) and records the event.
-pub(super) fn transition(
-    conn: &mut DbConnection,
-    actor: Actor,
-    mut job: Job,
-    action: JobAction,
-    details: serde_json::Value,
-) -> Result<Job, ApiError> {
-    let from = job.status;
-    job.status = from.apply(action).map_err(flow::refused)?;
-    let job = jobs::save(conn, job)?;
-    job_event(conn, actor, &job, event_kind(action), Some(from.as_str()), Some(job.status.as_str()), details)?;
-    Ok(job)
-}
-
-fn event_kind(action: JobAction) -> &'static str {
-    match action {
-        JobAction::Edit => "edited",
-        JobAction::Post => "posted",
-        JobAction::Quote => "quoted",
-        JobAction::Decline => "declined",
-        JobAction::ApproveQuote => "quote_approved",
-        JobAction::RejectQuote => "quote_rejected",
-        JobAction::Cancel => "cancelled",
-        JobAction::Complete => "completed",
-    }
-}
-
 /// Create a job (as a draft).
 #[utoipa::path(
     tag = tags::JOBS,
@@ -207,7 +180,7 @@ async fn create_job(
                 return Err(ApiError::invalid_field("center_id", "unknown_center", "no centre has this id"));
             }
             let job = jobs::insert(conn, center, organization, actor.user_id, spec)?;
-            job_event(conn, actor, &job, "created", None, Some(job.status.as_str()), json!({}))?;
+            record_job_event(conn, actor.user_id, &job, "created", None, json!({}))?;
             Ok(job)
         })
         .await?;
@@ -293,7 +266,7 @@ async fn edit_job(
             require_client(actor)?;
             let mut job = load_job(conn, actor, id)?;
             job.spec = changes.apply(job.spec)?;
-            transition(conn, actor, job, JobAction::Edit, json!({}))
+            Ok(advance_job(conn, actor.user_id, job, JobAction::Edit, json!({}))?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
@@ -328,7 +301,7 @@ async fn post_job(
                     "the due date has passed; edit it first",
                 ));
             }
-            transition(conn, actor, job, JobAction::Post, json!({}))
+            Ok(advance_job(conn, actor.user_id, job, JobAction::Post, json!({}))?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
@@ -356,24 +329,8 @@ async fn cancel_job(
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
             let job = load_job(conn, actor, id)?;
-            transition(conn, actor, job, JobAction::Cancel, json!({}))
+            Ok(advance_job(conn, actor.user_id, job, JobAction::Cancel, json!({}))?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
-}
-
-/// Completes the job when every non-cancelled task is accepted (and there is at
-/// least one): called after a delivery is accepted or a task cancelled.
-pub(super) fn complete_if_done(conn: &mut DbConnection, actor: Actor, job_id: JobId) -> Result<(), ApiError> {
-    let Some(job) = jobs::find(conn, job_id)? else { return Ok(()) };
-    if job.status != JobStatus::Active || yui_store::tasks::count_unfinished(conn, job.id)? > 0 {
-        return Ok(());
-    }
-    let accepted = jobs::task_counts(conn, job.id)?
-        .iter()
-        .any(|(status, count)| *status == yui_domain::flow::TaskStatus::Accepted && *count > 0);
-    if accepted {
-        transition(conn, actor, job, JobAction::Complete, json!({}))?;
-    }
-    Ok(())
 }

@@ -19,7 +19,6 @@ use yui_store::submissions;
 use yui_store::tasks::{self, Task};
 
 use super::tags;
-use super::tasks::transition;
 use super::work::SubmitRequest;
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -29,6 +28,7 @@ use crate::flow_views::{SubmissionView, TaskView, VerdictName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
+use yui_store::flow::advance_task;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(review_task).service(fix_task).service(list_reviews).service(review_queue);
@@ -162,11 +162,11 @@ async fn review_task(
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
-            task.status.apply(action).map_err(crate::flow::refused)?;
+            task.status.apply(action).map_err(ApiError::invalid_transition)?;
             let submission = ensure_current(&task, body.submission_id)?;
             let review = reviews::insert(conn, &task, submission, actor.user_id, verdict, &comment)?;
             let details = json!({"submission_id": submission.to_string(), "comment": comment});
-            let task = transition(conn, actor, task, action, details)?;
+            let task = advance_task(conn, actor.user_id, task, action, details)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })
         .await?;
@@ -202,7 +202,7 @@ async fn fix_task(
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let (mut task, job) = load_task(conn, actor, id)?;
-            task.status.apply(TaskAction::Fix).map_err(crate::flow::refused)?;
+            task.status.apply(TaskAction::Fix).map_err(ApiError::invalid_transition)?;
             let fixed = ensure_current(&task, body.submission_id)?;
             let version = submissions::insert(conn, &task, actor.user_id, true, content)?;
             let review = reviews::insert(conn, &task, version.id, actor.user_id, Verdict::Fixed, &comment)?;
@@ -212,7 +212,7 @@ async fn fix_task(
                 "submission_id": version.id.to_string(),
                 "version_number": version.version_number,
             });
-            let task = transition(conn, actor, task, TaskAction::Fix, details)?;
+            let task = advance_task(conn, actor.user_id, task, TaskAction::Fix, details)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })
         .await?;

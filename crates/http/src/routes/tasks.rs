@@ -10,19 +10,18 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
-use yui_domain::flow::{TaskAction, TaskStatus};
-use yui_domain::{Actor, JobId, TaskId, UserId};
-use yui_store::DbConnection;
+use yui_domain::flow::TaskAction;
+use yui_domain::{JobId, TaskId, UserId};
 use yui_store::events::{self, NewEvent};
+use yui_store::flow::{advance_task, complete_job_if_done, record_job_event};
 use yui_store::jobs::Job;
-use yui_store::tasks::{self, Task, TaskFilter, TaskScope, TaskSpec};
+use yui_store::tasks::{self, TaskFilter, TaskScope, TaskSpec};
 
-use super::jobs::complete_if_done;
 use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{self, job_event, load_job, load_task, require_staff, task_event};
+use crate::flow::{load_job, load_task, require_staff};
 use crate::flow_views::{TaskStatusName, TaskView};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -136,42 +135,6 @@ fn task_spec(field: &str, input: &TaskInput, job: &Job, new_due_date: bool) -> R
     })
 }
 
-/// Applies a task transition, saves it (compare-and-set) and records the event.
-pub(super) fn transition(
-    conn: &mut DbConnection,
-    actor: Actor,
-    mut task: Task,
-    action: TaskAction,
-    details: serde_json::Value,
-) -> Result<Task, ApiError> {
-    let from = task.status;
-    task.status = from.apply(action).map_err(flow::refused)?;
-    if task.status == TaskStatus::Open {
-        task.assignee_id = None;
-    }
-    let task = tasks::save(conn, task)?;
-    task_event(conn, actor, &task, event_kind(action), from.as_str(), details)?;
-    Ok(task)
-}
-
-fn event_kind(action: TaskAction) -> &'static str {
-    match action {
-        TaskAction::Edit => "edited",
-        TaskAction::Assign => "assigned",
-        TaskAction::Reassign => "reassigned",
-        TaskAction::Unassign => "unassigned",
-        TaskAction::Start => "started",
-        TaskAction::Submit => "submitted",
-        TaskAction::Approve => "approved",
-        TaskAction::RequestChanges => "changes_requested",
-        TaskAction::Fix => "fixed",
-        TaskAction::Deliver => "delivered",
-        TaskAction::AcceptDelivery => "delivery_accepted",
-        TaskAction::RejectDelivery => "delivery_rejected",
-        TaskAction::Cancel => "cancelled",
-    }
-}
-
 /// Split an active job into tasks (directors): 1 to 5 000 tasks, all or nothing.
 #[utoipa::path(
     tag = tags::TASKS,
@@ -223,7 +186,7 @@ async fn split_job(
                 })
                 .collect();
             events::record(conn, &task_events)?;
-            job_event(conn, actor, &job, "tasks_added", None, None, json!({"count": created.len()}))?;
+            record_job_event(conn, actor.user_id, &job, "tasks_added", None, json!({"count": created.len()}))?;
             Ok(created.into_iter().map(|task| TaskView::new(task, &job)).collect::<Vec<_>>())
         })
         .await?;
@@ -359,7 +322,7 @@ async fn edit_task(
                 skill_tag: changes.skill_tag.or_else(|| task.spec.skill_tag.clone()),
             };
             task.spec = task_spec("task", &merged, &job, new_due_date).map_err(|e| e.strip_field_prefix("task."))?;
-            Ok((transition(conn, actor, task, TaskAction::Edit, json!({}))?, job))
+            Ok((advance_task(conn, actor.user_id, task, TaskAction::Edit, json!({}))?, job))
         })
         .await?;
     Ok(web::Json(TaskView::new(task, &job)))
@@ -387,8 +350,8 @@ async fn cancel_task(
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
-            let task = transition(conn, actor, task, TaskAction::Cancel, json!({}))?;
-            complete_if_done(conn, actor, job.id)?;
+            let task = advance_task(conn, actor.user_id, task, TaskAction::Cancel, json!({}))?;
+            complete_job_if_done(conn, actor.user_id, job.id)?;
             Ok((task, job))
         })
         .await?;

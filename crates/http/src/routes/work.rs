@@ -15,7 +15,6 @@ use yui_store::submissions::{self, SubmissionContent};
 use yui_store::{DbConnection, users};
 
 use super::tags;
-use super::tasks::transition;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
@@ -23,6 +22,7 @@ use crate::flow::{load_task, require_staff, require_worker};
 use crate::flow_views::{SubmissionView, TaskView};
 use crate::input;
 use crate::state::AppState;
+use yui_store::flow::advance_task;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -160,7 +160,7 @@ async fn assign_with(
             let previous = task.assignee_id.map(|w| w.to_string());
             task.assignee_id = Some(worker);
             let details = json!({"assignee_id": worker.to_string(), "previous_assignee_id": previous});
-            Ok((transition(conn, actor, task, action, details)?, job))
+            Ok((advance_task(conn, actor.user_id, task, action, details)?, job))
         })
         .await?;
     Ok(web::Json(TaskView::new(task, &job)))
@@ -189,7 +189,7 @@ async fn unassign_task(
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
             let details = json!({"previous_assignee_id": task.assignee_id.map(|w| w.to_string())});
-            Ok((transition(conn, actor, task, TaskAction::Unassign, details)?, job))
+            Ok((advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?, job))
         })
         .await?;
     Ok(web::Json(TaskView::new(task, &job)))
@@ -217,7 +217,7 @@ async fn start_task(
         .write_as(bearer, move |conn, actor| {
             require_worker(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
-            Ok((transition(conn, actor, task, TaskAction::Start, json!({}))?, job))
+            Ok((advance_task(conn, actor.user_id, task, TaskAction::Start, json!({}))?, job))
         })
         .await?;
     Ok(web::Json(TaskView::new(task, &job)))
@@ -248,12 +248,12 @@ async fn submit_task(
         .write_as(bearer, move |conn, actor| {
             require_worker(actor)?;
             let (mut task, _) = load_task(conn, actor, id)?;
-            task.status.apply(TaskAction::Submit).map_err(crate::flow::refused)?;
+            task.status.apply(TaskAction::Submit).map_err(ApiError::invalid_transition)?;
             let submission = submissions::insert(conn, &task, actor.user_id, false, content)?;
             task.current_submission_id = Some(submission.id);
             let details =
                 json!({"submission_id": submission.id.to_string(), "version_number": submission.version_number});
-            transition(conn, actor, task, TaskAction::Submit, details)?;
+            advance_task(conn, actor.user_id, task, TaskAction::Submit, details)?;
             Ok(submission)
         })
         .await?;
