@@ -1,16 +1,19 @@
 //! Moving jobs and tasks through their state machines, the one way it is done.
 //!
-//! Each step applies the domain transition, saves the row with compare-and-set on its
+//! Each step applies the domain transition(s), saves the row with compare-and-set on its
 //! version, and records the event, all in the caller's transaction: a change without
 //! its event (or an event without its change) cannot exist. The HTTP handlers and the
 //! demo seed both go through here.
 
 use serde_json::{Value, json};
-use yui_domain::flow::{InvalidTransition, JobAction, JobStatus, TaskAction, TaskStatus};
-use yui_domain::{JobId, UserId};
+use yui_domain::flow::{DeliveryAction, InvalidTransition, JobAction, JobStatus, TaskAction, TaskStatus, Verdict};
+use yui_domain::{JobId, SubmissionId, TaskId, UserId};
 
+use crate::deliveries::{self, Delivery, DeliveryItem};
 use crate::events::{self, NewEvent};
 use crate::jobs::{self, Job};
+use crate::reviews::{self, Review};
+use crate::submissions::{self, Submission, SubmissionContent};
 use crate::tasks::{self, Task};
 use crate::{DbConnection, StoreError};
 
@@ -20,6 +23,12 @@ pub enum FlowError {
     /// The current state does not allow the action.
     #[error(transparent)]
     Refused(#[from] InvalidTransition),
+    /// The submission judged is not the one waiting for review.
+    #[error("that is not the submission waiting for review")]
+    Stale,
+    /// Work can be added or delivered only while the job is active.
+    #[error("the job is {0}, not active")]
+    JobNotActive(JobStatus),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -105,4 +114,162 @@ pub fn complete_job_if_done(conn: &mut DbConnection, actor: UserId, job: JobId) 
         advance_job(conn, actor, job, JobAction::Complete, json!({}))?;
     }
     Ok(())
+}
+
+/// A worker hands in a result: a new version, which now waits for review.
+pub fn submit(
+    conn: &mut DbConnection,
+    actor: UserId,
+    mut task: Task,
+    content: SubmissionContent,
+) -> Result<(Task, Submission), FlowError> {
+    task.status.apply(TaskAction::Submit)?;
+    let submission = submissions::insert(conn, &task, actor, false, content)?;
+    task.current_submission_id = Some(submission.id);
+    let details = json!({"submission_id": submission.id.to_string(), "version_number": submission.version_number});
+    let task = advance_task(conn, actor, task, TaskAction::Submit, details)?;
+    Ok((task, submission))
+}
+
+/// `Stale` unless `submission` is the one waiting for review.
+fn ensure_current(task: &Task, submission: SubmissionId) -> Result<(), FlowError> {
+    if task.current_submission_id == Some(submission) { Ok(()) } else { Err(FlowError::Stale) }
+}
+
+/// A reviewer approves the submission waiting for review, or sends it back
+/// (`Verdict::ChangesRequested`); the review records the version judged.
+pub fn review(
+    conn: &mut DbConnection,
+    actor: UserId,
+    task: Task,
+    submission: SubmissionId,
+    verdict: Verdict,
+    comment: &str,
+) -> Result<(Review, Task), FlowError> {
+    let action = match verdict {
+        Verdict::Approved => TaskAction::Approve,
+        Verdict::ChangesRequested => TaskAction::RequestChanges,
+        Verdict::Fixed => TaskAction::Fix,
+    };
+    task.status.apply(action)?;
+    ensure_current(&task, submission)?;
+    let review = reviews::insert(conn, &task, submission, actor, verdict, comment)?;
+    let details = json!({"submission_id": submission.to_string(), "comment": comment});
+    let task = advance_task(conn, actor, task, action, details)?;
+    Ok((review, task))
+}
+
+/// A director corrects the submission waiting for review: the correction is a new
+/// version marked as the director's, and it is approved (verdict `fixed`).
+pub fn fix(
+    conn: &mut DbConnection,
+    actor: UserId,
+    mut task: Task,
+    fixed: SubmissionId,
+    content: SubmissionContent,
+    comment: &str,
+) -> Result<(Review, Task), FlowError> {
+    task.status.apply(TaskAction::Fix)?;
+    ensure_current(&task, fixed)?;
+    let version = submissions::insert(conn, &task, actor, true, content)?;
+    let review = reviews::insert(conn, &task, version.id, actor, Verdict::Fixed, comment)?;
+    task.current_submission_id = Some(version.id);
+    let details = json!({
+        "fixed_submission_id": fixed.to_string(),
+        "submission_id": version.id.to_string(),
+        "version_number": version.version_number,
+    });
+    let task = advance_task(conn, actor, task, TaskAction::Fix, details)?;
+    Ok((review, task))
+}
+
+/// Bundles approved tasks of an active job into a delivery for the client, each
+/// pinned to its approved version.
+pub fn deliver(
+    conn: &mut DbConnection,
+    actor: UserId,
+    job: &Job,
+    tasks_to_deliver: Vec<Task>,
+    note: &str,
+) -> Result<Delivery, FlowError> {
+    if !job.status.accepts_work() {
+        return Err(FlowError::JobNotActive(job.status));
+    }
+    let mut items = Vec::with_capacity(tasks_to_deliver.len());
+    for task in &tasks_to_deliver {
+        task.status.apply(TaskAction::Deliver)?;
+        let submission = task.current_submission_id.ok_or(FlowError::Stale)?;
+        items.push(DeliveryItem { task_id: task.id, submission_id: submission });
+    }
+    let delivery = deliveries::insert(conn, job, actor, note, &items)?;
+    let details = json!({"delivery_id": delivery.id.to_string()});
+    for task in tasks_to_deliver {
+        advance_task(conn, actor, task, TaskAction::Deliver, details.clone())?;
+    }
+    let job_details = json!({"delivery_id": delivery.id.to_string(), "task_count": items.len()});
+    record_job_event(conn, actor, job, "delivery_created", None, job_details)?;
+    Ok(delivery)
+}
+
+/// The client accepts a delivery (its tasks are accepted; the job completes when
+/// nothing else is left) or rejects it with a reason (its tasks go back to their
+/// workers as changes requested).
+pub fn decide_delivery(
+    conn: &mut DbConnection,
+    actor: UserId,
+    mut delivery: Delivery,
+    job: &Job,
+    action: DeliveryAction,
+    reason: Option<&str>,
+) -> Result<Delivery, FlowError> {
+    let from = delivery.status;
+    delivery.status = from.apply(action)?;
+    delivery.decision_reason = reason.map(str::to_owned);
+    let delivery = deliveries::save_decision(conn, delivery)?;
+    let task_ids: Vec<TaskId> = deliveries::items(conn, delivery.id)?.iter().map(|i| i.task_id).collect();
+    let (task_action, kind) = match action {
+        DeliveryAction::Accept => (TaskAction::AcceptDelivery, "delivery_accepted"),
+        DeliveryAction::Reject => (TaskAction::RejectDelivery, "delivery_rejected"),
+    };
+    let details = json!({"delivery_id": delivery.id.to_string(), "reason": reason});
+    for task in tasks::find_many_in_job(conn, job.id, &task_ids)? {
+        if task.status == TaskStatus::Delivered {
+            advance_task(conn, actor, task, task_action, details.clone())?;
+        }
+    }
+    record_job_event(conn, actor, job, kind, None, details)?;
+    if action == DeliveryAction::Accept {
+        complete_job_if_done(conn, actor, job.id)?;
+    }
+    Ok(delivery)
+}
+
+/// Adds open tasks to an active job, with a `created` event for each and one
+/// `tasks_added` event on the job.
+pub fn add_tasks(
+    conn: &mut DbConnection,
+    actor: UserId,
+    job: &Job,
+    specs: Vec<crate::tasks::TaskSpec>,
+) -> Result<Vec<Task>, FlowError> {
+    if !job.status.accepts_work() {
+        return Err(FlowError::JobNotActive(job.status));
+    }
+    let created = tasks::insert_many(conn, job, specs)?;
+    let task_events: Vec<NewEvent<'_>> = created
+        .iter()
+        .map(|task| NewEvent {
+            center_id: task.center_id,
+            job_id: task.job_id,
+            task_id: Some(task.id),
+            actor_id: actor,
+            kind: "created",
+            from_state: None,
+            to_state: Some(task.status.as_str()),
+            details: json!({}),
+        })
+        .collect();
+    events::record(conn, &task_events)?;
+    record_job_event(conn, actor, job, "tasks_added", None, json!({"count": created.len()}))?;
+    Ok(created)
 }

@@ -9,14 +9,13 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
-use yui_domain::flow::{DeliveryAction, TaskAction, TaskStatus};
+use yui_domain::flow::DeliveryAction;
 use yui_domain::{Actor, DeliveryId, JobId, SubmissionId, TaskId};
-use yui_store::deliveries::{self, Delivery, DeliveryItem};
+use yui_store::deliveries::{self, Delivery};
 use yui_store::jobs::{self, Job};
 use yui_store::{DbConnection, submissions, tasks};
 
@@ -30,7 +29,7 @@ use crate::flow_views::DeliveryStatusName;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
-use yui_store::flow::{advance_task, complete_job_if_done, record_job_event};
+use yui_store::flow;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -140,31 +139,13 @@ async fn create_delivery(
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let job = load_job(conn, actor, id)?;
-            if !job.status.accepts_work() {
-                return Err(ApiError::conflict(
-                    "invalid_state",
-                    format!("Only an active job can deliver; this one is {}.", job.status),
-                ));
-            }
             let found = tasks::find_many_in_job(conn, job.id, &task_ids)?;
             if found.len() != task_ids.len() {
                 return Err(ApiError::invalid_field("task_ids", "unknown_task", "every task must belong to this job"));
             }
-            let mut items = Vec::with_capacity(found.len());
-            for task in &found {
-                task.status.apply(TaskAction::Deliver).map_err(ApiError::invalid_transition)?;
-                let submission =
-                    task.current_submission_id.ok_or_else(|| ApiError::internal("approved task without a result"))?;
-                items.push(DeliveryItem { task_id: task.id, submission_id: submission });
-            }
-            let delivery = deliveries::insert(conn, &job, actor.user_id, &note, &items)?;
-            let details = json!({"delivery_id": delivery.id.to_string()});
-            for task in found {
-                advance_task(conn, actor.user_id, task, TaskAction::Deliver, details.clone())?;
-            }
-            let job_details = json!({"delivery_id": delivery.id.to_string(), "task_count": items.len()});
-            record_job_event(conn, actor.user_id, &job, "delivery_created", None, job_details)?;
-            Ok(view(delivery, items.len()))
+            let count = found.len();
+            let delivery = flow::deliver(conn, actor.user_id, &job, found, &note)?;
+            Ok(view(delivery, count))
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -301,34 +282,10 @@ async fn decide(
     let decided = state
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
-            let (mut delivery, job) = load_delivery(conn, actor, id)?;
-            let from = delivery.status;
-            delivery.status = from.apply(action).map_err(ApiError::invalid_transition)?;
-            delivery.decision_reason = reason.clone();
-            let delivery = deliveries::save_decision(conn, delivery)?;
-            let items = deliveries::items(conn, delivery.id)?;
-            let task_ids: Vec<TaskId> = items.iter().map(|i| i.task_id).collect();
-            let (task_action, kind) = match action {
-                DeliveryAction::Accept => (TaskAction::AcceptDelivery, "delivery_accepted"),
-                DeliveryAction::Reject => (TaskAction::RejectDelivery, "delivery_rejected"),
-            };
-            let details = json!({"delivery_id": delivery.id.to_string(), "reason": reason});
-            for task in tasks::find_many_in_job(conn, job.id, &task_ids)? {
-                if task.status == TaskStatus::Delivered {
-                    advance_task(conn, actor.user_id, task, task_action, details.clone())?;
-                }
-            }
-            let job_details = json!({
-                "delivery_id": delivery.id.to_string(),
-                "from": from.as_str(),
-                "to": delivery.status.as_str(),
-                "reason": reason,
-            });
-            record_job_event(conn, actor.user_id, &job, kind, None, job_details)?;
-            if action == DeliveryAction::Accept {
-                complete_job_if_done(conn, actor.user_id, job.id)?;
-            }
-            Ok(view(delivery, items.len()))
+            let (delivery, job) = load_delivery(conn, actor, id)?;
+            let delivery = flow::decide_delivery(conn, actor.user_id, delivery, &job, action, reason.as_deref())?;
+            let count = deliveries::items(conn, delivery.id)?.len();
+            Ok(view(delivery, count))
         })
         .await?;
     Ok(web::Json(decided))

@@ -7,16 +7,15 @@
 use actix_web::{get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
-use yui_domain::flow::{TaskAction, Verdict};
+use yui_domain::flow::Verdict;
 use yui_domain::{SubmissionId, TaskId, Tenant};
 use yui_store::reviews::{self, Review};
 use yui_store::submissions;
-use yui_store::tasks::{self, Task};
+use yui_store::tasks;
 
 use super::tags;
 use super::work::SubmitRequest;
@@ -28,7 +27,7 @@ use crate::flow_views::{SubmissionView, TaskView, VerdictName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
-use yui_store::flow::advance_task;
+use yui_store::flow;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(review_task).service(fix_task).service(list_reviews).service(review_queue);
@@ -113,19 +112,6 @@ pub struct QueueItem {
     pub submission: SubmissionView,
 }
 
-/// `409 stale_submission` unless `submission` is the one waiting for review.
-fn ensure_current(task: &Task, submission: Uuid) -> Result<SubmissionId, ApiError> {
-    let submission = SubmissionId::from(submission);
-    if task.current_submission_id == Some(submission) {
-        Ok(submission)
-    } else {
-        Err(ApiError::conflict(
-            "stale_submission",
-            "That is not the submission waiting for review; reload the task and judge its current submission.",
-        ))
-    }
-}
-
 /// Approve a submission or request changes (directors).
 #[utoipa::path(
     tag = tags::REVIEW,
@@ -148,25 +134,18 @@ async fn review_task(
 ) -> Result<web::Json<ReviewOutcome>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let body = body.into_inner();
-    let (action, verdict, comment) = match body.decision {
-        ReviewDecision::Approve => {
-            (TaskAction::Approve, Verdict::Approved, input::text("comment", &body.comment, 5000)?)
+    let (verdict, comment) = match body.decision {
+        ReviewDecision::Approve => (Verdict::Approved, input::text("comment", &body.comment, 5000)?),
+        ReviewDecision::RequestChanges => {
+            (Verdict::ChangesRequested, input::required_text("comment", &body.comment, 5000)?)
         }
-        ReviewDecision::RequestChanges => (
-            TaskAction::RequestChanges,
-            Verdict::ChangesRequested,
-            input::required_text("comment", &body.comment, 5000)?,
-        ),
     };
+    let submission = SubmissionId::from(body.submission_id);
     let outcome = state
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
-            task.status.apply(action).map_err(ApiError::invalid_transition)?;
-            let submission = ensure_current(&task, body.submission_id)?;
-            let review = reviews::insert(conn, &task, submission, actor.user_id, verdict, &comment)?;
-            let details = json!({"submission_id": submission.to_string(), "comment": comment});
-            let task = advance_task(conn, actor.user_id, task, action, details)?;
+            let (review, task) = flow::review(conn, actor.user_id, task, submission, verdict, &comment)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })
         .await?;
@@ -201,18 +180,9 @@ async fn fix_task(
     let outcome = state
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
-            let (mut task, job) = load_task(conn, actor, id)?;
-            task.status.apply(TaskAction::Fix).map_err(ApiError::invalid_transition)?;
-            let fixed = ensure_current(&task, body.submission_id)?;
-            let version = submissions::insert(conn, &task, actor.user_id, true, content)?;
-            let review = reviews::insert(conn, &task, version.id, actor.user_id, Verdict::Fixed, &comment)?;
-            task.current_submission_id = Some(version.id);
-            let details = json!({
-                "fixed_submission_id": fixed.to_string(),
-                "submission_id": version.id.to_string(),
-                "version_number": version.version_number,
-            });
-            let task = advance_task(conn, actor.user_id, task, TaskAction::Fix, details)?;
+            let (task, job) = load_task(conn, actor, id)?;
+            let fixed = SubmissionId::from(body.submission_id);
+            let (review, task) = flow::fix(conn, actor.user_id, task, fixed, content, &comment)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })
         .await?;

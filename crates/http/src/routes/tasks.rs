@@ -12,8 +12,7 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::{JobId, TaskId, UserId};
-use yui_store::events::{self, NewEvent};
-use yui_store::flow::{advance_task, complete_job_if_done, record_job_event};
+use yui_store::flow::{add_tasks, advance_task, complete_job_if_done};
 use yui_store::jobs::Job;
 use yui_store::tasks::{self, TaskFilter, TaskScope, TaskSpec};
 
@@ -161,32 +160,14 @@ async fn split_job(
             require_staff(actor)?;
             let job = load_job(conn, actor, id)?;
             if !job.status.accepts_work() {
-                return Err(ApiError::conflict(
-                    "invalid_state",
-                    format!("Tasks can be added only to an active job; this one is {}.", job.status),
-                ));
+                return Err(yui_store::flow::FlowError::JobNotActive(job.status).into());
             }
             let specs = inputs
                 .iter()
                 .enumerate()
                 .map(|(index, input)| task_spec(&format!("tasks[{index}]"), input, &job, true))
                 .collect::<Result<Vec<_>, _>>()?;
-            let created = tasks::insert_many(conn, &job, specs)?;
-            let task_events: Vec<NewEvent<'_>> = created
-                .iter()
-                .map(|task| NewEvent {
-                    center_id: task.center_id,
-                    job_id: task.job_id,
-                    task_id: Some(task.id),
-                    actor_id: actor.user_id,
-                    kind: "created",
-                    from_state: None,
-                    to_state: Some(task.status.as_str()),
-                    details: json!({}),
-                })
-                .collect();
-            events::record(conn, &task_events)?;
-            record_job_event(conn, actor.user_id, &job, "tasks_added", None, json!({"count": created.len()}))?;
+            let created = add_tasks(conn, actor.user_id, &job, specs)?;
             Ok(created.into_iter().map(|task| TaskView::new(task, &job)).collect::<Vec<_>>())
         })
         .await?;

@@ -22,7 +22,7 @@ use crate::flow::{load_task, require_staff, require_worker};
 use crate::flow_views::{SubmissionView, TaskView};
 use crate::input;
 use crate::state::AppState;
-use yui_store::flow::advance_task;
+use yui_store::flow::{self, advance_task};
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -247,13 +247,8 @@ async fn submit_task(
     let submission = state
         .write_as(bearer, move |conn, actor| {
             require_worker(actor)?;
-            let (mut task, _) = load_task(conn, actor, id)?;
-            task.status.apply(TaskAction::Submit).map_err(ApiError::invalid_transition)?;
-            let submission = submissions::insert(conn, &task, actor.user_id, false, content)?;
-            task.current_submission_id = Some(submission.id);
-            let details =
-                json!({"submission_id": submission.id.to_string(), "version_number": submission.version_number});
-            advance_task(conn, actor.user_id, task, TaskAction::Submit, details)?;
+            let (task, _) = load_task(conn, actor, id)?;
+            let (_, submission) = flow::submit(conn, actor.user_id, task, content)?;
             Ok(submission)
         })
         .await?;
