@@ -2,10 +2,13 @@
 //!
 //! Seeded on first start only: if the demo centre exists, nothing is touched, so
 //! whatever was done in the demo survives restarts. Every demo account has the
-//! password [`DEMO_PASSWORD`] (listed in `README.md`; demo only).
+//! password [`DEMO_PASSWORD`] (listed in `README.md`; demo only). The demo jobs, one in
+//! each state of the flow, are described in `demo/jobs.rs`.
+
+mod jobs;
 
 use anyhow::anyhow;
-use yui_domain::{Currency, Email, Money, Role, Tenant};
+use yui_domain::{Currency, Email, Money, Role, Tenant, UserId};
 use yui_store::centers::{self, NewCenter};
 use yui_store::users::{self, NewUser};
 use yui_store::{Database, DbConnection, StoreError, organizations};
@@ -48,8 +51,9 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
                 minimum_hourly_rate: Money::new(950, Currency::JPY),
             },
         )?;
+        let mut staff = Vec::new();
         for (email, name, role) in KADO_STAFF {
-            add_user(conn, &password_hash, email, name, *role, Tenant::Center(kado.id))?;
+            staff.push((*role, add_user(conn, &password_hash, email, name, *role, Tenant::Center(kado.id))?));
         }
         let asahikawa = centers::insert(
             conn,
@@ -69,16 +73,25 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
             Role::Admin,
             Tenant::Center(asahikawa.id),
         )?;
-        let client = organizations::insert(conn, "Shiojiri Map Works")?;
-        add_user(
+        let organization = organizations::insert(conn, "Shiojiri Map Works")?;
+        let client = add_user(
             conn,
             &password_hash,
             "client@mapworks.example",
             "Aiko Tanaka",
             Role::Client,
-            Tenant::Organization(client.id),
+            Tenant::Organization(organization.id),
         )?;
-        Ok::<_, StoreError>(())
+        let with_role = |wanted: Role| staff.iter().filter(move |(role, _)| *role == wanted).map(|(_, id)| *id);
+        let cast = jobs::Cast {
+            center: kado.id,
+            organization: organization.id,
+            client,
+            director: with_role(Role::Director).next().ok_or_else(|| anyhow!("the demo has no director"))?,
+            workers: with_role(Role::Worker).collect(),
+        };
+        jobs::seed(conn, &cast).map_err(|e| anyhow!("seeding the demo jobs: {e}"))?;
+        Ok::<_, anyhow::Error>(())
     })?;
     tracing::info!("seeded the demo centre; every demo login uses the password {DEMO_PASSWORD:?}");
     Ok(())
@@ -91,8 +104,7 @@ fn add_user(
     display_name: &str,
     role: Role,
     tenant: Tenant,
-) -> Result<(), StoreError> {
+) -> Result<UserId, StoreError> {
     let email = Email::parse(email).map_err(|e| StoreError::Corrupt(format!("demo e-mail {email}: {e}")))?;
-    users::insert(conn, NewUser { email: &email, password_hash, display_name, role, tenant })?;
-    Ok(())
+    Ok(users::insert(conn, NewUser { email: &email, password_hash, display_name, role, tenant })?.id)
 }

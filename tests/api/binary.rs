@@ -68,6 +68,12 @@ async fn login(client: &reqwest::Client, server: &Server, email: &str) -> String
     body["access_token"].as_str().expect("token").to_owned()
 }
 
+async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> serde_json::Value {
+    let reply = client.get(url).bearer_auth(token).send().await.expect("request");
+    assert_eq!(reply.status(), StatusCode::OK, "GET {url}");
+    reply.json().await.expect("json")
+}
+
 async fn demo_server_seeds_once_and_keeps_data(engine: Engine) {
     let database = TestDatabase::create(engine);
     let data_dir = std::env::temp_dir().join(format!("yui-bin-{}", uuid::Uuid::now_v7().simple()));
@@ -94,8 +100,18 @@ async fn demo_server_seeds_once_and_keeps_data(engine: Engine) {
         assert_eq!(roles.iter().filter(|r| **r == "admin").count(), 1);
         assert_eq!(roles.iter().filter(|r| **r == "director").count(), 2);
         assert!(roles.iter().filter(|r| **r == "worker").count() >= 8);
-        login(&client, &server, "client@mapworks.example").await;
-        login(&client, &server, "director1@kado.example").await;
+        let client_token = login(&client, &server, "client@mapworks.example").await;
+        let director = login(&client, &server, "director1@kado.example").await;
+
+        // A job in every state of the flow, and work waiting in the QC queue.
+        let jobs = get_json(&client, &format!("{}/v1/jobs?limit=100", server.address), &client_token).await;
+        let mut statuses: Vec<&str> =
+            jobs["items"].as_array().expect("items").iter().filter_map(|j| j["status"].as_str()).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        assert_eq!(statuses, ["active", "cancelled", "completed", "declined", "draft", "posted", "quoted"]);
+        let queue = get_json(&client, &format!("{}/v1/review-queue", server.address), &director).await;
+        assert_eq!(queue["items"].as_array().expect("items").len(), 3);
 
         let invited = client
             .post(format!("{}/v1/invitations", server.address))

@@ -12,6 +12,7 @@ use yui_domain::{JobId, SubmissionId, TaskId, UserId};
 use crate::deliveries::{self, Delivery, DeliveryItem};
 use crate::events::{self, NewEvent};
 use crate::jobs::{self, Job};
+use crate::quotes::{self, QuoteStatus, QuoteTerms};
 use crate::reviews::{self, Review};
 use crate::submissions::{self, Submission, SubmissionContent};
 use crate::tasks::{self, Task};
@@ -272,4 +273,38 @@ pub fn add_tasks(
     events::record(conn, &task_events)?;
     record_job_event(conn, actor, job, "tasks_added", None, json!({"count": created.len()}))?;
     Ok(created)
+}
+
+/// A director quotes for a posted job (or re-quotes after a rejection).
+pub fn quote(conn: &mut DbConnection, director: UserId, job: Job, terms: QuoteTerms) -> Result<Job, FlowError> {
+    let details = json!({
+        "estimated_minutes": terms.estimated_minutes,
+        "price": {"amount_minor": terms.price.amount_minor, "currency": terms.price.currency.as_str()},
+    });
+    let job = advance_job(conn, director, job, JobAction::Quote, details)?;
+    quotes::insert(conn, &job, director, terms)?;
+    Ok(job)
+}
+
+/// The client approves the pending quote (the job becomes active) or rejects it
+/// with a reason (the job waits for a new quote).
+pub fn decide_quote(
+    conn: &mut DbConnection,
+    client: UserId,
+    job: Job,
+    rejection: Option<&str>,
+) -> Result<Job, FlowError> {
+    let (action, status) = match rejection {
+        None => (JobAction::ApproveQuote, QuoteStatus::Approved),
+        Some(_) => (JobAction::RejectQuote, QuoteStatus::Rejected),
+    };
+    let job = advance_job(conn, client, job, action, json!({"reason": rejection}))?;
+    quotes::decide_pending(conn, job.id, status, rejection)?;
+    Ok(job)
+}
+
+/// A director declines a posted job, with a reason the client sees.
+pub fn decline(conn: &mut DbConnection, director: UserId, mut job: Job, reason: &str) -> Result<Job, FlowError> {
+    job.decline_reason = Some(reason.to_owned());
+    advance_job(conn, director, job, JobAction::Decline, json!({"reason": reason}))
 }

@@ -5,13 +5,11 @@
 use actix_web::{get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::JobId;
-use yui_domain::flow::JobAction;
 use yui_store::quotes::{self, Quote, QuoteStatus, QuoteTerms};
 
 use super::tags;
@@ -23,7 +21,7 @@ use crate::flow_views::{JobView, MoneyInput};
 use crate::input;
 use crate::state::AppState;
 use crate::views::MoneyView;
-use yui_store::flow::advance_job;
+use yui_store::flow;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(send_quote).service(decline_job).service(approve_quote).service(reject_quote).service(list_quotes);
@@ -143,13 +141,7 @@ async fn send_quote(
             if terms.price.currency != job.spec.budget.currency {
                 return Err(ApiError::invalid_field("price.currency", "currency", "must be the job's currency"));
             }
-            let terms_for_event = json!({
-                "estimated_minutes": terms.estimated_minutes,
-                "price": {"amount_minor": terms.price.amount_minor, "currency": terms.price.currency.as_str()},
-            });
-            let job = advance_job(conn, actor.user_id, job, JobAction::Quote, terms_for_event)?;
-            quotes::insert(conn, &job, actor.user_id, terms)?;
-            Ok(job)
+            Ok(flow::quote(conn, actor.user_id, job, terms)?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
@@ -179,9 +171,8 @@ async fn decline_job(
     let job = state
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
-            let mut job = load_job(conn, actor, id)?;
-            job.decline_reason = Some(reason.clone());
-            Ok(advance_job(conn, actor.user_id, job, JobAction::Decline, json!({"reason": reason}))?)
+            let job = load_job(conn, actor, id)?;
+            Ok(flow::decline(conn, actor.user_id, job, &reason)?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
@@ -209,9 +200,7 @@ async fn approve_quote(
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
             let job = load_job(conn, actor, id)?;
-            let job = advance_job(conn, actor.user_id, job, JobAction::ApproveQuote, json!({}))?;
-            quotes::decide_pending(conn, job.id, QuoteStatus::Approved, None)?;
-            Ok(job)
+            Ok(flow::decide_quote(conn, actor.user_id, job, None)?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
@@ -242,9 +231,7 @@ async fn reject_quote(
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
             let job = load_job(conn, actor, id)?;
-            let job = advance_job(conn, actor.user_id, job, JobAction::RejectQuote, json!({"reason": reason}))?;
-            quotes::decide_pending(conn, job.id, QuoteStatus::Rejected, Some(&reason))?;
-            Ok(job)
+            Ok(flow::decide_quote(conn, actor.user_id, job, Some(&reason))?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))
