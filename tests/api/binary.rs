@@ -12,9 +12,9 @@ use crate::helpers::{Engine, TestDatabase, postgres_url};
 const DEMO_PASSWORD: &str = "yui-demo-password";
 
 /// A running `yui serve`, killed when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    address: String,
+    pub address: String,
 }
 
 impl Drop for Server {
@@ -24,7 +24,7 @@ impl Drop for Server {
     }
 }
 
-fn yui(data_dir: &std::path::Path, database_url: &str) -> Command {
+pub fn yui(data_dir: &std::path::Path, database_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_yui"));
     command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     command.arg("--data-dir").arg(data_dir).env("YUI_LOG", "info");
@@ -35,7 +35,7 @@ fn yui(data_dir: &std::path::Path, database_url: &str) -> Command {
 }
 
 /// Starts `yui serve --demo` on a random port and waits until it listens.
-fn serve_demo(data_dir: &std::path::Path, database_url: &str) -> Server {
+pub fn serve_demo(data_dir: &std::path::Path, database_url: &str) -> Server {
     let mut child = yui(data_dir, database_url)
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
         .stderr(Stdio::piped())

@@ -9,6 +9,7 @@ mod helpers;
 mod accounts;
 mod bad_input;
 mod binary;
+mod docs;
 mod flow;
 mod flow_rules;
 mod invitations;

@@ -1,0 +1,92 @@
+//! `docs/api.md`'s walk-through works as written: its shell blocks run, in order, in
+//! one `bash`, against a real `yui serve --demo`, on each engine. Every line of the
+//! doc that ends in `# <value>` promises that output; the values must appear in the
+//! output in that order.
+
+use std::process::Command;
+
+use crate::binary::serve_demo;
+use crate::helpers::{Engine, TestDatabase, postgres_url};
+
+const GUIDE: &str = include_str!("../../docs/api.md");
+const SECTION: &str = "## Walk-through: a job from post to completion";
+
+/// The walk-through's `sh` blocks, joined in order.
+fn walkthrough_script() -> String {
+    let start = GUIDE.find(SECTION).expect("the walk-through section");
+    let section = &GUIDE[start..];
+    let section = &section[..section.find("\n### ").unwrap_or(section.len())];
+    let mut script = String::new();
+    let mut in_block = false;
+    for line in section.lines() {
+        match (in_block, line.trim_end()) {
+            (false, "```sh") => in_block = true,
+            (true, "```") => in_block = false,
+            (true, code) => {
+                script.push_str(code);
+                script.push('\n');
+            }
+            _ => {}
+        }
+    }
+    script
+}
+
+/// The values the doc promises, from trailing `# value` comments, in order.
+fn promised_outputs(script: &str) -> Vec<String> {
+    script
+        .lines()
+        .filter_map(|line| line.rsplit_once("# ").map(|(code, value)| (code, value.trim())))
+        .filter(|(code, value)| !code.trim().is_empty() && !value.contains(' '))
+        .map(|(_, value)| value.to_owned())
+        .collect()
+}
+
+fn run_walkthrough(engine: Engine) {
+    let database = TestDatabase::create(engine);
+    let data_dir = std::env::temp_dir().join(format!("yui-docs-{}", uuid::Uuid::now_v7().simple()));
+    let url = match engine {
+        Engine::Sqlite => data_dir.join("yui.sqlite3").to_string_lossy().into_owned(),
+        Engine::Postgres => database.url.clone(),
+    };
+    let server = serve_demo(&data_dir, &url);
+    let script = walkthrough_script();
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -euo pipefail\n{script}"))
+        .env("API", &server.address)
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the walk-through failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+
+    let mut lines = stdout.lines().map(str::trim);
+    for promised in promised_outputs(&script) {
+        assert!(
+            lines.any(|line| line == promised),
+            "the doc promises `{promised}`, in order; the output was:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("quote_approved → tasks_added → delivery_created → delivery_rejected"), "{stdout}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[test]
+fn the_walkthrough_promises_something() {
+    let promised = promised_outputs(&walkthrough_script());
+    assert!(promised.len() >= 10, "{promised:?}");
+    assert_eq!(promised.last().map(String::as_str), Some("100.0"));
+}
+
+#[test]
+fn the_api_guide_walkthrough_runs_on_sqlite() {
+    run_walkthrough(Engine::Sqlite);
+}
+
+#[test]
+fn the_api_guide_walkthrough_runs_on_postgres() {
+    if postgres_url().is_some() {
+        run_walkthrough(Engine::Postgres);
+    }
+}
