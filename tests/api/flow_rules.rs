@@ -58,6 +58,22 @@ async fn refused_transitions_name_the_state_and_the_allowed_actions(app: TestApp
         (
             director,
             Method::POST,
+            format!("{job_path}/tasks"),
+            Some(tasks_body(1)),
+            "posted",
+            vec!["quote", "decline", "cancel"],
+        ),
+        (
+            director,
+            Method::POST,
+            format!("{active_path}/deliveries"),
+            Some(json!({"task_ids": [task]})),
+            "assigned",
+            vec!["edit", "reassign", "unassign", "start", "cancel"],
+        ),
+        (
+            director,
+            Method::POST,
             format!("/v1/tasks/{task}/assign"),
             Some(json!({"worker_id": worker})),
             "assigned",

@@ -249,10 +249,6 @@ impl From<yui_store::flow::FlowError> for ApiError {
                 "stale_submission",
                 "That is not the submission waiting for review; reload the task and judge its current submission.",
             ),
-            yui_store::flow::FlowError::JobNotActive(status) => Self::conflict(
-                "invalid_state",
-                format!("Only an active job takes tasks and deliveries; this one is {status}."),
-            ),
             yui_store::flow::FlowError::Store(store) => store.into(),
         }
     }

@@ -27,14 +27,25 @@ pub enum FlowError {
     /// The submission judged is not the one waiting for review.
     #[error("that is not the submission waiting for review")]
     Stale,
-    /// Work can be added or delivered only while the job is active.
-    #[error("the job is {0}, not active")]
-    JobNotActive(JobStatus),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Records one event on a job (`task: None`) or one of its tasks.
+/// Work (tasks, deliveries) can be added only while the job is active; otherwise the
+/// refusal names the job's state and what it allows, like any refused transition.
+pub fn ensure_accepts_work(job: &Job, what: &'static str) -> Result<(), FlowError> {
+    if job.status.accepts_work() {
+        return Ok(());
+    }
+    Err(FlowError::Refused(InvalidTransition {
+        entity: "job",
+        state: job.status.as_str(),
+        action: what,
+        allowed: job.status.allowed_actions().iter().map(|a| a.as_str()).collect(),
+    }))
+}
+
+/// Records one event on a job.
 pub fn record_job_event(
     conn: &mut DbConnection,
     actor: UserId,
@@ -193,9 +204,7 @@ pub fn deliver(
     tasks_to_deliver: Vec<Task>,
     note: &str,
 ) -> Result<Delivery, FlowError> {
-    if !job.status.accepts_work() {
-        return Err(FlowError::JobNotActive(job.status));
-    }
+    ensure_accepts_work(job, "deliver work of")?;
     let mut items = Vec::with_capacity(tasks_to_deliver.len());
     for task in &tasks_to_deliver {
         task.status.apply(TaskAction::Deliver)?;
@@ -253,9 +262,7 @@ pub fn add_tasks(
     job: &Job,
     specs: Vec<crate::tasks::TaskSpec>,
 ) -> Result<Vec<Task>, FlowError> {
-    if !job.status.accepts_work() {
-        return Err(FlowError::JobNotActive(job.status));
-    }
+    ensure_accepts_work(job, "add tasks to")?;
     let created = tasks::insert_many(conn, job, specs)?;
     let task_events: Vec<NewEvent<'_>> = created
         .iter()

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::{JobId, TaskId, UserId};
-use yui_store::flow::{add_tasks, advance_task, complete_job_if_done};
+use yui_store::flow::{add_tasks, advance_task, complete_job_if_done, ensure_accepts_work};
 use yui_store::jobs::Job;
 use yui_store::tasks::{self, TaskFilter, TaskScope, TaskSpec};
 
@@ -159,9 +159,7 @@ async fn split_job(
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let job = load_job(conn, actor, id)?;
-            if !job.status.accepts_work() {
-                return Err(yui_store::flow::FlowError::JobNotActive(job.status).into());
-            }
+            ensure_accepts_work(&job, "add tasks to")?;
             let specs = inputs
                 .iter()
                 .enumerate()
