@@ -6,6 +6,7 @@
 //! each state of the flow, are described in `demo/jobs.rs`.
 
 mod jobs;
+mod workforce;
 
 use anyhow::anyhow;
 use yui_domain::{Currency, Email, Money, Role, Tenant, UserId};
@@ -90,6 +91,7 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
             director: with_role(Role::Director).next().ok_or_else(|| anyhow!("the demo has no director"))?,
             workers: with_role(Role::Worker).collect(),
         };
+        workforce::seed_people(conn, kado.id, cast.director, &cast.workers)?;
         jobs::seed(conn, &cast).map_err(|e| anyhow!("seeding the demo jobs: {e}"))?;
         Ok::<_, anyhow::Error>(())
     })?;

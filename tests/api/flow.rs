@@ -23,6 +23,7 @@ pub struct Cast {
 
 pub async fn cast(app: &TestApp) -> Cast {
     let center = app.create_center("kado");
+    app.create_skill(center.id, "image-annotation");
     let org = app.create_organization("Shiojiri Map Works");
     let tenant = Tenant::Center(center.id);
     let client = app.create_user(Tenant::Organization(org), Role::Client);
@@ -78,7 +79,7 @@ pub fn job_body(center_id: &str) -> Value {
         "title": "Annotate street photos",
         "description": "Mark every road sign in 20 000 photos of Shiojiri.",
         "category": "data-annotation",
-        "required_skills": ["image-annotation"],
+        "required_skills": [{"skill": "image-annotation", "min_level": 1}],
         "pricing": "fixed",
         "budget": {"amount_minor": 480000, "currency": "JPY"},
         "due_at": in_days(30),
@@ -94,7 +95,7 @@ pub fn tasks_body(count: usize) -> Value {
     let tasks: Vec<Value> = (0..count)
         .map(|i| {
             json!({"title": format!("Photos {}–{}", i * 20 + 1, i * 20 + 20), "instructions": "Box every sign.",
-                   "estimated_minutes": 30, "due_at": in_days(20), "skill_tag": "image-annotation"})
+                   "estimated_minutes": 30, "due_at": in_days(20), "skill": "image-annotation"})
         })
         .collect();
     json!({"tasks": tasks})

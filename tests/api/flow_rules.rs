@@ -69,7 +69,7 @@ async fn refused_transitions_name_the_state_and_the_allowed_actions(app: TestApp
             format!("{active_path}/deliveries"),
             Some(json!({"task_ids": [task]})),
             "assigned",
-            vec!["edit", "reassign", "unassign", "start", "cancel"],
+            vec!["edit", "reassign", "unassign", "start", "cancel", "release"],
         ),
         (
             director,
@@ -77,7 +77,7 @@ async fn refused_transitions_name_the_state_and_the_allowed_actions(app: TestApp
             format!("/v1/tasks/{task}/assign"),
             Some(json!({"worker_id": worker})),
             "assigned",
-            vec!["edit", "reassign", "unassign", "start", "cancel"],
+            vec!["edit", "reassign", "unassign", "start", "cancel", "release"],
         ),
         (
             cast.workers[0].1.as_str(),
@@ -85,7 +85,7 @@ async fn refused_transitions_name_the_state_and_the_allowed_actions(app: TestApp
             format!("/v1/tasks/{task}/submissions"),
             Some(json!({"result_text": "too early"})),
             "assigned",
-            vec!["edit", "reassign", "unassign", "start", "cancel"],
+            vec!["edit", "reassign", "unassign", "start", "cancel", "release"],
         ),
         (
             director,
@@ -93,7 +93,7 @@ async fn refused_transitions_name_the_state_and_the_allowed_actions(app: TestApp
             format!("/v1/tasks/{task}/review"),
             Some(json!({"submission_id": uuid::Uuid::now_v7(), "decision": "approve"})),
             "assigned",
-            vec!["edit", "reassign", "unassign", "start", "cancel"],
+            vec!["edit", "reassign", "unassign", "start", "cancel", "release"],
         ),
     ];
     for (token, method, path, body, state, allowed) in table {

@@ -238,6 +238,10 @@ impl TestApp {
             .expect("centre")
     }
 
+    pub fn create_skill(&self, center: yui_domain::CenterId, slug: &str) {
+        self.db.write(|conn| yui_store::skills::insert(conn, center, slug, slug, "")).expect("skill");
+    }
+
     pub fn create_organization(&self, name: &str) -> OrganizationId {
         self.db.write(|conn| organizations::insert(conn, name)).expect("organisation").id
     }
@@ -265,7 +269,7 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        const TABLES: [&str; 16] = [
+        const TABLES: [&str; 25] = [
             "centers",
             "organizations",
             "users",
@@ -282,6 +286,15 @@ impl TestApp {
             "delivery_items",
             "comments",
             "events",
+            "skills",
+            "skill_assessments",
+            "worker_skills",
+            "worker_profiles",
+            "availability_windows",
+            "availability_exceptions",
+            "teams",
+            "team_members",
+            "worker_stats",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

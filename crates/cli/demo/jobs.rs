@@ -16,6 +16,7 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 use yui_domain::flow::{DeliveryAction, JobAction, Pricing, TaskAction, Verdict};
+use yui_domain::workforce::{Level, SkillRequirement};
 use yui_domain::{CenterId, Currency, Money, OrganizationId, UserId};
 use yui_store::comments::{self, Thread};
 use yui_store::flow::{self, FlowError};
@@ -34,6 +35,10 @@ pub struct Cast {
     pub workers: Vec<UserId>,
 }
 
+fn requirement(skill: &str, min_level: i64) -> SkillRequirement {
+    SkillRequirement { skill: skill.into(), min_level: Level::new(min_level).unwrap_or(Level::MIN) }
+}
+
 fn days(n: i64) -> chrono::DateTime<Utc> {
     yui_store::now() + TimeDelta::days(n)
 }
@@ -50,7 +55,7 @@ fn draft(
         title: title.into(),
         description: format!("{title}, ordered by Shiojiri Map Works."),
         category: category.into(),
-        required_skills: vec![skill.into()],
+        required_skills: vec![requirement(skill, 2)],
         pricing: Pricing::Fixed,
         budget: Money::new(budget, Currency::JPY),
         due_at: days(30),
@@ -118,7 +123,7 @@ fn split(
             instructions: format!("See the job's deliverable specification. Part {n} of {count}."),
             estimated_minutes: 90,
             due_at: days(20),
-            skill_tag: Some(skill.into()),
+            requirement: Some(requirement(skill, 2)),
         })
         .collect();
     flow::add_tasks(conn, cast.director, job, specs)
@@ -181,6 +186,7 @@ pub fn seed(conn: &mut DbConnection, cast: &Cast) -> Result<(), FlowError> {
     for (n, task) in tasks.by_ref().take(3) {
         approved(conn, cast, task, worker(cast, n))?;
     }
+    super::workforce::seed_absence(conn, &hd_map, cast.director, cast.workers[0])?;
     let thread = Thread { center_id: hd_map.center_id, job_id: hd_map.id, task_id: None };
     comments::insert(conn, thread, cast.client, "Please include the new bypass section if it is in the survey data.")?;
     comments::insert(conn, thread, cast.director, "Yes: it is km 11–12, planned for next week.")?;

@@ -108,6 +108,11 @@ id_type!(
     CommentId
 );
 
+id_type!(
+    /// A team of workers in a centre.
+    TeamId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,12 +13,13 @@ pub mod page;
 pub mod password;
 pub mod role;
 pub mod text;
+pub mod workforce;
 
 pub use access::{Actor, Tenant};
 pub use email::Email;
 pub use id::{
     CenterId, CommentId, DeliveryId, InvitationId, JobId, OrganizationId, QuoteId, ReviewId, SessionId, SubmissionId,
-    TaskId, UserId,
+    TaskId, TeamId, UserId,
 };
 pub use money::{Currency, Money};
 pub use page::PageLimit;

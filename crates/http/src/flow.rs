@@ -6,8 +6,9 @@
 //!   deliveries, job comments and job events; never tasks or workers;
 //! * **centre staff** (admins and directors) see their centre's posted jobs and every
 //!   task, submission, review, delivery, comment and event in them;
-//! * a **worker** sees the tasks currently assigned to them, with the job's title,
-//!   description and deliverable specification, never its budget.
+//! * a **worker** sees the tasks currently assigned to them, and the tasks of their
+//!   teams' queues, with the job's title, description and deliverable specification,
+//!   never its budget.
 //!
 //! Anything else is `404`, as if it did not exist.
 
@@ -58,7 +59,12 @@ pub fn load_task(conn: &mut DbConnection, actor: Actor, id: TaskId) -> Result<(T
     let task = tasks::find(conn, id)?.ok_or_else(not_found)?;
     let visible = match actor.tenant {
         Tenant::Center(center) if task.center_id == center => {
-            is_staff(actor) || task.assignee_id == Some(actor.user_id)
+            is_staff(actor)
+                || task.assignee_id == Some(actor.user_id)
+                || match task.team_id {
+                    Some(team) => yui_store::teams::role_of(conn, team, actor.user_id)?.is_some(),
+                    None => false,
+                }
         }
         _ => false,
     };

@@ -13,6 +13,7 @@ use yui_store::submissions::Submission;
 use yui_store::tasks::Task;
 
 use crate::error::ApiError;
+use crate::requirements::SkillRequirementView;
 use crate::views::MoneyView;
 
 /// An amount of money in a request.
@@ -249,8 +250,8 @@ pub struct JobView {
     pub description: String,
     /// A free category, e.g. `data-annotation`, `back-office`.
     pub category: String,
-    /// Skill tags the work needs.
-    pub required_skills: Vec<String>,
+    /// Skills from the centre's catalogue the work needs, with minimum levels.
+    pub required_skills: Vec<SkillRequirementView>,
     pub pricing: PricingName,
     /// The client's budget.
     pub budget: MoneyView,
@@ -284,7 +285,7 @@ impl JobView {
             title: job.spec.title,
             description: job.spec.description,
             category: job.spec.category,
-            required_skills: job.spec.required_skills,
+            required_skills: job.spec.required_skills.into_iter().map(Into::into).collect(),
             pricing: job.spec.pricing.into(),
             budget: job.spec.budget.into(),
             due_at: job.spec.due_at,
@@ -322,8 +323,10 @@ pub struct TaskView {
     pub estimated_minutes: i64,
     /// When the task must be done (RFC 3339, UTC).
     pub due_at: DateTime<Utc>,
-    /// The skill the task needs, if any.
-    pub skill_tag: Option<String>,
+    /// The skill (and minimum level) the task needs, if any.
+    pub requirement: Option<SkillRequirementView>,
+    /// The team whose queue the task is in, if it was given to a team.
+    pub team_id: Option<Uuid>,
     pub status: TaskStatusName,
     /// The worker doing the task.
     pub assignee_id: Option<Uuid>,
@@ -349,7 +352,8 @@ impl TaskView {
             instructions: task.spec.instructions,
             estimated_minutes: task.spec.estimated_minutes,
             due_at: task.spec.due_at,
-            skill_tag: task.spec.skill_tag,
+            requirement: task.spec.requirement.map(Into::into),
+            team_id: task.team_id.map(|t| t.as_uuid()),
             status: task.status.into(),
             assignee_id: task.assignee_id.map(|id| id.as_uuid()),
             current_submission_id: task.current_submission_id.map(|id| id.as_uuid()),

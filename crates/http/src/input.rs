@@ -42,19 +42,6 @@ pub fn required_text(field: &str, raw: &str, max_chars: usize) -> Result<String,
     Ok(text)
 }
 
-/// A list of short tags (skills), each a [`name`] of at most 50 characters,
-/// de-duplicated in order.
-pub fn tags(field: &str, raw: &[String]) -> Result<Vec<String>, ApiError> {
-    let mut tags: Vec<String> = Vec::with_capacity(raw.len());
-    for (index, tag) in raw.iter().enumerate() {
-        let tag = name(&format!("{field}[{index}]"), tag, 50)?.into_string();
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    Ok(tags)
-}
-
 /// An instant that must lie in the future.
 pub fn future(field: &str, at: chrono::DateTime<chrono::Utc>) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
     if at <= chrono::Utc::now() {

@@ -9,6 +9,7 @@
 //! depends on it but the `yui` binary and the end-to-end tests.
 
 mod auth;
+mod clock_time;
 mod error;
 mod extract;
 mod flow;
@@ -16,11 +17,14 @@ mod flow_views;
 mod input;
 mod openapi;
 mod pagination;
+mod quality;
+mod requirements;
 mod routes;
 mod server;
 mod settings;
 mod state;
 mod views;
+mod workforce_access;
 
 pub use auth::{hash_password, verify_password};
 pub use error::{ApiError, FieldError, Problem};

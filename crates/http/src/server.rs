@@ -6,7 +6,8 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, Service as _};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{App, HttpResponse, HttpServer, middleware, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -52,6 +53,20 @@ impl Application {
                         HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }))
                     .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::not_found("route")) }))
+                    .wrap_fn(|request, service| {
+                        // Server-Timing: how long the server spent on the request (for
+                        // benchmarks and browser dev tools), measured around the handler.
+                        let started = std::time::Instant::now();
+                        let response = service.call(request);
+                        async move {
+                            let mut response = response.await?;
+                            let millis = started.elapsed().as_secs_f64() * 1000.0;
+                            if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+                                response.headers_mut().insert(HeaderName::from_static("server-timing"), value);
+                            }
+                            Ok(response)
+                        }
+                    })
                     .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
             })
             .listen(listener)?;

@@ -16,6 +16,7 @@ use crate::quotes::{self, QuoteStatus, QuoteTerms};
 use crate::reviews::{self, Review};
 use crate::submissions::{self, Submission, SubmissionContent};
 use crate::tasks::{self, Task};
+use crate::worker_stats::{self, QualityCounts};
 use crate::{DbConnection, StoreError};
 
 /// Why a step did not happen.
@@ -84,6 +85,29 @@ pub fn advance_job(
     Ok(job)
 }
 
+/// Records an event on a task that does not change its state (e.g. `at_risk`).
+pub fn record_task_event(
+    conn: &mut DbConnection,
+    actor: UserId,
+    task: &Task,
+    kind: &str,
+    details: Value,
+) -> Result<(), StoreError> {
+    events::record(
+        conn,
+        &[NewEvent {
+            center_id: task.center_id,
+            job_id: task.job_id,
+            task_id: Some(task.id),
+            actor_id: actor,
+            kind,
+            from_state: Some(task.status.as_str()),
+            to_state: Some(task.status.as_str()),
+            details,
+        }],
+    )
+}
+
 /// Applies `action` to `task`, saves it and records the event. A task that becomes
 /// open again has no assignee.
 pub fn advance_task(
@@ -140,7 +164,30 @@ pub fn submit(
     task.current_submission_id = Some(submission.id);
     let details = json!({"submission_id": submission.id.to_string(), "version_number": submission.version_number});
     let task = advance_task(conn, actor, task, TaskAction::Submit, details)?;
+    worker_stats::add(conn, task.center_id, actor, QualityCounts { submissions: 1, ..QualityCounts::default() })?;
     Ok((task, submission))
+}
+
+/// Updates the worker's quality record for a review of `task` with `verdict`
+/// (before the review itself is stored, so earlier reviews tell first from later).
+fn record_quality(conn: &mut DbConnection, task: &Task, verdict: Verdict) -> Result<(), StoreError> {
+    let Some(worker) = task.assignee_id else { return Ok(()) };
+    let earlier = reviews::list_for_task(conn, task.id)?;
+    let first_review = earlier.is_empty();
+    let approved_before = earlier.iter().any(|r| r.verdict != Verdict::ChangesRequested);
+    let approves = verdict != Verdict::ChangesRequested;
+    let newly_approved = approves && !approved_before;
+    let delta = QualityCounts {
+        reviewed_tasks: i64::from(first_review),
+        first_pass_approvals: i64::from(first_review && verdict == Verdict::Approved),
+        changes_requested: i64::from(verdict == Verdict::ChangesRequested),
+        director_fixes: i64::from(verdict == Verdict::Fixed),
+        approved_tasks: i64::from(newly_approved),
+        on_time_approvals: i64::from(newly_approved && crate::now() <= task.spec.due_at),
+        approved_minutes: if newly_approved { task.spec.estimated_minutes } else { 0 },
+        submissions: 0,
+    };
+    worker_stats::add(conn, task.center_id, worker, delta)
 }
 
 /// `Stale` unless `submission` is the one waiting for review.
@@ -165,6 +212,7 @@ pub fn review(
     };
     task.status.apply(action)?;
     ensure_current(&task, submission)?;
+    record_quality(conn, &task, verdict)?;
     let review = reviews::insert(conn, &task, submission, actor, verdict, comment)?;
     let details = json!({"submission_id": submission.to_string(), "comment": comment});
     let task = advance_task(conn, actor, task, action, details)?;
@@ -183,6 +231,7 @@ pub fn fix(
 ) -> Result<(Review, Task), FlowError> {
     task.status.apply(TaskAction::Fix)?;
     ensure_current(&task, fixed)?;
+    record_quality(conn, &task, Verdict::Fixed)?;
     let version = submissions::insert(conn, &task, actor, true, content)?;
     let review = reviews::insert(conn, &task, version.id, actor, Verdict::Fixed, comment)?;
     task.current_submission_id = Some(version.id);

@@ -17,7 +17,8 @@ pub struct JobSpec {
     pub title: String,
     pub description: String,
     pub category: String,
-    pub required_skills: Vec<String>,
+    /// Skills from the centre's catalogue, each with a minimum level.
+    pub required_skills: Vec<yui_domain::workforce::SkillRequirement>,
     pub pricing: Pricing,
     pub budget: Money,
     pub due_at: DateTime<Utc>,
@@ -222,4 +223,15 @@ pub fn task_counts(conn: &mut DbConnection, job: JobId) -> Result<Vec<(TaskStatu
         .select((tasks::status, diesel::dsl::count_star()))
         .load(conn)?;
     rows.into_iter().map(|(status, count)| Ok((parse_status(&status, TaskStatus::parse)?, count))).collect()
+}
+
+/// How many of the centre's posted jobs are in each status.
+pub fn center_counts(conn: &mut DbConnection, center: CenterId) -> Result<Vec<(JobStatus, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = jobs::table
+        .filter(jobs::center_id.eq(center.to_string()))
+        .filter(jobs::status.ne(JobStatus::Draft.as_str()))
+        .group_by(jobs::status)
+        .select((jobs::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    rows.into_iter().map(|(status, count)| Ok((parse_status(&status, JobStatus::parse)?, count))).collect()
 }

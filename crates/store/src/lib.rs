@@ -16,6 +16,7 @@ mod ids;
 mod migrate;
 mod schema;
 
+pub mod availability;
 pub mod centers;
 pub mod comments;
 pub mod deliveries;
@@ -25,12 +26,17 @@ pub mod invitations;
 pub mod jobs;
 pub mod login_failures;
 pub mod organizations;
+pub mod profiles;
 pub mod quotes;
 pub mod reviews;
 pub mod sessions;
+pub mod skills;
 pub mod submissions;
 pub mod tasks;
+pub mod teams;
 pub mod users;
+pub mod worker_stats;
+pub mod workforce;
 
 pub use clock::now;
 pub use db::{Database, DbConnection, Engine, PoolSettings};

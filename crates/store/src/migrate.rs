@@ -71,9 +71,22 @@ impl Database {
     /// schema (not diesel's bookkeeping table), in a stable order.
     pub fn schema_fingerprint(&self) -> Result<Vec<String>, StoreError> {
         let query = match self.engine() {
+            // Column lists rather than CREATE text: ALTER TABLE rewrites the stored text,
+            // so a reverted migration can leave the same schema written differently.
             crate::Engine::Sqlite => {
-                "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') AS line FROM sqlite_master \
-                 WHERE name NOT LIKE '__diesel%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+                "SELECT line FROM ( \
+                   SELECT 'column ' || m.name || '.' || p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' \
+                          || COALESCE(p.dflt_value, '') || ' ' || p.pk AS line \
+                   FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                   WHERE m.type = 'table' AND m.name NOT LIKE '__diesel%' AND m.name NOT LIKE 'sqlite_%' \
+                   UNION ALL \
+                   SELECT 'index ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master \
+                   WHERE type = 'index' AND tbl_name NOT LIKE '__diesel%' \
+                   UNION ALL \
+                   SELECT 'foreign key ' || m.name || '.' || f.\"from\" || ' -> ' || f.\"table\" || '.' || COALESCE(f.\"to\", '') \
+                   FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+                   WHERE m.type = 'table' AND m.name NOT LIKE '__diesel%' \
+                 ) AS fingerprint ORDER BY line"
             }
             crate::Engine::Postgres => {
                 "SELECT line FROM ( \

@@ -138,13 +138,15 @@ diesel::table! {
         instructions -> Text,
         estimated_minutes -> BigInt,
         due_at -> Timestamp,
-        skill_tag -> Nullable<Text>,
+        skill -> Nullable<Text>,
         status -> Text,
         assignee_id -> Nullable<Text>,
         current_submission_id -> Nullable<Text>,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        team_id -> Nullable<Text>,
+        min_level -> Nullable<Integer>,
     }
 }
 
@@ -227,6 +229,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    skills (center_id, slug) {
+        center_id -> Text,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    skill_assessments (id) {
+        id -> Text,
+        center_id -> Text,
+        worker_id -> Text,
+        skill -> Text,
+        level -> Integer,
+        evidence -> Text,
+        assessed_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    worker_skills (worker_id, skill) {
+        worker_id -> Text,
+        center_id -> Text,
+        skill -> Text,
+        level -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    worker_profiles (worker_id) {
+        worker_id -> Text,
+        center_id -> Text,
+        work_modes -> Text,
+        hourly_rate -> BigInt,
+        currency -> Text,
+        weekly_cap_minutes -> Integer,
+        daily_cap_minutes -> Integer,
+        time_zone -> Text,
+        accommodations -> Text,
+        public_name -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    availability_windows (id) {
+        id -> Text,
+        center_id -> Text,
+        worker_id -> Text,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    availability_exceptions (id) {
+        id -> Text,
+        center_id -> Text,
+        worker_id -> Text,
+        day -> Text,
+        kind -> Text,
+        start_minute -> Nullable<Integer>,
+        end_minute -> Nullable<Integer>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        center_id -> Text,
+        name -> Text,
+        description -> Text,
+        public -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, worker_id) {
+        team_id -> Text,
+        worker_id -> Text,
+        center_id -> Text,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    worker_stats (worker_id) {
+        worker_id -> Text,
+        center_id -> Text,
+        submissions -> BigInt,
+        reviewed_tasks -> BigInt,
+        first_pass_approvals -> BigInt,
+        changes_requested -> BigInt,
+        director_fixes -> BigInt,
+        approved_tasks -> BigInt,
+        on_time_approvals -> BigInt,
+        approved_minutes -> BigInt,
+    }
+}
+
 diesel::joinable!(tasks -> jobs (job_id));
 diesel::joinable!(submissions -> tasks (task_id));
 diesel::joinable!(delivery_items -> deliveries (delivery_id));
@@ -249,4 +361,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     events,
     users,
+    skills,
+    skill_assessments,
+    worker_skills,
+    worker_profiles,
+    availability_windows,
+    availability_exceptions,
+    teams,
+    team_members,
+    worker_stats,
 );

@@ -139,3 +139,23 @@ pub fn find_many(conn: &mut DbConnection, ids: &[SubmissionId]) -> Result<Vec<Su
         .map(Submission::try_from)
         .collect()
 }
+
+/// Minutes of work each worker handed in since `since`: the estimates of the tasks
+/// whose first version they submitted in that time (each task counted once).
+pub fn handed_in_since(
+    conn: &mut DbConnection,
+    center: yui_domain::CenterId,
+    since: DateTime<Utc>,
+) -> Result<std::collections::HashMap<UserId, i64>, StoreError> {
+    use crate::schema::tasks;
+    let rows: Vec<(String, Option<i64>)> = submissions::table
+        .inner_join(tasks::table)
+        .filter(submissions::center_id.eq(center.to_string()))
+        .filter(submissions::created_at.ge(to_db_time(since)))
+        .filter(submissions::version_number.eq(1))
+        .filter(submissions::by_director.eq(false))
+        .group_by(submissions::author_id)
+        .select((submissions::author_id, crate::tasks::sum_minutes()))
+        .load(conn)?;
+    rows.into_iter().map(|(worker, minutes)| Ok((UserId::from(parse_uuid(&worker)?), minutes.unwrap_or(0)))).collect()
+}

@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use std::collections::HashMap;
+
 use yui_domain::flow::TaskStatus;
-use yui_domain::{CenterId, JobId, PageLimit, SubmissionId, TaskId, UserId};
+use yui_domain::workforce::{Level, SkillRequirement};
+use yui_domain::{CenterId, JobId, PageLimit, SubmissionId, TaskId, TeamId, UserId};
 
 use crate::ids::{from_db_time, parse_status, parse_uuid, to_db_time};
 use crate::jobs::Job;
@@ -21,7 +24,8 @@ pub struct TaskSpec {
     pub instructions: String,
     pub estimated_minutes: i64,
     pub due_at: DateTime<Utc>,
-    pub skill_tag: Option<String>,
+    /// The skill (from the centre's catalogue) and minimum level the task needs.
+    pub requirement: Option<SkillRequirement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +36,8 @@ pub struct Task {
     pub spec: TaskSpec,
     pub status: TaskStatus,
     pub assignee_id: Option<UserId>,
+    /// The team whose queue the task sits in, if it was given to a team.
+    pub team_id: Option<TeamId>,
     /// The submission waiting for review, or the one approved last.
     pub current_submission_id: Option<SubmissionId>,
     pub version: i64,
@@ -58,7 +64,9 @@ struct TaskRow {
     instructions: String,
     estimated_minutes: i64,
     due_at: NaiveDateTime,
-    skill_tag: Option<String>,
+    skill: Option<String>,
+    min_level: Option<i32>,
+    team_id: Option<String>,
     status: String,
     assignee_id: Option<String>,
     current_submission_id: Option<String>,
@@ -79,10 +87,17 @@ impl TryFrom<TaskRow> for Task {
                 instructions: row.instructions,
                 estimated_minutes: row.estimated_minutes,
                 due_at: from_db_time(row.due_at),
-                skill_tag: row.skill_tag,
+                requirement: match (row.skill, row.min_level) {
+                    (Some(skill), Some(level)) => Some(SkillRequirement {
+                        skill,
+                        min_level: Level::new(i64::from(level)).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    }),
+                    _ => None,
+                },
             },
             status: parse_status(&row.status, TaskStatus::parse)?,
             assignee_id: row.assignee_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
+            team_id: row.team_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
             current_submission_id: row.current_submission_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
             version: row.version,
             created_at: from_db_time(row.created_at),
@@ -103,6 +118,7 @@ pub fn insert_many(conn: &mut DbConnection, job: &Job, specs: Vec<TaskSpec>) -> 
             spec,
             status: TaskStatus::Open,
             assignee_id: None,
+            team_id: None,
             current_submission_id: None,
             version: 1,
             created_at: now,
@@ -121,7 +137,8 @@ pub fn insert_many(conn: &mut DbConnection, job: &Job, specs: Vec<TaskSpec>) -> 
                     tasks::instructions.eq(task.spec.instructions.clone()),
                     tasks::estimated_minutes.eq(task.spec.estimated_minutes),
                     tasks::due_at.eq(to_db_time(task.spec.due_at)),
-                    tasks::skill_tag.eq(task.spec.skill_tag.clone()),
+                    tasks::skill.eq(task.spec.requirement.as_ref().map(|r| r.skill.clone())),
+                    tasks::min_level.eq(task.spec.requirement.as_ref().map(|r| i32::from(r.min_level.get()))),
                     tasks::status.eq(task.status.as_str()),
                     tasks::version.eq(task.version),
                     tasks::created_at.eq(to_db_time(now)),
@@ -169,7 +186,9 @@ pub fn save(conn: &mut DbConnection, mut task: Task) -> Result<Task, StoreError>
                 tasks::instructions.eq(&task.spec.instructions),
                 tasks::estimated_minutes.eq(task.spec.estimated_minutes),
                 tasks::due_at.eq(to_db_time(task.spec.due_at)),
-                tasks::skill_tag.eq(&task.spec.skill_tag),
+                tasks::skill.eq(task.spec.requirement.as_ref().map(|r| r.skill.clone())),
+                tasks::min_level.eq(task.spec.requirement.as_ref().map(|r| i32::from(r.min_level.get()))),
+                tasks::team_id.eq(task.team_id.map(|t| t.to_string())),
                 tasks::status.eq(task.status.as_str()),
                 tasks::assignee_id.eq(task.assignee_id.map(|id| id.to_string())),
                 tasks::current_submission_id.eq(task.current_submission_id.map(|id| id.to_string())),
@@ -190,6 +209,8 @@ pub fn save(conn: &mut DbConnection, mut task: Task) -> Result<Task, StoreError>
 pub enum TaskScope {
     Job(JobId),
     Assignee(UserId),
+    /// A team's queue: its open, unclaimed tasks.
+    TeamQueue(TeamId),
 }
 
 /// A page of tasks in creation order.
@@ -204,6 +225,9 @@ pub fn list(
     query = match scope {
         TaskScope::Job(job) => query.filter(tasks::job_id.eq(job.to_string())),
         TaskScope::Assignee(user) => query.filter(tasks::assignee_id.eq(user.to_string())),
+        TaskScope::TeamQueue(team) => {
+            query.filter(tasks::team_id.eq(team.to_string())).filter(tasks::status.eq(TaskStatus::Open.as_str()))
+        }
     };
     if let Some(status) = filter.status {
         query = query.filter(tasks::status.eq(status.as_str()));
@@ -258,4 +282,114 @@ pub fn count_unfinished(conn: &mut DbConnection, job: JobId) -> Result<i64, Stor
         .filter(tasks::status.ne_all(vec![TaskStatus::Accepted.as_str(), TaskStatus::Cancelled.as_str()]))
         .count()
         .get_result(conn)?)
+}
+
+/// `SUM(estimated_minutes)` as a BIGINT on both engines (PostgreSQL's SUM of a
+/// BIGINT is NUMERIC).
+pub(crate) fn sum_minutes() -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+    diesel::dsl::sql("CAST(SUM(tasks.estimated_minutes) AS BIGINT)")
+}
+
+/// The statuses in which a task is someone's unfinished work.
+pub const COMMITTED: [TaskStatus; 3] = [TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::ChangesRequested];
+
+fn committed_names() -> Vec<&'static str> {
+    COMMITTED.iter().map(|s| s.as_str()).collect()
+}
+
+/// Minutes of unfinished work assigned to each worker of the centre.
+pub fn committed_minutes(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<UserId, i64>, StoreError> {
+    let rows: Vec<(Option<String>, Option<i64>)> = tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .filter(tasks::status.eq_any(committed_names()))
+        .group_by(tasks::assignee_id)
+        .select((tasks::assignee_id, sum_minutes()))
+        .load(conn)?;
+    rows.into_iter()
+        .filter_map(|(worker, minutes)| worker.map(|w| (w, minutes.unwrap_or(0))))
+        .map(|(worker, minutes)| Ok((UserId::from(parse_uuid(&worker)?), minutes)))
+        .collect()
+}
+
+/// A worker's unfinished tasks, soonest due first.
+pub fn committed_of(conn: &mut DbConnection, worker: UserId) -> Result<Vec<Task>, StoreError> {
+    tasks::table
+        .filter(tasks::assignee_id.eq(worker.to_string()))
+        .filter(tasks::status.eq_any(committed_names()))
+        .order((tasks::due_at.asc(), tasks::id.asc()))
+        .select(TaskRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Task::try_from)
+        .collect()
+}
+
+/// The centre's unfinished assigned tasks, soonest due first (for at-risk checks).
+pub fn committed_in_center(conn: &mut DbConnection, center: CenterId) -> Result<Vec<Task>, StoreError> {
+    tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .filter(tasks::status.eq_any(committed_names()))
+        .order((tasks::due_at.asc(), tasks::id.asc()))
+        .select(TaskRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Task::try_from)
+        .collect()
+}
+
+/// How many of the centre's tasks are in each status.
+pub fn center_counts(conn: &mut DbConnection, center: CenterId) -> Result<Vec<(TaskStatus, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .group_by(tasks::status)
+        .select((tasks::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    rows.into_iter().map(|(status, count)| Ok((parse_status(&status, TaskStatus::parse)?, count))).collect()
+}
+
+/// How many of the centre's tasks are overdue (past due, not yet approved or cancelled).
+pub fn count_overdue(conn: &mut DbConnection, center: CenterId, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    let finished = [TaskStatus::Approved, TaskStatus::Delivered, TaskStatus::Accepted, TaskStatus::Cancelled];
+    Ok(tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .filter(tasks::due_at.lt(to_db_time(now)))
+        .filter(tasks::status.ne_all(finished.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The oldest submission waiting for review in the centre, and how many wait.
+pub fn review_queue_summary(
+    conn: &mut DbConnection,
+    center: CenterId,
+) -> Result<(i64, Option<SubmissionId>), StoreError> {
+    let (count, oldest): (i64, Option<String>) = tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .filter(tasks::status.eq(TaskStatus::Submitted.as_str()))
+        .select((diesel::dsl::count_star(), diesel::dsl::min(tasks::current_submission_id)))
+        .first(conn)?;
+    Ok((count, oldest.as_deref().map(parse_uuid).transpose()?.map(Into::into)))
+}
+
+/// What `workers` delivered: accepted tasks, their estimated minutes, and the number of
+/// completed jobs those tasks belong to (for public track records).
+pub fn accepted_by(conn: &mut DbConnection, workers: &[UserId]) -> Result<(i64, i64, i64), StoreError> {
+    use crate::schema::jobs;
+    if workers.is_empty() {
+        return Ok((0, 0, 0));
+    }
+    let ids: Vec<String> = workers.iter().map(ToString::to_string).collect();
+    let (count, minutes): (i64, Option<i64>) = tasks::table
+        .filter(tasks::assignee_id.eq_any(ids.clone()))
+        .filter(tasks::status.eq(TaskStatus::Accepted.as_str()))
+        .select((diesel::dsl::count_star(), sum_minutes()))
+        .first(conn)?;
+    let completed_jobs: i64 = tasks::table
+        .inner_join(jobs::table)
+        .filter(tasks::assignee_id.eq_any(ids))
+        .filter(tasks::status.eq(TaskStatus::Accepted.as_str()))
+        .filter(jobs::status.eq(yui_domain::flow::JobStatus::Completed.as_str()))
+        .select(diesel::dsl::count(tasks::job_id).aggregate_distinct())
+        .first(conn)?;
+    Ok((count, minutes.unwrap_or(0), completed_jobs))
 }

@@ -7,6 +7,10 @@
 //! client rejects the delivery. Open and assigned tasks can be edited or cancelled;
 //! assignment can change until the work is submitted.
 //!
+//! A task can also be queued for a team instead of a person: it stays `open` in the
+//! team's queue until a member `claim`s it; the member can `release` it back to the
+//! queue (with a hand-off note) until they submit.
+//!
 //! `assign` is only for an open task: two directors assigning the same task at once
 //! cannot both win, because the loser finds it `assigned` (changing the worker is
 //! the separate `reassign`).
@@ -40,11 +44,17 @@ super::state_machine! {
         AcceptDelivery = "accept_delivery",
         RejectDelivery = "reject_delivery",
         Cancel = "cancel",
+        QueueForTeam = "queue_for_team",
+        Claim = "claim",
+        Release = "release",
     }
     transitions {
-        Open => { Edit => Open, Assign => Assigned, Cancel => Cancelled },
-        Assigned => { Edit => Assigned, Reassign => Assigned, Unassign => Open, Start => InProgress, Cancel => Cancelled },
-        InProgress => { Reassign => Assigned, Unassign => Open, Submit => Submitted },
+        Open => { Edit => Open, Assign => Assigned, Cancel => Cancelled, QueueForTeam => Open, Claim => Assigned },
+        Assigned => {
+            Edit => Assigned, Reassign => Assigned, Unassign => Open, Start => InProgress, Cancel => Cancelled,
+            Release => Open,
+        },
+        InProgress => { Reassign => Assigned, Unassign => Open, Submit => Submitted, Release => Open },
         Submitted => { Approve => Approved, RequestChanges => ChangesRequested, Fix => Approved },
         ChangesRequested => { Submit => Submitted },
         Approved => { Deliver => Delivered },
@@ -72,6 +82,9 @@ impl TaskAction {
             TaskAction::AcceptDelivery => "delivery_accepted",
             TaskAction::RejectDelivery => "delivery_rejected",
             TaskAction::Cancel => "cancelled",
+            TaskAction::QueueForTeam => "queued_for_team",
+            TaskAction::Claim => "claimed",
+            TaskAction::Release => "released",
         }
     }
 }
@@ -105,6 +118,10 @@ mod tests {
                 (S::Open, A::Edit, S::Open),
                 (S::Open, A::Assign, S::Assigned),
                 (S::Open, A::Cancel, S::Cancelled),
+                (S::Open, A::QueueForTeam, S::Open),
+                (S::Open, A::Claim, S::Assigned),
+                (S::Assigned, A::Release, S::Open),
+                (S::InProgress, A::Release, S::Open),
                 (S::Assigned, A::Edit, S::Assigned),
                 (S::Assigned, A::Reassign, S::Assigned),
                 (S::Assigned, A::Unassign, S::Open),

@@ -11,10 +11,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::{JobAction, JobStatus};
-use yui_domain::{Actor, CenterId, JobId, Tenant};
-use yui_store::centers;
+use yui_domain::workforce::SkillRequirement;
+use yui_domain::{Actor, CenterId, JobId, TeamId, Tenant};
 use yui_store::flow::{advance_job, record_job_event};
 use yui_store::jobs::{self, JobScope, JobSpec};
+use yui_store::{DbConnection, centers, teams};
 
 use super::tags;
 use crate::auth::Bearer;
@@ -24,6 +25,7 @@ use crate::flow::{self, load_job, require_client};
 use crate::flow_views::{JobProgress, JobStatusName, JobView, MoneyInput, PricingName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
+use crate::requirements::{self, SkillRequirementInput};
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -51,10 +53,10 @@ pub struct CreateJobRequest {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "data-annotation")]
     pub category: String,
-    /// Skill tags the work needs (at most 20).
-    #[validate(length(max = 20))]
+    /// Skills from the centre's catalogue the work needs, with minimum levels (at most 20).
+    #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
-    pub required_skills: Vec<String>,
+    pub required_skills: Vec<SkillRequirementInput>,
     pub pricing: PricingName,
     #[validate(nested)]
     pub budget: MoneyInput,
@@ -64,7 +66,8 @@ pub struct CreateJobRequest {
     #[validate(length(max = 10000))]
     #[schema(max_length = 10000)]
     pub deliverable_spec: String,
-    /// A team the client would like to do the work.
+    /// A public team of the centre the client would like to do the work
+    /// (see `GET /v1/public/centers/{id}/teams`).
     pub preferred_team_id: Option<Uuid>,
 }
 
@@ -81,9 +84,9 @@ pub struct EditJobRequest {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub category: Option<String>,
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
-    pub required_skills: Option<Vec<String>>,
+    pub required_skills: Option<Vec<SkillRequirementInput>>,
     pub pricing: Option<PricingName>,
     #[validate(nested)]
     pub budget: Option<MoneyInput>,
@@ -108,7 +111,7 @@ impl CreateJobRequest {
             title: input::name("title", &self.title, 200)?.into_string(),
             description: input::text("description", &self.description, 10_000)?,
             category: input::name("category", &self.category, 100)?.into_string(),
-            required_skills: input::tags("required_skills", &self.required_skills)?,
+            required_skills: parse_requirements(&self.required_skills)?,
             pricing: self.pricing.into(),
             budget: self.budget.parse("budget")?,
             due_at: input::future("due_at", self.due_at)?,
@@ -131,7 +134,7 @@ impl EditJobRequest {
             spec.category = input::name("category", &category, 100)?.into_string();
         }
         if let Some(skills) = self.required_skills {
-            spec.required_skills = input::tags("required_skills", &skills)?;
+            spec.required_skills = parse_requirements(&skills)?;
         }
         if let Some(pricing) = self.pricing {
             spec.pricing = pricing.into();
@@ -150,6 +153,35 @@ impl EditJobRequest {
         }
         Ok(spec)
     }
+}
+
+fn parse_requirements(inputs: &[SkillRequirementInput]) -> Result<Vec<SkillRequirement>, ApiError> {
+    let mut parsed: Vec<SkillRequirement> = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.iter().enumerate() {
+        let requirement = requirements::parse(&format!("required_skills[{index}]"), &input.skill, input.min_level)?;
+        if !parsed.iter().any(|r| r.skill == requirement.skill) {
+            parsed.push(requirement);
+        }
+    }
+    Ok(parsed)
+}
+
+/// Checks that the job's skills are in its centre's catalogue and its preferred team
+/// is one of the centre's public teams.
+fn ensure_known_to_center(conn: &mut DbConnection, center: CenterId, spec: &JobSpec) -> Result<(), ApiError> {
+    let named = spec.required_skills.iter().enumerate().map(|(i, r)| (format!("required_skills[{i}]"), r));
+    requirements::ensure_known(conn, center, named)?;
+    if let Some(team) = spec.preferred_team_id {
+        let public = teams::find(conn, center, TeamId::from(team))?.is_some_and(|t| t.public);
+        if !public {
+            return Err(ApiError::invalid_field(
+                "preferred_team_id",
+                "unknown_team",
+                "is not a public team of the centre",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn organization_of(actor: Actor) -> Result<yui_domain::OrganizationId, ApiError> {
@@ -179,6 +211,7 @@ async fn create_job(
             if centers::find(conn, center)?.is_none() {
                 return Err(ApiError::invalid_field("center_id", "unknown_center", "no centre has this id"));
             }
+            ensure_known_to_center(conn, center, &spec)?;
             let job = jobs::insert(conn, center, organization, actor.user_id, spec)?;
             record_job_event(conn, actor.user_id, &job, "created", None, json!({}))?;
             Ok(job)
@@ -266,6 +299,7 @@ async fn edit_job(
             require_client(actor)?;
             let mut job = load_job(conn, actor, id)?;
             job.spec = changes.apply(job.spec)?;
+            ensure_known_to_center(conn, job.center_id, &job.spec)?;
             Ok(advance_job(conn, actor.user_id, job, JobAction::Edit, json!({}))?)
         })
         .await?;

@@ -4,17 +4,24 @@
 mod auth;
 mod centers;
 mod comments;
+mod cover;
+mod dashboard;
 mod deliveries;
 mod events;
 mod health;
 mod intake;
 mod invitations;
 mod jobs;
+mod matching;
 mod me;
 mod review;
+mod showcase;
+mod skills;
 mod tasks;
+mod teams;
 mod users;
 mod work;
+mod workers;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -35,7 +42,14 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(review::configure)
             .configure(deliveries::configure)
             .configure(comments::configure)
-            .configure(events::configure),
+            .configure(events::configure)
+            .configure(skills::configure)
+            .configure(workers::configure)
+            .configure(teams::configure)
+            .configure(matching::configure)
+            .configure(cover::configure)
+            .configure(dashboard::configure)
+            .configure(showcase::configure),
     );
 }
 
@@ -54,5 +68,10 @@ pub mod tags {
     pub const DELIVERIES: &str = "deliveries";
     pub const COMMENTS: &str = "comments";
     pub const HISTORY: &str = "history";
+    pub const SKILLS: &str = "skills";
+    pub const WORKERS: &str = "workers";
+    pub const TEAMS: &str = "teams";
+    pub const MATCHING: &str = "matching";
+    pub const DASHBOARD: &str = "dashboard";
     pub const HEALTH: &str = "health";
 }

@@ -112,7 +112,27 @@ pub struct QueueItem {
     pub submission: SubmissionView,
 }
 
-/// Approve a submission or request changes (directors).
+/// Directors review any task of their centre; a team's reviewers review the team's
+/// tasks, but never their own work.
+fn require_reviewer(
+    conn: &mut yui_store::DbConnection,
+    actor: yui_domain::Actor,
+    task: &yui_store::tasks::Task,
+) -> Result<(), ApiError> {
+    if crate::flow::is_staff(actor) {
+        return Ok(());
+    }
+    if !super::teams::is_team_reviewer(conn, actor, task.team_id)? {
+        return Err(ApiError::forbidden("Only directors and the team's reviewers review submissions."));
+    }
+    if task.assignee_id == Some(actor.user_id) {
+        return Err(ApiError::forbidden_with("own_work", "Reviewers cannot review their own work."));
+    }
+    Ok(())
+}
+
+/// Approve a submission or request changes (directors, or a reviewer of the task's
+/// team on a teammate's work).
 #[utoipa::path(
     tag = tags::REVIEW,
     security(("bearer_token" = [])),
@@ -143,8 +163,8 @@ async fn review_task(
     let submission = SubmissionId::from(body.submission_id);
     let outcome = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
+            require_reviewer(conn, actor, &task)?;
             let (review, task) = flow::review(conn, actor.user_id, task, submission, verdict, &comment)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })

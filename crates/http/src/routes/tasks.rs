@@ -24,6 +24,7 @@ use crate::flow::{load_job, load_task, require_staff};
 use crate::flow_views::{TaskStatusName, TaskView};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
+use crate::requirements;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -52,10 +53,14 @@ pub struct TaskInput {
     pub estimated_minutes: i64,
     /// When the task must be done: in the future and not after the job's due date.
     pub due_at: DateTime<Utc>,
-    /// The skill the task needs, if any.
+    /// A skill from the centre's catalogue that the task needs, if any.
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]
-    pub skill_tag: Option<String>,
+    pub skill: Option<String>,
+    /// The minimum level (1–5) in that skill; 1 when omitted.
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub min_level: Option<i64>,
 }
 
 /// Tasks to add to a job, all or nothing.
@@ -82,9 +87,14 @@ pub struct EditTaskRequest {
     #[schema(minimum = 1, maximum = 10000)]
     pub estimated_minutes: Option<i64>,
     pub due_at: Option<DateTime<Utc>>,
+    /// A skill from the centre's catalogue that the task needs.
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]
-    pub skill_tag: Option<String>,
+    pub skill: Option<String>,
+    /// The minimum level (1–5) in that skill.
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub min_level: Option<i64>,
 }
 
 /// Filters for task lists.
@@ -125,12 +135,17 @@ fn task_spec(field: &str, input: &TaskInput, job: &Job, new_due_date: bool) -> R
         instructions: input::text(&format!("{field}.instructions"), &input.instructions, 10_000)?,
         estimated_minutes: input.estimated_minutes,
         due_at,
-        skill_tag: input
-            .skill_tag
-            .as_deref()
-            .map(|t| input::name(&format!("{field}.skill_tag"), t, 50))
-            .transpose()?
-            .map(yui_domain::text::Name::into_string),
+        requirement: match (&input.skill, input.min_level) {
+            (Some(skill), level) => Some(requirements::parse(field, skill, level)?),
+            (None, Some(_)) => {
+                return Err(ApiError::invalid_field(
+                    &format!("{field}.min_level"),
+                    "needs_skill",
+                    "a minimum level needs a skill",
+                ));
+            }
+            (None, None) => None,
+        },
     })
 }
 
@@ -165,6 +180,11 @@ async fn split_job(
                 .enumerate()
                 .map(|(index, input)| task_spec(&format!("tasks[{index}]"), input, &job, true))
                 .collect::<Result<Vec<_>, _>>()?;
+            let named = specs
+                .iter()
+                .enumerate()
+                .filter_map(|(index, spec)| spec.requirement.as_ref().map(|r| (format!("tasks[{index}]"), r)));
+            requirements::ensure_known(conn, job.center_id, named)?;
             let created = add_tasks(conn, actor.user_id, &job, specs)?;
             Ok(created.into_iter().map(|task| TaskView::new(task, &job)).collect::<Vec<_>>())
         })
@@ -298,9 +318,16 @@ async fn edit_task(
                 instructions: changes.instructions.unwrap_or_else(|| task.spec.instructions.clone()),
                 estimated_minutes: changes.estimated_minutes.unwrap_or(task.spec.estimated_minutes),
                 due_at: changes.due_at.unwrap_or(task.spec.due_at),
-                skill_tag: changes.skill_tag.or_else(|| task.spec.skill_tag.clone()),
+                skill: changes.skill.or_else(|| task.spec.requirement.as_ref().map(|r| r.skill.clone())),
+                min_level: changes
+                    .min_level
+                    .or_else(|| task.spec.requirement.as_ref().map(|r| i64::from(r.min_level.get()))),
             };
             task.spec = task_spec("task", &merged, &job, new_due_date).map_err(|e| e.strip_field_prefix("task."))?;
+            if let Some(requirement) = &task.spec.requirement {
+                requirements::ensure_known(conn, job.center_id, [("task".to_owned(), requirement)])
+                    .map_err(|e| e.strip_field_prefix("task."))?;
+            }
             Ok((advance_task(conn, actor.user_id, task, TaskAction::Edit, json!({}))?, job))
         })
         .await?;

@@ -1,0 +1,309 @@
+//! Ranking the candidates for a task, and saying why.
+//!
+//! A worker is **eligible** when they are active, meet the task's skill requirement,
+//! and have enough available time before the due date (after what they have already
+//! committed to) for the task's estimate. Eligible workers are **scored** 0–100 from
+//! five factors, each reported with its points so a director can see why one person
+//! ranks above another:
+//!
+//! | factor | weight | full marks when |
+//! |---|---|---|
+//! | skill | 30 | the level is far above the minimum: meeting it earns 12, each level above more (no skill needed: 15) |
+//! | time | 25 | plenty of spare time before the due date after this task |
+//! | quality | 20 | a high first-pass approval rate (no history yet counts as 70 %) |
+//! | load | 15 | little already committed against the weekly cap |
+//! | fairness | 10 | few hours worked this week (spreads work across the team) |
+//!
+//! A member of the team the job or task is meant for gets a 5-point bonus. Ties are
+//! broken by the worker's id, so the order is stable.
+
+use serde::Serialize;
+
+use super::skill::{Level, SkillRequirement};
+
+/// What the ranking knows about one worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CandidateFacts<Id> {
+    pub worker: Id,
+    pub active: bool,
+    pub level: Option<Level>,
+    /// Minutes the worker can still work before the due date, net of commitments.
+    pub available_minutes: u32,
+    /// Minutes of unfinished tasks already assigned to the worker.
+    pub committed_minutes: u32,
+    pub weekly_cap_minutes: u32,
+    /// Minutes of tasks the worker handed in this week.
+    pub worked_this_week_minutes: u32,
+    /// First-pass approvals / reviewed tasks, when there is a history.
+    pub first_pass_rate: Option<f64>,
+    pub in_preferred_team: bool,
+}
+
+/// What the task needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskNeeds {
+    pub estimated_minutes: u32,
+    pub requirement: Option<SkillRequirement>,
+}
+
+/// One factor of a score, for the director to read.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reason {
+    /// `skill`, `time`, `quality`, `load`, `fairness` or `team`.
+    pub factor: &'static str,
+    /// Points this factor contributed.
+    pub points: f64,
+    /// The fact behind it, in words.
+    pub detail: String,
+}
+
+/// Why a worker is not a candidate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Exclusion {
+    Inactive,
+    /// Below the required level, or not assessed in the skill (`level: None`).
+    BelowMinimumLevel {
+        skill: String,
+        level: Option<u8>,
+        min_level: u8,
+    },
+    /// Not enough free time before the due date.
+    NotEnoughTime {
+        available_minutes: u32,
+        needed_minutes: u32,
+    },
+}
+
+impl Exclusion {
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Exclusion::Inactive => "the account is deactivated".into(),
+            Exclusion::BelowMinimumLevel { skill, level: None, min_level } => {
+                format!("not assessed in {skill} (needs level {min_level})")
+            }
+            Exclusion::BelowMinimumLevel { skill, level: Some(level), min_level } => {
+                format!("{skill} level {level} is below the minimum {min_level}")
+            }
+            Exclusion::NotEnoughTime { available_minutes, needed_minutes } => format!(
+                "only {} free before the due date; the task needs {}",
+                hours(*available_minutes),
+                hours(*needed_minutes)
+            ),
+        }
+    }
+}
+
+/// A ranked candidate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranked<Id> {
+    pub worker: Id,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+fn hours(minutes: u32) -> String {
+    format!("{:.1} h", f64::from(minutes) / 60.0)
+}
+
+fn round(points: f64) -> f64 {
+    (points * 10.0).round() / 10.0
+}
+
+/// Why `facts` cannot take the task, if they cannot.
+pub fn exclusion<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Option<Exclusion> {
+    if !facts.active {
+        return Some(Exclusion::Inactive);
+    }
+    if let Some(requirement) = &needs.requirement
+        && !requirement.met_by(facts.level)
+    {
+        return Some(Exclusion::BelowMinimumLevel {
+            skill: requirement.skill.clone(),
+            level: facts.level.map(Level::get),
+            min_level: requirement.min_level.get(),
+        });
+    }
+    if facts.available_minutes < needs.estimated_minutes {
+        return Some(Exclusion::NotEnoughTime {
+            available_minutes: facts.available_minutes,
+            needed_minutes: needs.estimated_minutes,
+        });
+    }
+    None
+}
+
+/// The score of an eligible worker and its reasons.
+pub fn score<Id: Clone>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Ranked<Id> {
+    let mut reasons = Vec::with_capacity(6);
+    let skill = match (&needs.requirement, facts.level) {
+        (Some(requirement), Some(level)) => {
+            let span = f64::from(5 - requirement.min_level.get()).max(1.0);
+            let margin = f64::from(level.get() - requirement.min_level.get()) / span;
+            reasons.push(Reason {
+                factor: "skill",
+                points: round(30.0 * margin.min(1.0)),
+                detail: format!(
+                    "{} level {} (minimum {})",
+                    requirement.skill,
+                    level.get(),
+                    requirement.min_level.get()
+                ),
+            });
+            30.0 * margin.min(1.0)
+        }
+        _ => {
+            reasons.push(Reason { factor: "skill", points: 15.0, detail: "no particular skill needed".into() });
+            15.0
+        }
+    };
+    let spare = facts.available_minutes.saturating_sub(needs.estimated_minutes);
+    let time_share =
+        if facts.available_minutes == 0 { 0.0 } else { f64::from(spare) / f64::from(facts.available_minutes) };
+    reasons.push(Reason {
+        factor: "time",
+        points: round(25.0 * time_share),
+        detail: format!(
+            "{} free before the due date, {} needed",
+            hours(facts.available_minutes),
+            hours(needs.estimated_minutes)
+        ),
+    });
+    let rate = facts.first_pass_rate.unwrap_or(0.7).clamp(0.0, 1.0);
+    reasons.push(Reason {
+        factor: "quality",
+        points: round(20.0 * rate),
+        detail: match facts.first_pass_rate {
+            Some(rate) => format!("{:.0} % of reviewed tasks approved first time", rate * 100.0),
+            None => "no reviewed work yet (counted as 70 %)".into(),
+        },
+    });
+    let cap = f64::from(facts.weekly_cap_minutes.max(1));
+    let load_share = 1.0 - (f64::from(facts.committed_minutes) / cap).min(1.0);
+    reasons.push(Reason {
+        factor: "load",
+        points: round(15.0 * load_share),
+        detail: format!(
+            "{} already committed of a {} weekly cap",
+            hours(facts.committed_minutes),
+            hours(facts.weekly_cap_minutes)
+        ),
+    });
+    let fair_share = 1.0 - (f64::from(facts.worked_this_week_minutes) / cap).min(1.0);
+    reasons.push(Reason {
+        factor: "fairness",
+        points: round(10.0 * fair_share),
+        detail: format!("{} handed in this week", hours(facts.worked_this_week_minutes)),
+    });
+    let team = if facts.in_preferred_team {
+        reasons.push(Reason { factor: "team", points: 5.0, detail: "member of the preferred team".into() });
+        5.0
+    } else {
+        0.0
+    };
+    let total = skill + 25.0 * time_share + 20.0 * rate + 15.0 * load_share + 10.0 * fair_share + team;
+    Ranked { worker: facts.worker.clone(), score: round(total), reasons }
+}
+
+/// The eligible workers best first, and the others with their exclusion.
+pub type Ranking<Id> = (Vec<Ranked<Id>>, Vec<(Id, Exclusion)>);
+
+/// Ranks every worker: the eligible best first, and the others with their exclusion.
+pub fn rank<Id: Clone + Ord>(needs: &TaskNeeds, candidates: &[CandidateFacts<Id>]) -> Ranking<Id> {
+    let mut ranked = Vec::new();
+    let mut excluded = Vec::new();
+    for facts in candidates {
+        match exclusion(needs, facts) {
+            Some(why) => excluded.push((facts.worker.clone(), why)),
+            None => ranked.push(score(needs, facts)),
+        }
+    }
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.worker.cmp(&b.worker)));
+    excluded.sort_by(|a, b| a.0.cmp(&b.0));
+    (ranked, excluded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(worker: u32, level: u8, available: u32) -> CandidateFacts<u32> {
+        CandidateFacts {
+            worker,
+            active: true,
+            level: Level::new(i64::from(level)).ok(),
+            available_minutes: available,
+            committed_minutes: 0,
+            weekly_cap_minutes: 1200,
+            worked_this_week_minutes: 0,
+            first_pass_rate: Some(0.9),
+            in_preferred_team: false,
+        }
+    }
+
+    fn needs() -> TaskNeeds {
+        TaskNeeds {
+            estimated_minutes: 120,
+            requirement: Some(SkillRequirement { skill: "hd-map".into(), min_level: Level::new(3).expect("level") }),
+        }
+    }
+
+    #[test]
+    fn ineligible_workers_are_excluded_with_the_reason() {
+        let mut inactive = facts(1, 5, 600);
+        inactive.active = false;
+        let unskilled = facts(2, 2, 600);
+        let mut unassessed = facts(3, 1, 600);
+        unassessed.level = None;
+        let busy = facts(4, 5, 60);
+        let (ranked, excluded) = rank(&needs(), &[inactive, unskilled, unassessed, busy, facts(5, 3, 600)]);
+        assert_eq!(ranked.iter().map(|r| r.worker).collect::<Vec<_>>(), vec![5]);
+        assert_eq!(excluded[0], (1, Exclusion::Inactive));
+        assert_eq!(
+            excluded[1],
+            (2, Exclusion::BelowMinimumLevel { skill: "hd-map".into(), level: Some(2), min_level: 3 })
+        );
+        assert_eq!(excluded[2].1.describe(), "not assessed in hd-map (needs level 3)");
+        assert_eq!(excluded[3].1, Exclusion::NotEnoughTime { available_minutes: 60, needed_minutes: 120 });
+    }
+
+    #[test]
+    fn higher_level_more_time_better_quality_lighter_load_rank_higher() {
+        let expert = facts(1, 5, 600);
+        let minimum = facts(2, 3, 600);
+        let (ranked, _) = rank(&needs(), &[minimum.clone(), expert.clone()]);
+        assert_eq!(ranked.iter().map(|r| r.worker).collect::<Vec<_>>(), vec![1, 2], "level decides");
+
+        let roomy = facts(3, 4, 1200);
+        let tight = facts(4, 4, 150);
+        assert_eq!(rank(&needs(), &[tight, roomy]).0[0].worker, 3, "spare time decides");
+
+        let mut careless = facts(5, 4, 600);
+        careless.first_pass_rate = Some(0.3);
+        assert_eq!(rank(&needs(), &[careless, facts(6, 4, 600)]).0[0].worker, 6, "quality decides");
+
+        let mut loaded = facts(7, 4, 600);
+        loaded.committed_minutes = 1000;
+        loaded.worked_this_week_minutes = 900;
+        assert_eq!(rank(&needs(), &[loaded, facts(8, 4, 600)]).0[0].worker, 8, "load and fairness decide");
+    }
+
+    #[test]
+    fn every_score_explains_itself() {
+        let mut member = facts(1, 4, 600);
+        member.in_preferred_team = true;
+        let ranked = score(&needs(), &member);
+        let factors: Vec<_> = ranked.reasons.iter().map(|r| r.factor).collect();
+        assert_eq!(factors, ["skill", "time", "quality", "load", "fairness", "team"]);
+        let sum: f64 = ranked.reasons.iter().map(|r| r.points).sum();
+        assert!((sum - ranked.score).abs() < 0.5, "the points add up to the score");
+        assert_eq!(ranked.reasons[0].detail, "hd-map level 4 (minimum 3)");
+    }
+
+    #[test]
+    fn ties_are_broken_by_id() {
+        let (ranked, _) = rank(&needs(), &[facts(9, 4, 600), facts(3, 4, 600)]);
+        assert_eq!(ranked.iter().map(|r| r.worker).collect::<Vec<_>>(), vec![3, 9]);
+    }
+}

@@ -1,0 +1,139 @@
+//! Team cover: when a worker can no longer finish a task in time (an absence, too
+//! much work), the task is *at risk*. Directors see every at-risk task with
+//! substitute candidates, and cover it in one call: reassign it to a substitute, or
+//! send it back to its team's queue (or to open). Every step is an event; a task
+//! never silently drops.
+
+use actix_web::{get, post, web};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+use yui_domain::flow::TaskAction;
+use yui_domain::{Role, TaskId, UserId};
+use yui_store::workforce::Snapshot;
+use yui_store::{flow, jobs, tasks, users};
+
+use super::matching::{CandidateView, candidate_views, rank_task};
+use super::tags;
+use crate::auth::Bearer;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::flow::{load_task, require_staff};
+use crate::flow_views::TaskView;
+use crate::input;
+use crate::state::AppState;
+use crate::workforce_access::center;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(at_risk).service(cover_task);
+}
+
+/// A task its worker can no longer finish in time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AtRiskView {
+    pub task: TaskView,
+    /// Minutes of the worker's work due by this task's due date (this task included).
+    pub needed_minutes: u32,
+    /// Minutes the worker can work before the due date.
+    pub available_minutes: u32,
+    /// The best three other workers who could take it.
+    pub substitutes: Vec<CandidateView>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoverRequest {
+    /// Give the task to this worker; omit to send it back to its team's queue (or
+    /// to open, if it has no team).
+    pub worker_id: Option<Uuid>,
+    /// Why, for the history and the task's thread.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The centre's tasks at risk, soonest due first, with substitutes (directors).
+#[utoipa::path(
+    tag = tags::DASHBOARD,
+    security(("bearer_token" = [])),
+    responses((status = 200, description = "At-risk tasks, soonest due first.", body = Vec<AtRiskView>))
+)]
+#[get("/at-risk")]
+async fn at_risk(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<Vec<AtRiskView>>, ApiError> {
+    let views = state
+        .read_as(bearer, |conn, actor| {
+            require_staff(actor)?;
+            let center = center(conn, actor)?;
+            let committed = tasks::committed_in_center(conn, center.id)?;
+            let now = Utc::now();
+            let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now);
+            let snapshot = Snapshot::load(conn, center, now, horizon)?;
+            let mut views = Vec::new();
+            for risk in snapshot.at_risk(committed, now) {
+                let job = jobs::find(conn, risk.task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
+                let (ranked, _) = rank_task(conn, &snapshot, &risk.task, &job, risk.task.assignee_id)?;
+                views.push(AtRiskView {
+                    substitutes: candidate_views(&snapshot, ranked, 3),
+                    needed_minutes: risk.needed_minutes,
+                    available_minutes: risk.available_minutes,
+                    task: TaskView::new(risk.task, &job),
+                });
+            }
+            Ok(views)
+        })
+        .await?;
+    Ok(web::Json(views))
+}
+
+/// Cover a task in one call (directors): reassign it to a substitute, or send it
+/// back to its team's queue.
+#[utoipa::path(
+    tag = tags::DASHBOARD,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id.")),
+    request_body = CoverRequest,
+    responses(
+        (status = 200, description = "The task, reassigned or back in the queue.", body = TaskView),
+        (status = 409, description = "The task is not in work (`invalid_state`).", body = crate::error::Problem,
+            content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/{id}/cover")]
+async fn cover_task(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<CoverRequest>,
+) -> Result<web::Json<TaskView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let body = body.into_inner();
+    let note = input::text("note", &body.note, 2000)?;
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let (mut task, job) = load_task(conn, actor, id)?;
+            let previous = task.assignee_id.map(|w| w.to_string());
+            let task = match body.worker_id {
+                Some(worker) => {
+                    let worker = users::find_in_tenant(conn, actor.tenant, UserId::from(worker))?
+                        .filter(|u| u.role == Role::Worker && u.active)
+                        .ok_or_else(|| ApiError::invalid_field("worker_id", "not_a_worker", "is not an active worker of this centre"))?;
+                    task.assignee_id = Some(worker.id);
+                    let details = json!({"cover": true, "assignee_id": worker.id.to_string(), "previous_assignee_id": previous, "note": note});
+                    flow::advance_task(conn, actor.user_id, task, TaskAction::Reassign, details)?
+                }
+                None => {
+                    let details = json!({"cover": true, "previous_assignee_id": previous, "to_team_queue": task.team_id.is_some(), "note": note});
+                    flow::advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?
+                }
+            };
+            Ok((task, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
+}

@@ -1,0 +1,131 @@
+//! The director's day in one call: jobs by state, the QC queue, overdue and at-risk
+//! tasks, and each team's committed hours against its available hours this week.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use yui_store::workforce::{Snapshot, week_start};
+use yui_store::{jobs, submissions, tasks, teams};
+
+use super::tags;
+use crate::auth::Bearer;
+use crate::error::ApiError;
+use crate::flow::require_staff;
+use crate::state::AppState;
+use crate::workforce_access::center;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(dashboard);
+}
+
+/// The QC queue at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueSummary {
+    /// Submissions waiting for review.
+    pub waiting: i64,
+    /// When the oldest waiting submission was handed in.
+    pub oldest_waiting_since: Option<DateTime<Utc>>,
+}
+
+/// One team's week.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamLoad {
+    pub team_id: Uuid,
+    pub name: String,
+    pub members: usize,
+    /// Hours of unfinished work assigned to the members.
+    pub committed_hours: f64,
+    /// Hours the members can work this week (Monday to Sunday, UTC).
+    pub available_hours_this_week: f64,
+}
+
+/// The centre's day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardView {
+    /// Posted jobs by status (drafts are the clients' own).
+    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
+    pub jobs_by_status: BTreeMap<String, i64>,
+    /// Tasks by status.
+    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
+    pub tasks_by_status: BTreeMap<String, i64>,
+    pub review_queue: QueueSummary,
+    /// Tasks past their due date and not yet approved or cancelled.
+    pub overdue_tasks: i64,
+    /// Tasks their worker can no longer finish in time (see `GET /v1/at-risk`).
+    pub at_risk_tasks: usize,
+    pub teams: Vec<TeamLoad>,
+    pub generated_at: DateTime<Utc>,
+}
+
+fn hours(minutes: u64) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let h = minutes as f64 / 60.0;
+    (h * 10.0).round() / 10.0
+}
+
+/// The director's dashboard (directors).
+#[utoipa::path(
+    tag = tags::DASHBOARD,
+    security(("bearer_token" = [])),
+    responses((status = 200, description = "The centre's day.", body = DashboardView))
+)]
+#[get("/dashboard")]
+async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<DashboardView>, ApiError> {
+    let view = state
+        .read_as(bearer, |conn, actor| {
+            require_staff(actor)?;
+            let center = center(conn, actor)?;
+            let now = Utc::now();
+            let jobs_by_status =
+                jobs::center_counts(conn, center.id)?.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect();
+            let tasks_by_status =
+                tasks::center_counts(conn, center.id)?.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect();
+            let (waiting, oldest) = tasks::review_queue_summary(conn, center.id)?;
+            let oldest_waiting_since = match oldest {
+                Some(id) => submissions::find(conn, id)?.map(|s| s.created_at),
+                None => None,
+            };
+            let overdue_tasks = tasks::count_overdue(conn, center.id, now)?;
+            let committed = tasks::committed_in_center(conn, center.id)?;
+            let week_from = week_start(now);
+            let week_to = week_from + Duration::days(7);
+            let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now).max(week_to);
+            let team_list = teams::list(conn, center.id, false)?;
+            let snapshot = Snapshot::load(conn, center, now, horizon)?;
+            let at_risk_tasks = snapshot.at_risk(committed, now).len();
+            let teams = team_list
+                .into_iter()
+                .map(|team| {
+                    let members = snapshot.team_members(team.id);
+                    let committed: u64 = members.iter().map(|m| u64::from(snapshot.committed(m.worker_id))).sum();
+                    let available: u64 = members
+                        .iter()
+                        .map(|m| u64::from(snapshot.capacity_minutes(m.worker_id, week_from, week_to)))
+                        .sum();
+                    TeamLoad {
+                        team_id: team.id.as_uuid(),
+                        name: team.name,
+                        members: members.len(),
+                        committed_hours: hours(committed),
+                        available_hours_this_week: hours(available),
+                    }
+                })
+                .collect();
+            Ok(DashboardView {
+                jobs_by_status,
+                tasks_by_status,
+                review_queue: QueueSummary { waiting, oldest_waiting_since },
+                overdue_tasks,
+                at_risk_tasks,
+                teams,
+                generated_at: now,
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}

@@ -1,0 +1,530 @@
+//! Matching people to work: ranked candidates for a task (with the reasons for each
+//! rank, and who was excluded and why), an assignment plan for a whole job (a dry run
+//! first, then applied in one transaction), and a capacity check before quoting.
+//! The rules themselves are in `yui_domain::workforce`; `docs/workforce.md` explains
+//! them in a director's words.
+
+use std::collections::HashMap;
+
+use actix_web::{get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+use yui_domain::flow::{TaskAction, TaskStatus};
+use yui_domain::workforce::capacity::{self, SkillCapacity};
+use yui_domain::workforce::ranking::{self, CandidateFacts, Exclusion, Ranked, Ranking, TaskNeeds};
+use yui_domain::workforce::{Level, SkillRequirement};
+use yui_domain::{JobId, TaskId, TeamId, UserId};
+use yui_store::jobs::Job;
+use yui_store::tasks::{self, Task, TaskFilter, TaskScope};
+use yui_store::workforce::Snapshot;
+use yui_store::{DbConnection, flow, skills};
+
+use super::tags;
+use crate::auth::Bearer;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::flow::{load_job, load_task, require_staff};
+use crate::requirements::{self, SkillRequirementView};
+use crate::state::AppState;
+use crate::workforce_access::center;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(task_candidates).service(assignment_plan).service(capacity_check);
+}
+
+/// One factor of a candidate's score.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonView {
+    /// `skill`, `time`, `quality`, `load`, `fairness` or `team`.
+    pub factor: String,
+    /// The points it contributed to the score (of 100, plus a 5-point team bonus).
+    pub points: f64,
+    /// The fact behind it.
+    pub detail: String,
+}
+
+/// A ranked candidate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateView {
+    /// 1 for the best.
+    pub rank: usize,
+    pub worker_id: Uuid,
+    pub display_name: String,
+    /// 0–100 (105 with the team bonus).
+    pub score: f64,
+    pub reasons: Vec<ReasonView>,
+}
+
+/// A worker who cannot take the task.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExcludedView {
+    pub worker_id: Uuid,
+    pub display_name: String,
+    /// `inactive`, `below_minimum_level` or `not_enough_time`.
+    pub reason: String,
+    pub detail: String,
+}
+
+/// The candidates for a task.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidatesView {
+    pub task_id: Uuid,
+    pub due_at: DateTime<Utc>,
+    pub estimated_minutes: i64,
+    pub requirement: Option<SkillRequirementView>,
+    /// `centre` (every worker) or `team` (the members of the task's team queue).
+    pub pool: String,
+    pub candidates: Vec<CandidateView>,
+    /// Present when asked for with `include_excluded=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<Vec<ExcludedView>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CandidateParams {
+    /// How many candidates to return, 1–100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// Also list the workers who cannot take the task, with the reason.
+    pub include_excluded: Option<bool>,
+}
+
+fn exclusion_code(exclusion: &Exclusion) -> &'static str {
+    match exclusion {
+        Exclusion::Inactive => "inactive",
+        Exclusion::BelowMinimumLevel { .. } => "below_minimum_level",
+        Exclusion::NotEnoughTime { .. } => "not_enough_time",
+    }
+}
+
+fn needs_of(task: &Task) -> TaskNeeds {
+    TaskNeeds {
+        estimated_minutes: u32::try_from(task.spec.estimated_minutes).unwrap_or(u32::MAX),
+        requirement: task.spec.requirement.clone(),
+    }
+}
+
+fn levels_for(
+    conn: &mut DbConnection,
+    snapshot: &Snapshot,
+    requirement: Option<&SkillRequirement>,
+) -> Result<HashMap<UserId, Level>, ApiError> {
+    Ok(match requirement {
+        Some(r) => skills::levels_in(conn, snapshot.center.id, &r.skill)?,
+        None => HashMap::new(),
+    })
+}
+
+/// Ranks the workers for `task`, leaving out `except` (e.g. its current worker).
+pub(super) fn rank_task(
+    conn: &mut DbConnection,
+    snapshot: &Snapshot,
+    task: &Task,
+    job: &Job,
+    except: Option<UserId>,
+) -> Result<Ranking<UserId>, ApiError> {
+    let levels = levels_for(conn, snapshot, task.spec.requirement.as_ref())?;
+    let preferred = job.spec.preferred_team_id.map(TeamId::from);
+    let facts: Vec<_> = snapshot
+        .candidate_facts(&levels, Utc::now(), task.spec.due_at, task.team_id, preferred)
+        .into_iter()
+        .filter(|f| Some(f.worker) != except)
+        .collect();
+    Ok(ranking::rank(&needs_of(task), &facts))
+}
+
+pub(super) fn candidate_views(snapshot: &Snapshot, ranked: Vec<Ranked<UserId>>, limit: usize) -> Vec<CandidateView> {
+    let names: HashMap<UserId, &str> = snapshot.workers.iter().map(|w| (w.id, w.display_name.as_str())).collect();
+    ranked
+        .into_iter()
+        .take(limit)
+        .enumerate()
+        .map(|(index, r)| CandidateView {
+            rank: index + 1,
+            worker_id: r.worker.as_uuid(),
+            display_name: names.get(&r.worker).copied().unwrap_or_default().to_owned(),
+            score: r.score,
+            reasons: r
+                .reasons
+                .into_iter()
+                .map(|reason| ReasonView {
+                    factor: reason.factor.to_owned(),
+                    points: reason.points,
+                    detail: reason.detail,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The workers ranked for a task, with the reasons for each rank (directors).
+#[utoipa::path(
+    tag = tags::MATCHING,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The task's id."), CandidateParams),
+    responses((status = 200, description = "Candidates, best first.", body = CandidatesView))
+)]
+#[get("/tasks/{id}/candidates")]
+async fn task_candidates(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    params: web::Query<CandidateParams>,
+) -> Result<web::Json<CandidatesView>, ApiError> {
+    let id = TaskId::from(id.into_inner());
+    let limit = match params.limit {
+        None => 10,
+        Some(l @ 1..=100) => usize::try_from(l).unwrap_or(10),
+        Some(_) => return Err(ApiError::bad_request("invalid_query_parameter", "`limit` must be between 1 and 100.")),
+    };
+    let include_excluded = params.include_excluded.unwrap_or(false);
+    let view = state
+        .read_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let (task, job) = load_task(conn, actor, id)?;
+            let center = center(conn, actor)?;
+            let snapshot = Snapshot::load(conn, center, Utc::now(), task.spec.due_at)?;
+            let (ranked, excluded) = rank_task(conn, &snapshot, &task, &job, None)?;
+            let names: HashMap<UserId, String> =
+                snapshot.workers.iter().map(|w| (w.id, w.display_name.clone())).collect();
+            Ok(CandidatesView {
+                task_id: task.id.as_uuid(),
+                due_at: task.spec.due_at,
+                estimated_minutes: task.spec.estimated_minutes,
+                requirement: task.spec.requirement.clone().map(Into::into),
+                pool: if task.team_id.is_some() { "team" } else { "centre" }.into(),
+                candidates: candidate_views(&snapshot, ranked, limit),
+                excluded: include_excluded.then(|| {
+                    excluded
+                        .into_iter()
+                        .map(|(worker, why)| ExcludedView {
+                            worker_id: worker.as_uuid(),
+                            display_name: names.get(&worker).cloned().unwrap_or_default(),
+                            reason: exclusion_code(&why).into(),
+                            detail: why.describe(),
+                        })
+                        .collect()
+                }),
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// `false` (the default) only proposes; `true` assigns as proposed.
+    #[serde(default)]
+    pub apply: bool,
+}
+
+/// One proposed assignment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlannedAssignment {
+    pub task_id: Uuid,
+    pub task_title: String,
+    pub worker_id: Uuid,
+    pub display_name: String,
+    pub score: f64,
+}
+
+/// A task the plan could not place.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnplacedTask {
+    pub task_id: Uuid,
+    pub task_title: String,
+    /// Why nobody fits, e.g. "3 below the minimum level, 2 without enough time".
+    pub reason: String,
+}
+
+/// An assignment plan for a job's open tasks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanView {
+    pub job_id: Uuid,
+    /// Whether the assignments were made (`apply: true`) or only proposed.
+    pub applied: bool,
+    pub assignments: Vec<PlannedAssignment>,
+    pub unplaced: Vec<UnplacedTask>,
+}
+
+/// Candidate facts per (due date, team pool): tasks sharing both share the facts.
+type FactsByDueDate = HashMap<(DateTime<Utc>, Option<TeamId>), Vec<CandidateFacts<UserId>>>;
+
+fn summarise(excluded: &[(UserId, Exclusion)]) -> String {
+    if excluded.is_empty() {
+        return "no workers in the pool".into();
+    }
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (_, why) in excluded {
+        let label = match why {
+            Exclusion::Inactive => "deactivated",
+            Exclusion::BelowMinimumLevel { .. } => "below the minimum level",
+            Exclusion::NotEnoughTime { .. } => "without enough time before the due date",
+        };
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
+        }
+    }
+    format!("nobody fits: {}", counts.iter().map(|(l, n)| format!("{n} {l}")).collect::<Vec<_>>().join(", "))
+}
+
+/// Plan the assignment of a job's open tasks (directors): soonest due first, each to
+/// the best candidate whose windows and caps still have room after the tasks planned
+/// before it. Dry run unless `apply` is `true`.
+#[utoipa::path(
+    tag = tags::MATCHING,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The job's id.")),
+    request_body = PlanRequest,
+    responses((status = 200, description = "The plan (and whether it was applied).", body = PlanView))
+)]
+#[post("/jobs/{id}/assignment-plan")]
+async fn assignment_plan(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<PlanRequest>,
+) -> Result<web::Json<PlanView>, ApiError> {
+    let id = JobId::from(id.into_inner());
+    let apply = body.into_inner().apply;
+    let run = move |conn: &mut DbConnection, actor: yui_domain::Actor| -> Result<PlanView, ApiError> {
+        require_staff(actor)?;
+        let job = load_job(conn, actor, id)?;
+        let mut open = Vec::new();
+        let mut after = None;
+        loop {
+            let filter = TaskFilter { status: Some(TaskStatus::Open), ..TaskFilter::default() };
+            let page = tasks::list(
+                conn,
+                TaskScope::Job(job.id),
+                filter,
+                after,
+                yui_domain::PageLimit::new(100).unwrap_or(yui_domain::PageLimit::DEFAULT),
+            )?;
+            open.extend(page.items);
+            match page.next_after {
+                Some(next) => after = Some(TaskId::from(next)),
+                None => break,
+            }
+        }
+        open.sort_by(|a, b| a.spec.due_at.cmp(&b.spec.due_at).then(a.id.cmp(&b.id)));
+        let horizon = open.iter().map(|t| t.spec.due_at).max().unwrap_or_else(Utc::now);
+        let center = center(conn, actor)?;
+        let snapshot = Snapshot::load(conn, center, Utc::now(), horizon)?;
+        let names: HashMap<UserId, String> = snapshot.workers.iter().map(|w| (w.id, w.display_name.clone())).collect();
+        let preferred = job.spec.preferred_team_id.map(TeamId::from);
+        let now = Utc::now();
+        let mut planned: HashMap<UserId, u32> = HashMap::new();
+        let mut level_cache: HashMap<String, HashMap<UserId, Level>> = HashMap::new();
+        let mut facts_cache: FactsByDueDate = HashMap::new();
+        let mut plan =
+            PlanView { job_id: job.id.as_uuid(), applied: apply, assignments: Vec::new(), unplaced: Vec::new() };
+        for task in open {
+            let skill = task.spec.requirement.as_ref().map(|r| r.skill.clone()).unwrap_or_default();
+            if !level_cache.contains_key(&skill) {
+                let levels = levels_for(conn, &snapshot, task.spec.requirement.as_ref())?;
+                level_cache.insert(skill.clone(), levels);
+            }
+            let levels = &level_cache[&skill];
+            let base = facts_cache.entry((task.spec.due_at, task.team_id)).or_insert_with(|| {
+                snapshot.candidate_facts(&HashMap::new(), now, task.spec.due_at, task.team_id, preferred)
+            });
+            let facts: Vec<_> = base
+                .iter()
+                .map(|f| {
+                    let extra = planned.get(&f.worker).copied().unwrap_or(0);
+                    let mut f = f.clone();
+                    f.level = levels.get(&f.worker).copied();
+                    f.available_minutes = f.available_minutes.saturating_sub(extra);
+                    f.committed_minutes = f.committed_minutes.saturating_add(extra);
+                    f
+                })
+                .collect();
+            let (ranked, excluded) = ranking::rank(&needs_of(&task), &facts);
+            match ranked.into_iter().next() {
+                Some(best) => {
+                    *planned.entry(best.worker).or_default() += needs_of(&task).estimated_minutes;
+                    plan.assignments.push(PlannedAssignment {
+                        task_id: task.id.as_uuid(),
+                        task_title: task.spec.title.clone(),
+                        worker_id: best.worker.as_uuid(),
+                        display_name: names.get(&best.worker).cloned().unwrap_or_default(),
+                        score: best.score,
+                    });
+                    if apply {
+                        let mut task = task;
+                        task.assignee_id = Some(best.worker);
+                        let details =
+                            json!({"assignee_id": best.worker.to_string(), "plan": true, "score": best.score});
+                        flow::advance_task(conn, actor.user_id, task, TaskAction::Assign, details)?;
+                    }
+                }
+                None => plan.unplaced.push(UnplacedTask {
+                    task_id: task.id.as_uuid(),
+                    task_title: task.spec.title.clone(),
+                    reason: summarise(&excluded),
+                }),
+            }
+        }
+        Ok(plan)
+    };
+    let plan = if apply { state.write_as(bearer, run).await? } else { state.read_as(bearer, run).await? };
+    Ok(web::Json(plan))
+}
+
+/// Hours needed in one skill.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillNeed {
+    /// A skill's slug in the centre's catalogue.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "hd-map-editing")]
+    pub skill: String,
+    /// The minimum level the work needs, 1–5; 1 when omitted.
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub min_level: Option<i64>,
+    /// Hours of work needed in this skill (0.1 to 100 000).
+    #[validate(range(min = 0.1, max = 100_000.0))]
+    #[schema(minimum = 0.1, maximum = 100000)]
+    pub hours: f64,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityRequest {
+    /// The work the job needs, per skill (1 to 20 skills).
+    #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
+    pub needs: Vec<SkillNeed>,
+    /// Until when; the job's due date when omitted.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// One skill's need against the qualified workers' free time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkillCapacityView {
+    pub skill: String,
+    pub min_level: u8,
+    pub needed_hours: f64,
+    pub available_hours: f64,
+    /// Active workers at or above the level.
+    pub qualified_workers: u32,
+    pub covered: bool,
+}
+
+/// Whether the centre can do the work in time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CapacityView {
+    pub feasible: bool,
+    /// The skill with the least free time relative to its need.
+    pub bottleneck: Option<String>,
+    pub due_at: DateTime<Utc>,
+    pub total_needed_hours: f64,
+    /// Free time of everyone qualified for any needed skill, each counted once.
+    pub total_available_hours: f64,
+    pub skills: Vec<SkillCapacityView>,
+}
+
+fn hours(minutes: u32) -> f64 {
+    (f64::from(minutes) / 60.0 * 10.0).round() / 10.0
+}
+
+/// Can the centre do this work before the due date? (directors, before quoting)
+#[utoipa::path(
+    tag = tags::MATCHING,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The job's id.")),
+    request_body = CapacityRequest,
+    responses((status = 200, description = "Feasible or not, and the bottleneck skill.", body = CapacityView))
+)]
+#[post("/jobs/{id}/capacity-check")]
+async fn capacity_check(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<CapacityRequest>,
+) -> Result<web::Json<CapacityView>, ApiError> {
+    let id = JobId::from(id.into_inner());
+    let body = body.into_inner();
+    let needs = body
+        .needs
+        .iter()
+        .enumerate()
+        .map(|(i, need)| {
+            let requirement = requirements::parse(&format!("needs[{i}]"), &need.skill, need.min_level)?;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let minutes = (need.hours * 60.0).round() as u32;
+            Ok((requirement, minutes))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let view = state
+        .read_as(bearer, move |conn, actor| {
+            require_staff(actor)?;
+            let job = load_job(conn, actor, id)?;
+            let due_at = body.due_at.unwrap_or(job.spec.due_at);
+            let named = needs.iter().enumerate().map(|(i, (r, _))| (format!("needs[{i}]"), r));
+            requirements::ensure_known(conn, job.center_id, named)?;
+            let center = center(conn, actor)?;
+            let now = Utc::now();
+            let snapshot = Snapshot::load(conn, center, now, due_at)?;
+            let free: HashMap<UserId, u32> = snapshot
+                .workers
+                .iter()
+                .filter(|w| w.active)
+                .map(|w| (w.id, snapshot.free_minutes(w.id, now, due_at)))
+                .collect();
+            let mut anyone: HashMap<UserId, u32> = HashMap::new();
+            let mut per_skill = Vec::with_capacity(needs.len());
+            for (requirement, needed) in &needs {
+                let levels = skills::levels_in(conn, snapshot.center.id, &requirement.skill)?;
+                let qualified: Vec<(UserId, u32)> = free
+                    .iter()
+                    .filter(|(w, _)| requirement.met_by(levels.get(w).copied()))
+                    .map(|(w, m)| (*w, *m))
+                    .collect();
+                for (worker, minutes) in &qualified {
+                    anyone.insert(*worker, *minutes);
+                }
+                per_skill.push((
+                    requirement.min_level.get(),
+                    SkillCapacity {
+                        skill: requirement.skill.clone(),
+                        needed_minutes: *needed,
+                        available_minutes: qualified.iter().map(|(_, m)| *m).sum(),
+                        qualified_workers: u32::try_from(qualified.len()).unwrap_or(u32::MAX),
+                    },
+                ));
+            }
+            let skills_only: Vec<SkillCapacity> = per_skill.iter().map(|(_, s)| s.clone()).collect();
+            let verdict = capacity::verdict(&skills_only, anyone.values().sum());
+            Ok(CapacityView {
+                feasible: verdict.feasible,
+                bottleneck: verdict.bottleneck,
+                due_at,
+                total_needed_hours: hours(verdict.total_needed_minutes),
+                total_available_hours: hours(verdict.total_available_minutes),
+                skills: per_skill
+                    .into_iter()
+                    .map(|(min_level, s)| SkillCapacityView {
+                        covered: s.covered(),
+                        skill: s.skill,
+                        min_level,
+                        needed_hours: hours(s.needed_minutes),
+                        available_hours: hours(s.available_minutes),
+                        qualified_workers: s.qualified_workers,
+                    })
+                    .collect(),
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}

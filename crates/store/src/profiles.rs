@@ -1,0 +1,135 @@
+//! Worker profiles: how, for how much and how long each worker works.
+//!
+//! A worker without a saved profile gets the centre's defaults (see
+//! [`Profile::default_for`]), so ranking never has to guess.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use yui_domain::{CenterId, Currency, Money, UserId};
+
+use crate::centers::Center;
+use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
+use crate::schema::worker_profiles;
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub worker_id: UserId,
+    /// `home` and/or `office`.
+    pub work_modes: Vec<String>,
+    pub hourly_rate: Money,
+    pub weekly_cap_minutes: u32,
+    pub daily_cap_minutes: u32,
+    /// IANA time zone of the worker's availability windows.
+    pub time_zone: String,
+    /// Private: only the worker and the centre's directors see it.
+    pub accommodations: String,
+    /// The name shown publicly, if the worker opted in; `None` keeps them private.
+    pub public_name: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Weekly hours a new worker is planned for until they say otherwise.
+pub const DEFAULT_WEEKLY_CAP_MINUTES: u32 = 20 * 60;
+pub const DEFAULT_DAILY_CAP_MINUTES: u32 = 5 * 60;
+
+impl Profile {
+    /// The profile a worker has before saving their own: the centre's minimum rate and
+    /// time zone, working from home, 5 h a day and 20 h a week at most.
+    #[must_use]
+    pub fn default_for(worker: UserId, center: &Center) -> Self {
+        Self {
+            worker_id: worker,
+            work_modes: vec!["home".into()],
+            hourly_rate: center.minimum_hourly_rate,
+            weekly_cap_minutes: DEFAULT_WEEKLY_CAP_MINUTES,
+            daily_cap_minutes: DEFAULT_DAILY_CAP_MINUTES,
+            time_zone: center.time_zone.clone(),
+            accommodations: String::new(),
+            public_name: None,
+            updated_at: center.created_at,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = worker_profiles)]
+struct ProfileRow {
+    worker_id: String,
+    work_modes: String,
+    hourly_rate: i64,
+    currency: String,
+    weekly_cap_minutes: i32,
+    daily_cap_minutes: i32,
+    time_zone: String,
+    accommodations: String,
+    public_name: Option<String>,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<ProfileRow> for Profile {
+    type Error = StoreError;
+    fn try_from(row: ProfileRow) -> Result<Self, StoreError> {
+        let currency: Currency =
+            row.currency.parse().map_err(|e| StoreError::Corrupt(format!("profile currency: {e}")))?;
+        let minutes = |value: i32| u32::try_from(value).map_err(|e| StoreError::Corrupt(e.to_string()));
+        Ok(Profile {
+            worker_id: parse_uuid(&row.worker_id)?.into(),
+            work_modes: parse_json(&row.work_modes)?,
+            hourly_rate: Money::new(row.hourly_rate, currency),
+            weekly_cap_minutes: minutes(row.weekly_cap_minutes)?,
+            daily_cap_minutes: minutes(row.daily_cap_minutes)?,
+            time_zone: row.time_zone,
+            accommodations: row.accommodations,
+            public_name: row.public_name,
+            updated_at: from_db_time(row.updated_at),
+        })
+    }
+}
+
+pub fn find(conn: &mut DbConnection, worker: UserId) -> Result<Option<Profile>, StoreError> {
+    worker_profiles::table
+        .filter(worker_profiles::worker_id.eq(worker.to_string()))
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Profile::try_from)
+        .transpose()
+}
+
+/// Saves (creates or replaces) a worker's profile.
+pub fn save(conn: &mut DbConnection, center: CenterId, mut profile: Profile) -> Result<Profile, StoreError> {
+    profile.updated_at = crate::now();
+    diesel::delete(worker_profiles::table.filter(worker_profiles::worker_id.eq(profile.worker_id.to_string())))
+        .execute(conn)?;
+    let cap = |minutes: u32| i32::try_from(minutes).map_err(|e| StoreError::Corrupt(e.to_string()));
+    diesel::insert_into(worker_profiles::table)
+        .values((
+            worker_profiles::worker_id.eq(profile.worker_id.to_string()),
+            worker_profiles::center_id.eq(center.to_string()),
+            worker_profiles::work_modes.eq(to_json(&profile.work_modes)?),
+            worker_profiles::hourly_rate.eq(profile.hourly_rate.amount_minor),
+            worker_profiles::currency.eq(profile.hourly_rate.currency.as_str()),
+            worker_profiles::weekly_cap_minutes.eq(cap(profile.weekly_cap_minutes)?),
+            worker_profiles::daily_cap_minutes.eq(cap(profile.daily_cap_minutes)?),
+            worker_profiles::time_zone.eq(&profile.time_zone),
+            worker_profiles::accommodations.eq(&profile.accommodations),
+            worker_profiles::public_name.eq(&profile.public_name),
+            worker_profiles::updated_at.eq(to_db_time(profile.updated_at)),
+        ))
+        .execute(conn)?;
+    Ok(profile)
+}
+
+/// Every saved profile in the centre.
+pub fn all_in(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<UserId, Profile>, StoreError> {
+    worker_profiles::table
+        .filter(worker_profiles::center_id.eq(center.to_string()))
+        .select(ProfileRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| Profile::try_from(row).map(|p| (p.worker_id, p)))
+        .collect()
+}

@@ -1,0 +1,15 @@
+UPDATE jobs SET required_skills = (
+    SELECT json_group_array(json_extract(entry.value, '$.skill')) FROM json_each(jobs.required_skills) AS entry);
+DROP INDEX tasks_team_idx;
+ALTER TABLE tasks RENAME COLUMN skill TO skill_tag;
+ALTER TABLE tasks DROP COLUMN min_level;
+ALTER TABLE tasks DROP COLUMN team_id;
+DROP TABLE worker_stats;
+DROP TABLE team_members;
+DROP TABLE teams;
+DROP TABLE availability_exceptions;
+DROP TABLE availability_windows;
+DROP TABLE worker_profiles;
+DROP TABLE worker_skills;
+DROP TABLE skill_assessments;
+DROP TABLE skills;
