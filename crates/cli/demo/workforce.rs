@@ -114,6 +114,31 @@ const PEOPLE: [Person; 8] = [
     },
 ];
 
+/// A demo team: its members are indexes into the workers (worker1 = 0).
+struct DemoTeam {
+    name: &'static str,
+    description: &'static str,
+    members: &'static [(usize, TeamRole)],
+}
+
+const TEAMS: [DemoTeam; 3] = [
+    DemoTeam {
+        name: "Map team",
+        description: "HD maps of local roads for autonomous driving, kept fresh by people who drive them.",
+        members: &[(0, TeamRole::Reviewer), (1, TeamRole::Member), (5, TeamRole::Member), (7, TeamRole::Member)],
+    },
+    DemoTeam {
+        name: "Annotation team",
+        description: "Image and data annotation for AI, with two-step quality checks.",
+        members: &[(2, TeamRole::Reviewer), (1, TeamRole::Member), (5, TeamRole::Member)],
+    },
+    DemoTeam {
+        name: "Back-office team",
+        description: "Bookkeeping, data entry and translation for local businesses.",
+        members: &[(3, TeamRole::Reviewer), (4, TeamRole::Member), (6, TeamRole::Member)],
+    },
+];
+
 fn level(value: i64) -> Level {
     Level::new(value).unwrap_or(Level::MIN)
 }
@@ -151,27 +176,10 @@ pub fn seed_people(
         };
         profiles::save(conn, center, profile)?;
     }
-    let teams_seed: [(&str, &str, &[(usize, TeamRole)]); 3] = [
-        (
-            "Map team",
-            "HD maps of local roads for autonomous driving, kept fresh by people who drive them.",
-            &[(0, TeamRole::Reviewer), (1, TeamRole::Member), (5, TeamRole::Member), (7, TeamRole::Member)],
-        ),
-        (
-            "Annotation team",
-            "Image and data annotation for AI, with two-step quality checks.",
-            &[(2, TeamRole::Reviewer), (1, TeamRole::Member), (5, TeamRole::Member)],
-        ),
-        (
-            "Back-office team",
-            "Bookkeeping, data entry and translation for local businesses.",
-            &[(3, TeamRole::Reviewer), (4, TeamRole::Member), (6, TeamRole::Member)],
-        ),
-    ];
-    for (name, description, members) in teams_seed {
-        let team = teams::insert(conn, center, name, description, true)?;
-        for (index, role) in members {
-            teams::set_member(conn, &team, workers[*index], *role)?;
+    for team in TEAMS {
+        let created = teams::insert(conn, center, team.name, team.description, true)?;
+        for (index, role) in team.members {
+            teams::set_member(conn, &created, workers[*index], *role)?;
         }
     }
     Ok(())
