@@ -18,3 +18,4 @@ mod migrations;
 mod openapi;
 mod sessions;
 mod tokens;
+mod workforce;

@@ -32,3 +32,73 @@ fn postgres_migrations_reverse() {
         each_down_reverses_its_up(Engine::Postgres);
     }
 }
+
+/// Existing data survives the workforce migration: free skill tags on jobs and tasks
+/// become catalogue skills with minimum level 1, and reverting restores the tags.
+fn free_tags_become_catalogue_skills(engine: Engine) {
+    use diesel::{QueryableByName, RunQueryDsl, sql_types::Text};
+
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Text)]
+        line: String,
+    }
+
+    let database = TestDatabase::create(engine);
+    let db = database.open();
+    db.migrate_one().expect("accounts");
+    db.migrate_one().expect("team-job flow");
+    let now = match engine {
+        Engine::Sqlite => "CURRENT_TIMESTAMP",
+        Engine::Postgres => "now()",
+    };
+    let setup = [
+        format!("INSERT INTO centers VALUES ('c1', 'kado', 'Kado', '', 'Asia/Tokyo', 'JPY', 950, {now})"),
+        format!("INSERT INTO organizations VALUES ('o1', 'Org', {now})"),
+        format!("INSERT INTO users VALUES ('u1', 'c@x.example', 'h', 'C', 'client', NULL, 'o1', TRUE, {now}, {now})"),
+        format!(
+            "INSERT INTO jobs (id, center_id, organization_id, created_by, title, description, category, required_skills, \
+             pricing, budget_amount, currency, due_at, deliverable_spec, status, version, created_at, updated_at) \
+             VALUES ('j1', 'c1', 'o1', 'u1', 'T', '', 'x', '[\"hd-map\",\"writing\"]', 'fixed', 1, 'JPY', {now}, '', \
+             'active', 1, {now}, {now})"
+        ),
+        format!(
+            "INSERT INTO tasks (id, job_id, center_id, title, instructions, estimated_minutes, due_at, skill_tag, status, \
+             version, created_at, updated_at) VALUES ('t1', 'j1', 'c1', 'T', '', 30, {now}, 'annotation', 'open', 1, {now}, {now})"
+        ),
+    ];
+    let mut conn = db.connection().expect("connection");
+    for statement in &setup {
+        diesel::sql_query(statement).execute(&mut *conn).expect("set-up row");
+    }
+    drop(conn);
+    db.migrate_one().expect("workforce");
+
+    let query = |sql: &str| -> Vec<String> {
+        let mut conn = db.connection().expect("connection");
+        diesel::sql_query(sql).load::<Line>(&mut *conn).expect("query").into_iter().map(|l| l.line).collect()
+    };
+    assert_eq!(query("SELECT slug AS line FROM skills ORDER BY slug"), ["annotation", "hd-map", "writing"]);
+    let skills: serde_json::Value =
+        serde_json::from_str(&query("SELECT required_skills AS line FROM jobs")[0]).expect("json");
+    assert_eq!(skills, serde_json::json!([{"skill": "hd-map", "min_level": 1}, {"skill": "writing", "min_level": 1}]));
+    assert_eq!(query("SELECT skill || ':' || CAST(min_level AS TEXT) AS line FROM tasks"), ["annotation:1"]);
+
+    db.revert_last().expect("revert workforce");
+    let tags: serde_json::Value =
+        serde_json::from_str(&query("SELECT required_skills AS line FROM jobs")[0]).expect("json");
+    assert_eq!(tags, serde_json::json!(["hd-map", "writing"]));
+    assert_eq!(query("SELECT skill_tag AS line FROM tasks"), ["annotation"]);
+}
+
+#[test]
+fn sqlite_free_tags_become_catalogue_skills() {
+    free_tags_become_catalogue_skills(Engine::Sqlite);
+}
+
+#[test]
+fn postgres_free_tags_become_catalogue_skills() {
+    if postgres_url().is_some() {
+        free_tags_become_catalogue_skills(Engine::Postgres);
+    }
+}

@@ -32,11 +32,22 @@ pub struct Snapshot {
     pub teams: HashMap<TeamId, Vec<Membership>>,
 }
 
-/// Monday 00:00 UTC of the week containing `now` (the fairness window).
+/// Monday 00:00 in `time_zone` of the week containing `now`: "this week" for a
+/// centre (the fairness window, the dashboard's weekly hours).
 #[must_use]
-pub fn week_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    let monday = now.date_naive() - Duration::days(i64::from(now.weekday().num_days_from_monday()));
-    monday.and_hms_opt(0, 0, 0).map_or(now, |t| t.and_utc())
+pub fn week_start(now: DateTime<Utc>, time_zone: Tz) -> DateTime<Utc> {
+    let local = now.with_timezone(&time_zone).date_naive();
+    let monday = local - Duration::days(i64::from(local.weekday().num_days_from_monday()));
+    monday
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(time_zone).earliest())
+        .map_or(now, |t| t.with_timezone(&Utc))
+}
+
+/// The centre's time zone (Asia/Tokyo if it cannot be read).
+#[must_use]
+pub fn center_time_zone(center: &Center) -> Tz {
+    center.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo)
 }
 
 impl Snapshot {
@@ -73,7 +84,11 @@ impl Snapshot {
             exceptions: availability::all_exceptions(conn, center.id, first_day, last_day)?,
             committed_minutes: tasks::committed_minutes(conn, center.id)?,
             quality: worker_stats::all_in(conn, center.id)?,
-            handed_in_this_week: submissions::handed_in_since(conn, center.id, week_start(from))?,
+            handed_in_this_week: submissions::handed_in_since(
+                conn,
+                center.id,
+                week_start(from, center_time_zone(&center)),
+            )?,
             teams: teams::all_members(conn, center.id)?,
             workers,
             center,
@@ -84,6 +99,12 @@ impl Snapshot {
     #[must_use]
     pub fn profile(&self, worker: UserId) -> Profile {
         self.profiles.get(&worker).cloned().unwrap_or_else(|| Profile::default_for(worker, &self.center))
+    }
+
+    /// Adds an exception to the worker's schedule in this snapshot only (to compare
+    /// before and after recording it).
+    pub fn add_exception(&mut self, worker: UserId, exception: yui_domain::workforce::DayException) {
+        self.exceptions.entry(worker).or_default().push(exception);
     }
 
     /// The worker's schedule: windows, exceptions, caps, in their time zone.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use yui_store::workforce::{Snapshot, week_start};
+use yui_store::workforce::{Snapshot, center_time_zone, week_start};
 use yui_store::{jobs, submissions, tasks, teams};
 
 use super::tags;
@@ -40,7 +40,7 @@ pub struct TeamLoad {
     pub members: usize,
     /// Hours of unfinished work assigned to the members.
     pub committed_hours: f64,
-    /// Hours the members can work this week (Monday to Sunday, UTC).
+    /// Hours the members can work this week (Monday to Sunday in the centre's time zone).
     pub available_hours_this_week: f64,
 }
 
@@ -92,7 +92,7 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
             };
             let overdue_tasks = tasks::count_overdue(conn, center.id, now)?;
             let committed = tasks::committed_in_center(conn, center.id)?;
-            let week_from = week_start(now);
+            let week_from = week_start(now, center_time_zone(&center));
             let week_to = week_from + Duration::days(7);
             let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now).max(week_to);
             let team_list = teams::list(conn, center.id, false)?;

@@ -226,7 +226,8 @@ pub struct AvailabilityView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExceptionOutcome {
     pub exception: ExceptionView,
-    /// The worker's tasks that can no longer be done in time (now listed as at risk).
+    /// The worker's tasks that this exception put at risk (they can no longer be done
+    /// in time; each gets an `at_risk` event and shows on `GET /v1/at-risk`).
     pub tasks_at_risk: Vec<Uuid>,
 }
 
@@ -499,12 +500,15 @@ async fn add_exception(
         .write_as(bearer, move |conn, actor| {
             let worker = load_self(conn, actor, id)?;
             let center = center(conn, actor)?;
-            let stored = availability::add_exception(conn, center.id, worker.id, exception, &note)?;
             let mine = tasks::committed_of(conn, worker.id)?;
             let horizon = mine.iter().map(|t| t.spec.due_at).max().unwrap_or_else(Utc::now);
             let now = Utc::now();
-            let snapshot = Snapshot::load(conn, center, now, horizon)?;
-            let at_risk = snapshot.at_risk(mine, now);
+            let mut snapshot = Snapshot::load(conn, center.clone(), now, horizon)?;
+            let before: Vec<_> = snapshot.at_risk(mine.clone(), now).into_iter().map(|r| r.task.id).collect();
+            let stored = availability::add_exception(conn, center.id, worker.id, exception, &note)?;
+            snapshot.add_exception(worker.id, exception);
+            let at_risk: Vec<_> =
+                snapshot.at_risk(mine, now).into_iter().filter(|r| !before.contains(&r.task.id)).collect();
             for risk in &at_risk {
                 let details = json!({
                     "reason": "absence",
