@@ -130,8 +130,12 @@ pub struct HistoryParams {
     pub skill: Option<String>,
 }
 
-fn slug_param(field: &str, raw: &str) -> Result<String, ApiError> {
-    Ok(input::name(field, raw, 50)?.into_string())
+/// A skill slug from the path or the query string: malformed is `400`, like every
+/// other bad path or query value.
+fn slug_param(code: &'static str, raw: &str) -> Result<String, ApiError> {
+    yui_domain::text::Name::parse(raw, 50)
+        .map(yui_domain::text::Name::into_string)
+        .map_err(|e| ApiError::bad_request(code, format!("`skill`: {e}.")))
 }
 
 fn ensure_skill(conn: &mut DbConnection, center: CenterId, skill: &str) -> Result<(), ApiError> {
@@ -228,7 +232,7 @@ async fn assess_worker(
     body: ValidJson<AssessmentRequest>,
 ) -> Result<web::Json<AssessmentView>, ApiError> {
     let (worker, skill) = path.into_inner();
-    let skill = slug_param("skill", &skill)?;
+    let skill = slug_param("invalid_path_parameter", &skill)?;
     let body = body.into_inner();
     let level = Level::new(body.level).map_err(|e| ApiError::invalid_field("level", "range", e))?;
     let evidence = input::required_text("evidence", &body.evidence, 2000)?;
@@ -287,7 +291,7 @@ async fn worker_level_history(
     params: web::Query<HistoryParams>,
 ) -> Result<web::Json<Vec<AssessmentView>>, ApiError> {
     let id = UserId::from(id.into_inner());
-    let skill = params.into_inner().skill.map(|s| slug_param("skill", &s)).transpose()?;
+    let skill = params.into_inner().skill.map(|s| slug_param("invalid_query_parameter", &s)).transpose()?;
     let history = state
         .read_as(bearer, move |conn, actor| {
             let worker = load_worker(conn, actor, id)?;
