@@ -211,7 +211,7 @@ pub fn seed_absence(conn: &mut DbConnection, job: &Job, director: UserId, worker
         availability::add_exception(conn, center.id, worker, exception, "Child is ill (demo).")?;
     }
     let now = Utc::now();
-    let mine = yui_store::tasks::committed_of(conn, worker)?;
+    let mine = yui_store::tasks::committed(conn, job.center_id, Some(worker))?;
     let snapshot = Snapshot::load(conn, center, now, now + Duration::days(30))?;
     for risk in snapshot.at_risk(mine, now) {
         let details =

@@ -12,12 +12,16 @@
 //!
 //! Anything else is `404`, as if it did not exist.
 
+use actix_web::web;
 use yui_domain::{Actor, JobId, Role, TaskId, Tenant};
 use yui_store::DbConnection;
 use yui_store::jobs::{self, Job};
 use yui_store::tasks::{self, Task};
 
+use crate::auth::Bearer;
 use crate::error::ApiError;
+use crate::flow_views::TaskView;
+use crate::state::AppState;
 
 /// Admins and directors run the centre's work.
 pub fn is_staff(actor: Actor) -> bool {
@@ -73,4 +77,27 @@ pub fn load_task(conn: &mut DbConnection, actor: Actor, id: TaskId) -> Result<(T
     }
     let job = jobs::find(conn, task.job_id)?.ok_or_else(not_found)?;
     Ok((task, job))
+}
+
+/// The one shape of a task action: in one write transaction, check the caller's role
+/// (`403`), load the task they may see (`404`), apply `change`, and answer with the task.
+pub async fn act_on_task<F>(
+    state: &AppState,
+    bearer: Bearer,
+    id: TaskId,
+    require: fn(Actor) -> Result<(), ApiError>,
+    change: F,
+) -> Result<web::Json<TaskView>, ApiError>
+where
+    F: FnOnce(&mut DbConnection, Actor, Task, &Job) -> Result<Task, ApiError> + Send + 'static,
+{
+    let (task, job) = state
+        .write_as(bearer, move |conn, actor| {
+            require(actor)?;
+            let (task, job) = load_task(conn, actor, id)?;
+            let task = change(conn, actor, task, &job)?;
+            Ok((task, job))
+        })
+        .await?;
+    Ok(web::Json(TaskView::new(task, &job)))
 }

@@ -311,30 +311,18 @@ pub fn committed_minutes(conn: &mut DbConnection, center: CenterId) -> Result<Ha
         .collect()
 }
 
-/// A worker's unfinished tasks, soonest due first.
-pub fn committed_of(conn: &mut DbConnection, worker: UserId) -> Result<Vec<Task>, StoreError> {
-    tasks::table
-        .filter(tasks::assignee_id.eq(worker.to_string()))
-        .filter(tasks::status.eq_any(committed_names()))
-        .order((tasks::due_at.asc(), tasks::id.asc()))
-        .select(TaskRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Task::try_from)
-        .collect()
-}
-
-/// The centre's unfinished assigned tasks, soonest due first (for at-risk checks).
-pub fn committed_in_center(conn: &mut DbConnection, center: CenterId) -> Result<Vec<Task>, StoreError> {
-    tasks::table
+/// The centre's unfinished assigned tasks (or one worker's), soonest due first.
+pub fn committed(conn: &mut DbConnection, center: CenterId, worker: Option<UserId>) -> Result<Vec<Task>, StoreError> {
+    let mut query = tasks::table
         .filter(tasks::center_id.eq(center.to_string()))
         .filter(tasks::status.eq_any(committed_names()))
         .order((tasks::due_at.asc(), tasks::id.asc()))
         .select(TaskRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Task::try_from)
-        .collect()
+        .into_boxed();
+    if let Some(worker) = worker {
+        query = query.filter(tasks::assignee_id.eq(worker.to_string()));
+    }
+    query.load(conn)?.into_iter().map(Task::try_from).collect()
 }
 
 /// How many of the centre's tasks are in each status.

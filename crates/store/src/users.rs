@@ -167,6 +167,22 @@ pub fn list_in_tenant(
     Ok(Page::from_overfetch(rows, limit.get(), |u| u.id.as_uuid()))
 }
 
+/// Every account of `tenant` with `role`, in creation (id) order, in one query: the
+/// same rows as paging through [`list_in_tenant`], for bulk loads such as the
+/// workforce snapshot.
+pub fn all_in_tenant(conn: &mut DbConnection, tenant: Tenant, role: Role) -> Result<Vec<User>, StoreError> {
+    let mut query = users::table
+        .select(UserRow::as_select())
+        .filter(users::role.eq(role.as_str()))
+        .order(users::id.asc())
+        .into_boxed();
+    query = match tenant {
+        Tenant::Center(center) => query.filter(users::center_id.eq(center.to_string())),
+        Tenant::Organization(org) => query.filter(users::organization_id.eq(org.to_string())),
+    };
+    query.load(conn)?.into_iter().map(User::try_from).collect()
+}
+
 /// Activates or deactivates an account of `tenant`. Returns the updated account, or
 /// `None` when it is not in that tenant.
 pub fn set_active(

@@ -15,7 +15,7 @@ use crate::centers::Center;
 use crate::profiles::{self, Profile};
 use crate::tasks::Task;
 use crate::teams::{self, Membership};
-use crate::users::{self, User, UserFilter};
+use crate::users::{self, User};
 use crate::worker_stats::{self, QualityCounts};
 use crate::{DbConnection, StoreError, availability, submissions, tasks};
 
@@ -58,24 +58,9 @@ impl Snapshot {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Self, StoreError> {
-        let tenant = yui_domain::Tenant::Center(center.id);
-        let mut workers = Vec::new();
-        let mut after = None;
-        loop {
-            let filter = UserFilter { role: Some(Role::Worker), active: None };
-            let page = users::list_in_tenant(
-                conn,
-                tenant,
-                filter,
-                after,
-                yui_domain::PageLimit::new(100).unwrap_or(yui_domain::PageLimit::DEFAULT),
-            )?;
-            workers.extend(page.items);
-            match page.next_after {
-                Some(next) => after = Some(UserId::from(next)),
-                None => break,
-            }
-        }
+        // One query for all the workers (paging 100 at a time cost one round trip per
+        // hundred workers).
+        let workers = users::all_in_tenant(conn, yui_domain::Tenant::Center(center.id), Role::Worker)?;
         let first_day = from.date_naive() - Duration::days(1);
         let last_day = until.date_naive() + Duration::days(1);
         Ok(Self {

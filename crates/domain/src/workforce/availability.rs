@@ -3,8 +3,6 @@
 //! week. [`Schedule::available_minutes`] answers "how many minutes can this person
 //! work between now and the due date?".
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
@@ -109,7 +107,11 @@ impl Schedule {
         }
         let local_from = from.with_timezone(&self.time_zone).naive_local();
         let local_to = to.with_timezone(&self.time_zone).naive_local();
-        let mut per_week: HashMap<(i32, u32), u32> = HashMap::new();
+        // Days are visited in order, so each ISO week's days are consecutive: the
+        // weekly cap applies to a running total, flushed when the week changes.
+        let mut total: u32 = 0;
+        let mut current_week: Option<(i32, u32)> = None;
+        let mut week_minutes: u32 = 0;
         let mut day = local_from.date();
         while day <= local_to.date() {
             let lower = if day == local_from.date() { minute_of_day(local_from) } else { 0 };
@@ -120,10 +122,16 @@ impl Schedule {
                 .map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower))))
                 .sum();
             let week = day.iso_week();
-            *per_week.entry((week.year(), week.week())).or_default() += minutes.min(self.caps.daily_minutes);
+            let key = (week.year(), week.week());
+            if current_week != Some(key) {
+                total += week_minutes.min(self.caps.weekly_minutes);
+                week_minutes = 0;
+                current_week = Some(key);
+            }
+            week_minutes += minutes.min(self.caps.daily_minutes);
             day += Duration::days(1);
         }
-        per_week.values().map(|minutes| (*minutes).min(self.caps.weekly_minutes)).sum()
+        total + week_minutes.min(self.caps.weekly_minutes)
     }
 }
 

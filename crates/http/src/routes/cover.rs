@@ -22,7 +22,7 @@ use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_task, require_staff};
+use crate::flow::{act_on_task, require_staff};
 use crate::flow_views::TaskView;
 use crate::input;
 use crate::state::AppState;
@@ -69,7 +69,7 @@ async fn at_risk(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json
         .read_as(bearer, |conn, actor| {
             require_staff(actor)?;
             let center = center(conn, actor)?;
-            let committed = tasks::committed_in_center(conn, center.id)?;
+            let committed = tasks::committed(conn, center.id, None)?;
             let now = Utc::now();
             let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now);
             let snapshot = Snapshot::load(conn, center, now, horizon)?;
@@ -113,27 +113,23 @@ async fn cover_task(
     let id = TaskId::from(id.into_inner());
     let body = body.into_inner();
     let note = input::text("note", &body.note, 2000)?;
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (mut task, job) = load_task(conn, actor, id)?;
-            let previous = task.assignee_id.map(|w| w.to_string());
-            let task = match body.worker_id {
-                Some(worker) => {
-                    let worker = users::find_in_tenant(conn, actor.tenant, UserId::from(worker))?
-                        .filter(|u| u.role == Role::Worker && u.active)
-                        .ok_or_else(|| ApiError::invalid_field("worker_id", "not_a_worker", "is not an active worker of this centre"))?;
-                    task.assignee_id = Some(worker.id);
-                    let details = json!({"cover": true, "assignee_id": worker.id.to_string(), "previous_assignee_id": previous, "note": note});
-                    flow::advance_task(conn, actor.user_id, task, TaskAction::Reassign, details)?
-                }
-                None => {
-                    let details = json!({"cover": true, "previous_assignee_id": previous, "to_team_queue": task.team_id.is_some(), "note": note});
-                    flow::advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?
-                }
-            };
-            Ok((task, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, _| {
+        let previous = task.assignee_id.map(|w| w.to_string());
+        let task = match body.worker_id {
+            Some(worker) => {
+                let worker = users::find_in_tenant(conn, actor.tenant, UserId::from(worker))?
+                    .filter(|u| u.role == Role::Worker && u.active)
+                    .ok_or_else(|| ApiError::invalid_field("worker_id", "not_a_worker", "is not an active worker of this centre"))?;
+                task.assignee_id = Some(worker.id);
+                let details = json!({"cover": true, "assignee_id": worker.id.to_string(), "previous_assignee_id": previous, "note": note});
+                flow::advance_task(conn, actor.user_id, task, TaskAction::Reassign, details)?
+            }
+            None => {
+                let details = json!({"cover": true, "previous_assignee_id": previous, "to_team_queue": task.team_id.is_some(), "note": note});
+                flow::advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?
+            }
+        };
+        Ok(task)
+    })
+    .await
 }

@@ -91,7 +91,7 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
                 None => None,
             };
             let overdue_tasks = tasks::count_overdue(conn, center.id, now)?;
-            let committed = tasks::committed_in_center(conn, center.id)?;
+            let committed = tasks::committed(conn, center.id, None)?;
             let week_from = week_start(now, center_time_zone(&center));
             let week_to = week_from + Duration::days(7);
             let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now).max(week_to);

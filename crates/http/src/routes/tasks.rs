@@ -20,7 +20,7 @@ use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_job, load_task, require_staff};
+use crate::flow::{act_on_task, load_job, load_task, require_staff};
 use crate::flow_views::{TaskStatusName, TaskView};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -308,30 +308,26 @@ async fn edit_task(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let changes = body.into_inner();
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (mut task, job) = load_task(conn, actor, id)?;
-            let new_due_date = changes.due_at.is_some();
-            let merged = TaskInput {
-                title: changes.title.unwrap_or_else(|| task.spec.title.clone()),
-                instructions: changes.instructions.unwrap_or_else(|| task.spec.instructions.clone()),
-                estimated_minutes: changes.estimated_minutes.unwrap_or(task.spec.estimated_minutes),
-                due_at: changes.due_at.unwrap_or(task.spec.due_at),
-                skill: changes.skill.or_else(|| task.spec.requirement.as_ref().map(|r| r.skill.clone())),
-                min_level: changes
-                    .min_level
-                    .or_else(|| task.spec.requirement.as_ref().map(|r| i64::from(r.min_level.get()))),
-            };
-            task.spec = task_spec("task", &merged, &job, new_due_date).map_err(|e| e.strip_field_prefix("task."))?;
-            if let Some(requirement) = &task.spec.requirement {
-                requirements::ensure_known(conn, job.center_id, [("task".to_owned(), requirement)])
-                    .map_err(|e| e.strip_field_prefix("task."))?;
-            }
-            Ok((advance_task(conn, actor.user_id, task, TaskAction::Edit, json!({}))?, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, job| {
+        let new_due_date = changes.due_at.is_some();
+        let merged = TaskInput {
+            title: changes.title.unwrap_or_else(|| task.spec.title.clone()),
+            instructions: changes.instructions.unwrap_or_else(|| task.spec.instructions.clone()),
+            estimated_minutes: changes.estimated_minutes.unwrap_or(task.spec.estimated_minutes),
+            due_at: changes.due_at.unwrap_or(task.spec.due_at),
+            skill: changes.skill.or_else(|| task.spec.requirement.as_ref().map(|r| r.skill.clone())),
+            min_level: changes
+                .min_level
+                .or_else(|| task.spec.requirement.as_ref().map(|r| i64::from(r.min_level.get()))),
+        };
+        task.spec = task_spec("task", &merged, job, new_due_date).map_err(|e| e.strip_field_prefix("task."))?;
+        if let Some(requirement) = &task.spec.requirement {
+            requirements::ensure_known(conn, job.center_id, [("task".to_owned(), requirement)])
+                .map_err(|e| e.strip_field_prefix("task."))?;
+        }
+        Ok(advance_task(conn, actor.user_id, task, TaskAction::Edit, json!({}))?)
+    })
+    .await
 }
 
 /// Cancel an open or assigned task (directors).
@@ -352,14 +348,10 @@ async fn cancel_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (task, job) = load_task(conn, actor, id)?;
-            let task = advance_task(conn, actor.user_id, task, TaskAction::Cancel, json!({}))?;
-            complete_job_if_done(conn, actor.user_id, job.id)?;
-            Ok((task, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_staff, move |conn, actor, task, job| {
+        let task = advance_task(conn, actor.user_id, task, TaskAction::Cancel, json!({}))?;
+        complete_job_if_done(conn, actor.user_id, job.id)?;
+        Ok(task)
+    })
+    .await
 }

@@ -26,7 +26,7 @@ use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{is_staff, load_task, require_staff, require_worker};
+use crate::flow::{act_on_task, is_staff, require_staff, require_worker};
 use crate::flow_views::TaskView;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -388,24 +388,20 @@ async fn queue_for_team(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let team = TeamId::from(body.into_inner().team_id);
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (mut task, job) = load_task(conn, actor, id)?;
-            let team = teams::find(conn, task.center_id, team)?
-                .ok_or_else(|| ApiError::invalid_field("team_id", "unknown_team", "is not a team of this centre"))?;
-            task.team_id = Some(team.id);
-            let task = flow::advance_task(
-                conn,
-                actor.user_id,
-                task,
-                TaskAction::QueueForTeam,
-                json!({"team_id": team.id.to_string()}),
-            )?;
-            Ok((task, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, _| {
+        let team = teams::find(conn, task.center_id, team)?
+            .ok_or_else(|| ApiError::invalid_field("team_id", "unknown_team", "is not a team of this centre"))?;
+        task.team_id = Some(team.id);
+        let task = flow::advance_task(
+            conn,
+            actor.user_id,
+            task,
+            TaskAction::QueueForTeam,
+            json!({"team_id": team.id.to_string()}),
+        )?;
+        Ok(task)
+    })
+    .await
 }
 
 /// Claim a task from your team's queue (team members). Of two members claiming the
@@ -427,25 +423,21 @@ async fn claim_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_worker(actor)?;
-            let (mut task, job) = load_task(conn, actor, id)?;
-            if task.team_id.is_none() {
-                return Err(ApiError::forbidden("Only tasks in a team's queue can be claimed."));
-            }
-            task.assignee_id = Some(actor.user_id);
-            let task = flow::advance_task(
-                conn,
-                actor.user_id,
-                task,
-                TaskAction::Claim,
-                json!({"assignee_id": actor.user_id.to_string()}),
-            )?;
-            Ok((task, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_worker, move |conn, actor, mut task, _| {
+        if task.team_id.is_none() {
+            return Err(ApiError::forbidden("Only tasks in a team's queue can be claimed."));
+        }
+        task.assignee_id = Some(actor.user_id);
+        let task = flow::advance_task(
+            conn,
+            actor.user_id,
+            task,
+            TaskAction::Claim,
+            json!({"assignee_id": actor.user_id.to_string()}),
+        )?;
+        Ok(task)
+    })
+    .await
 }
 
 /// Hand a claimed task back to your team's queue, with a note for whoever takes it
@@ -470,24 +462,19 @@ async fn release_task(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let note = input::required_text("note", &body.into_inner().note, 5000)?;
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_worker(actor)?;
-            let (task, job) = load_task(conn, actor, id)?;
-            if task.assignee_id != Some(actor.user_id) {
-                return Err(ApiError::forbidden("Only the task's worker can release it."));
-            }
-            if task.team_id.is_none() {
-                return Err(ApiError::forbidden("Only team tasks go back to a queue; ask a director to reassign it."));
-            }
-            let thread = Thread { center_id: task.center_id, job_id: task.job_id, task_id: Some(task.id) };
-            comments::insert(conn, thread, actor.user_id, &format!("Hand-off: {note}"))?;
-            let task =
-                flow::advance_task(conn, actor.user_id, task, TaskAction::Release, json!({"hand_off_note": note}))?;
-            Ok((task, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_worker, move |conn, actor, task, _| {
+        if task.assignee_id != Some(actor.user_id) {
+            return Err(ApiError::forbidden("Only the task's worker can release it."));
+        }
+        if task.team_id.is_none() {
+            return Err(ApiError::forbidden("Only team tasks go back to a queue; ask a director to reassign it."));
+        }
+        let thread = Thread { center_id: task.center_id, job_id: task.job_id, task_id: Some(task.id) };
+        comments::insert(conn, thread, actor.user_id, &format!("Hand-off: {note}"))?;
+        let task = flow::advance_task(conn, actor.user_id, task, TaskAction::Release, json!({"hand_off_note": note}))?;
+        Ok(task)
+    })
+    .await
 }
 
 /// Whether `actor` is a reviewer of the team `team` (for peer review).

@@ -18,7 +18,7 @@ use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_task, require_staff, require_worker};
+use crate::flow::{act_on_task, load_task, require_staff, require_worker};
 use crate::flow_views::{SubmissionView, TaskView};
 use crate::input;
 use crate::state::AppState;
@@ -152,18 +152,14 @@ async fn assign_with(
     action: TaskAction,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id);
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (mut task, job) = load_task(conn, actor, id)?;
-            let worker = centre_worker(conn, actor, UserId::from(worker))?;
-            let previous = task.assignee_id.map(|w| w.to_string());
-            task.assignee_id = Some(worker);
-            let details = json!({"assignee_id": worker.to_string(), "previous_assignee_id": previous});
-            Ok((advance_task(conn, actor.user_id, task, action, details)?, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, _| {
+        let worker = centre_worker(conn, actor, UserId::from(worker))?;
+        let previous = task.assignee_id.map(|w| w.to_string());
+        task.assignee_id = Some(worker);
+        let details = json!({"assignee_id": worker.to_string(), "previous_assignee_id": previous});
+        Ok(advance_task(conn, actor.user_id, task, action, details)?)
+    })
+    .await
 }
 
 /// Take a task back from its worker; it becomes open again (directors).
@@ -184,15 +180,11 @@ async fn unassign_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (task, job) = load_task(conn, actor, id)?;
-            let details = json!({"previous_assignee_id": task.assignee_id.map(|w| w.to_string())});
-            Ok((advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_staff, move |conn, actor, task, _| {
+        let details = json!({"previous_assignee_id": task.assignee_id.map(|w| w.to_string())});
+        Ok(advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?)
+    })
+    .await
 }
 
 /// Start working on an assigned task (its worker).
@@ -213,14 +205,10 @@ async fn start_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    let (task, job) = state
-        .write_as(bearer, move |conn, actor| {
-            require_worker(actor)?;
-            let (task, job) = load_task(conn, actor, id)?;
-            Ok((advance_task(conn, actor.user_id, task, TaskAction::Start, json!({}))?, job))
-        })
-        .await?;
-    Ok(web::Json(TaskView::new(task, &job)))
+    act_on_task(&state, bearer, id, require_worker, move |conn, actor, task, _| {
+        Ok(advance_task(conn, actor.user_id, task, TaskAction::Start, json!({}))?)
+    })
+    .await
 }
 
 /// Submit a result for review (its worker): a new version each time.

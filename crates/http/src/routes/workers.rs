@@ -500,7 +500,7 @@ async fn add_exception(
         .write_as(bearer, move |conn, actor| {
             let worker = load_self(conn, actor, id)?;
             let center = center(conn, actor)?;
-            let mine = tasks::committed_of(conn, worker.id)?;
+            let mine = tasks::committed(conn, center.id, Some(worker.id))?;
             let horizon = mine.iter().map(|t| t.spec.due_at).max().unwrap_or_else(Utc::now);
             let now = Utc::now();
             let mut snapshot = Snapshot::load(conn, center.clone(), now, horizon)?;
