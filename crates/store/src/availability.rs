@@ -186,8 +186,9 @@ pub fn exceptions_of(
 pub fn all_windows(
     conn: &mut DbConnection,
     center: CenterId,
+    only: Option<&[String]>,
 ) -> Result<HashMap<UserId, Vec<WeeklyWindow>>, StoreError> {
-    let rows: Vec<(String, i32, i32, i32)> = availability_windows::table
+    let mut query = availability_windows::table
         .filter(availability_windows::center_id.eq(center.to_string()))
         .select((
             availability_windows::worker_id,
@@ -195,7 +196,11 @@ pub fn all_windows(
             availability_windows::start_minute,
             availability_windows::end_minute,
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = only {
+        query = query.filter(availability_windows::worker_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(String, i32, i32, i32)> = query.load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<WeeklyWindow>> = HashMap::new();
     for (worker, d, s, e) in rows {
         by_worker.entry(parse_uuid(&worker)?.into()).or_default().push(window(d, s, e)?);
@@ -209,13 +214,18 @@ pub fn all_exceptions(
     center: CenterId,
     from: NaiveDate,
     to: NaiveDate,
+    only: Option<&[String]>,
 ) -> Result<HashMap<UserId, Vec<DayException>>, StoreError> {
-    let rows: Vec<ExceptionRow> = availability_exceptions::table
+    let mut query = availability_exceptions::table
         .filter(availability_exceptions::center_id.eq(center.to_string()))
         .filter(availability_exceptions::day.ge(from.format("%Y-%m-%d").to_string()))
         .filter(availability_exceptions::day.le(to.format("%Y-%m-%d").to_string()))
         .select(exception_columns())
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = only {
+        query = query.filter(availability_exceptions::worker_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<ExceptionRow> = query.load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<DayException>> = HashMap::new();
     for row in rows {
         let stored = exception(row)?;

@@ -196,6 +196,21 @@ pub fn levels_in(conn: &mut DbConnection, center: CenterId, skill: &str) -> Resu
     rows.into_iter().map(|(worker, value)| Ok((UserId::from(parse_uuid(&worker)?), level(value)?))).collect()
 }
 
+/// The ids (as stored) of the workers at `min_level` or above in `skill`.
+pub fn qualified_ids(
+    conn: &mut DbConnection,
+    center: CenterId,
+    skill: &str,
+    min_level: Level,
+) -> Result<Vec<String>, StoreError> {
+    Ok(worker_skills::table
+        .filter(worker_skills::center_id.eq(center.to_string()))
+        .filter(worker_skills::skill.eq(skill))
+        .filter(worker_skills::level.ge(i32::from(min_level.get())))
+        .select(worker_skills::worker_id)
+        .load(conn)?)
+}
+
 /// Skills held at `min` or above by any of `workers` (for team showcases).
 pub fn held_by(conn: &mut DbConnection, workers: &[UserId], min: Level) -> Result<Vec<String>, StoreError> {
     let ids: Vec<String> = workers.iter().map(ToString::to_string).collect();

@@ -146,9 +146,10 @@ pub fn handed_in_since(
     conn: &mut DbConnection,
     center: yui_domain::CenterId,
     since: DateTime<Utc>,
+    only: Option<&[String]>,
 ) -> Result<std::collections::HashMap<UserId, i64>, StoreError> {
     use crate::schema::tasks;
-    let rows: Vec<(String, Option<i64>)> = submissions::table
+    let mut query = submissions::table
         .inner_join(tasks::table)
         .filter(submissions::center_id.eq(center.to_string()))
         .filter(submissions::created_at.ge(to_db_time(since)))
@@ -156,6 +157,10 @@ pub fn handed_in_since(
         .filter(submissions::by_director.eq(false))
         .group_by(submissions::author_id)
         .select((submissions::author_id, crate::tasks::sum_minutes()))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = only {
+        query = query.filter(submissions::author_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(String, Option<i64>)> = query.load(conn)?;
     rows.into_iter().map(|(worker, minutes)| Ok((UserId::from(parse_uuid(&worker)?), minutes.unwrap_or(0)))).collect()
 }

@@ -298,13 +298,21 @@ fn committed_names() -> Vec<&'static str> {
 }
 
 /// Minutes of unfinished work assigned to each worker of the centre.
-pub fn committed_minutes(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<UserId, i64>, StoreError> {
-    let rows: Vec<(Option<String>, Option<i64>)> = tasks::table
+pub fn committed_minutes(
+    conn: &mut DbConnection,
+    center: CenterId,
+    only: Option<&[String]>,
+) -> Result<HashMap<UserId, i64>, StoreError> {
+    let mut query = tasks::table
         .filter(tasks::center_id.eq(center.to_string()))
         .filter(tasks::status.eq_any(committed_names()))
         .group_by(tasks::assignee_id)
         .select((tasks::assignee_id, sum_minutes()))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = only {
+        query = query.filter(tasks::assignee_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(Option<String>, Option<i64>)> = query.load(conn)?;
     rows.into_iter()
         .filter_map(|(worker, minutes)| worker.map(|w| (w, minutes.unwrap_or(0))))
         .map(|(worker, minutes)| Ok((UserId::from(parse_uuid(&worker)?), minutes)))

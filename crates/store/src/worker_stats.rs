@@ -111,9 +111,17 @@ pub fn of(conn: &mut DbConnection, worker: UserId) -> Result<QualityCounts, Stor
 }
 
 /// Every worker's counters in the centre.
-pub fn all_in(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<UserId, QualityCounts>, StoreError> {
-    let rows: Vec<Row> =
-        worker_stats::table.filter(worker_stats::center_id.eq(center.to_string())).select(columns()).load(conn)?;
+pub fn all_in(
+    conn: &mut DbConnection,
+    center: CenterId,
+    only: Option<&[String]>,
+) -> Result<HashMap<UserId, QualityCounts>, StoreError> {
+    let mut query =
+        worker_stats::table.filter(worker_stats::center_id.eq(center.to_string())).select(columns()).into_boxed();
+    if let Some(ids) = only {
+        query = query.filter(worker_stats::worker_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
     rows.iter().map(|row| Ok((UserId::from(parse_uuid(&row.0)?), counts(row)))).collect()
 }
 

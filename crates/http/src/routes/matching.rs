@@ -189,7 +189,10 @@ async fn task_candidates(
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
             let center = center(conn, actor)?;
-            let snapshot = Snapshot::load(conn, center, Utc::now(), task.spec.due_at)?;
+            // Only qualified workers can be candidates; everyone is loaded only when the
+            // excluded workers are asked for too.
+            let pool = if include_excluded { None } else { task.spec.requirement.as_ref() };
+            let snapshot = Snapshot::load_for(conn, center, Utc::now(), task.spec.due_at, pool)?;
             let (ranked, excluded) = rank_task(conn, &snapshot, &task, &job, None)?;
             let names: HashMap<UserId, String> =
                 snapshot.workers.iter().map(|w| (w.id, w.display_name.clone())).collect();
