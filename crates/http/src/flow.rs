@@ -101,3 +101,19 @@ where
         .await?;
     Ok(web::Json(TaskView::new(task, &job)))
 }
+
+/// The views of `tasks`, each with its job's title and instructions; each job is
+/// read once however many of its tasks are listed.
+pub fn task_views(conn: &mut DbConnection, tasks: Vec<Task>) -> Result<Vec<TaskView>, ApiError> {
+    let mut jobs: std::collections::HashMap<JobId, Job> = std::collections::HashMap::new();
+    let mut views = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        if !jobs.contains_key(&task.job_id) {
+            let job = jobs::find(conn, task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
+            jobs.insert(job.id, job);
+        }
+        let job = &jobs[&task.job_id];
+        views.push(TaskView::new(task, job));
+    }
+    Ok(views)
+}

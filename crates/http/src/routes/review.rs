@@ -22,7 +22,7 @@ use super::work::SubmitRequest;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_task, require_staff};
+use crate::flow::{load_task, require_staff, task_views};
 use crate::flow_views::{SubmissionView, TaskView, VerdictName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -254,13 +254,12 @@ async fn review_queue(
             let ids: Vec<SubmissionId> = queued.iter().filter_map(|t| t.current_submission_id).collect();
             let mut found = submissions::find_many(conn, &ids)?;
             let mut items = Vec::with_capacity(queued.len());
-            for task in queued {
-                let Some(position) = found.iter().position(|s| Some(s.id) == task.current_submission_id) else {
+            for task in task_views(conn, queued)? {
+                let Some(position) = found.iter().position(|s| Some(s.id.as_uuid()) == task.current_submission_id)
+                else {
                     continue;
                 };
-                let submission = found.swap_remove(position);
-                let job = yui_store::jobs::find(conn, task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
-                items.push(QueueItem { task: TaskView::new(task, &job), submission: submission.into() });
+                items.push(QueueItem { task, submission: found.swap_remove(position).into() });
             }
             Ok(yui_store::Page { items, next_after: next.map(|id| id.as_uuid()) })
         })

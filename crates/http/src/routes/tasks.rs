@@ -20,7 +20,7 @@ use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{act_on_task, load_job, load_task, require_staff};
+use crate::flow::{act_on_task, load_job, load_task, require_staff, task_views};
 use crate::flow_views::{TaskStatusName, TaskView};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -246,19 +246,7 @@ async fn my_tasks(
                 page.after.map(TaskId::from),
                 page.limit,
             )?;
-            let mut jobs: Vec<Job> = Vec::new();
-            for task in &tasks.items {
-                if !jobs.iter().any(|job| job.id == task.job_id) {
-                    jobs.extend(yui_store::jobs::find(conn, task.job_id)?);
-                }
-            }
-            let next = tasks.next_after;
-            let items = tasks
-                .items
-                .into_iter()
-                .filter_map(|task| jobs.iter().find(|job| job.id == task.job_id).map(|job| TaskView::new(task, job)))
-                .collect();
-            Ok(yui_store::Page { items, next_after: next })
+            Ok(yui_store::Page { items: task_views(conn, tasks.items)?, next_after: tasks.next_after })
         })
         .await?;
     Ok(web::Json(Paginated::from_page(views, |view| view)))

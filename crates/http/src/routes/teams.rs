@@ -26,7 +26,7 @@ use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{act_on_task, is_staff, require_staff, require_worker};
+use crate::flow::{act_on_task, is_staff, require_staff, require_worker, task_views};
 use crate::flow_views::TaskView;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -328,12 +328,7 @@ async fn team_queue(
                 page.after.map(TaskId::from),
                 page.limit,
             )?;
-            let mut items = Vec::with_capacity(queued.items.len());
-            for task in queued.items {
-                let job = yui_store::jobs::find(conn, task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
-                items.push(TaskView::new(task, &job));
-            }
-            Ok(yui_store::Page { items, next_after: queued.next_after })
+            Ok(yui_store::Page { items: task_views(conn, queued.items)?, next_after: queued.next_after })
         })
         .await?;
     Ok(web::Json(Paginated::from_page(views, |view| view)))
