@@ -102,36 +102,102 @@ impl Schedule {
     /// (Caps count only the minutes inside the range.)
     #[must_use]
     pub fn available_minutes(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
-        if to <= from {
-            return 0;
-        }
+        self.available_minutes_until_each(from, &[to]).first().copied().unwrap_or(0)
+    }
+
+    /// [`Self::available_minutes`] from `from` to each of `ends` (soonest first), in
+    /// one walk over the days: a worker's tasks are checked against their due dates
+    /// for the cost of checking the last one.
+    #[must_use]
+    pub fn available_minutes_until_each(&self, from: DateTime<Utc>, ends: &[DateTime<Utc>]) -> Vec<u32> {
         let local_from = from.with_timezone(&self.time_zone).naive_local();
-        let local_to = to.with_timezone(&self.time_zone).naive_local();
-        // Days are visited in order, so each ISO week's days are consecutive: the
-        // weekly cap applies to a running total, flushed when the week changes.
-        let mut total: u32 = 0;
-        let mut current_week: Option<(i32, u32)> = None;
-        let mut week_minutes: u32 = 0;
-        let mut day = local_from.date();
-        while day <= local_to.date() {
-            let lower = if day == local_from.date() { minute_of_day(local_from) } else { 0 };
-            let upper = if day == local_to.date() { minute_of_day(local_to) } else { DAY_MINUTES };
-            let minutes: u32 = self
-                .spans_on(day)
-                .into_iter()
-                .map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower))))
-                .sum();
-            let week = day.iso_week();
-            let key = (week.year(), week.week());
-            if current_week != Some(key) {
-                total += week_minutes.min(self.caps.weekly_minutes);
-                week_minutes = 0;
-                current_week = Some(key);
-            }
-            week_minutes += minutes.min(self.caps.daily_minutes);
-            day += Duration::days(1);
+        let full_days = self.full_day_minutes();
+        let mut walk = Walk::new(self.caps, local_from.date());
+        ends.iter()
+            .map(|&end| {
+                let local_to = end.with_timezone(&self.time_zone).naive_local();
+                if end <= from || local_to.date() < local_from.date() {
+                    return 0;
+                }
+                if local_to.date() < walk.day {
+                    // The clock went back past midnight since the previous end: count
+                    // this range in a walk of its own.
+                    return self.available_minutes(from, end);
+                }
+                while walk.day < local_to.date() {
+                    let lower = if walk.day == local_from.date() { minute_of_day(local_from) } else { 0 };
+                    let minutes = self.minutes_on(walk.day, lower, DAY_MINUTES, &full_days);
+                    walk.add_day(minutes);
+                }
+                let lower = if walk.day == local_from.date() { minute_of_day(local_from) } else { 0 };
+                walk.total_with_last_day(self.minutes_on(walk.day, lower, minute_of_day(local_to), &full_days))
+            })
+            .collect()
+    }
+
+    /// Minutes of each weekday's windows (Monday first), before caps and exceptions.
+    fn full_day_minutes(&self) -> [u32; 7] {
+        let mut minutes = [0; 7];
+        for (weekday, total) in (0u8..).zip(minutes.iter_mut()) {
+            let spans = self.windows.iter().filter(|w| w.weekday == weekday).map(|w| (w.start_minute, w.end_minute));
+            *total = spans_for_day(spans.collect(), &[]).into_iter().map(|(start, end)| u32::from(end - start)).sum();
         }
-        total + week_minutes.min(self.caps.weekly_minutes)
+        minutes
+    }
+
+    /// Working minutes of `day` between minutes `lower` and `upper`, before caps.
+    fn minutes_on(&self, day: NaiveDate, lower: u16, upper: u16, full_days: &[u32; 7]) -> u32 {
+        if lower == 0 && upper == DAY_MINUTES && !self.exceptions.iter().any(|e| e.day == day) {
+            return full_days[day.weekday().num_days_from_monday() as usize];
+        }
+        self.spans_on(day).into_iter().map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower)))).sum()
+    }
+}
+
+/// A running total over consecutive local days: each day is capped by the daily
+/// cap, each ISO week (Monday to Sunday) by the weekly cap.
+struct Walk {
+    caps: Caps,
+    /// The next day to add.
+    day: NaiveDate,
+    /// Minutes of the weeks already finished.
+    closed: u32,
+    week: Option<(i32, u32)>,
+    /// Minutes so far in `week`, each day already capped.
+    week_minutes: u32,
+}
+
+impl Walk {
+    fn new(caps: Caps, first_day: NaiveDate) -> Self {
+        Self { caps, day: first_day, closed: 0, week: None, week_minutes: 0 }
+    }
+
+    fn week_of(day: NaiveDate) -> (i32, u32) {
+        let week = day.iso_week();
+        (week.year(), week.week())
+    }
+
+    /// Closed total and the running week as they stand once `day` is reached.
+    fn at(&self, day: NaiveDate) -> (u32, u32) {
+        if self.week == Some(Self::week_of(day)) {
+            (self.closed, self.week_minutes)
+        } else {
+            (self.closed + self.week_minutes.min(self.caps.weekly_minutes), 0)
+        }
+    }
+
+    fn add_day(&mut self, minutes: u32) {
+        let (closed, week_minutes) = self.at(self.day);
+        self.closed = closed;
+        self.week = Some(Self::week_of(self.day));
+        self.week_minutes = week_minutes + minutes.min(self.caps.daily_minutes);
+        self.day += Duration::days(1);
+    }
+
+    /// The total if the range ends on the current day after `minutes` of it.
+    fn total_with_last_day(&self, minutes: u32) -> u32 {
+        let (closed, week_minutes) = self.at(self.day);
+        closed + (week_minutes + minutes.min(self.caps.daily_minutes)).min(self.caps.weekly_minutes)
     }
 }
 
@@ -201,5 +267,82 @@ mod tests {
         assert_eq!(spans_for_day(vec![(60, 120), (90, 180), (300, 360)], &[]), vec![(60, 180), (300, 360)]);
         assert_eq!(spans_for_day(vec![(60, 180)], &[(90, 100)]), vec![(60, 90), (100, 180)]);
         assert_eq!(spans_for_day(vec![(60, 180)], &[(0, 1440)]), Vec::<(u16, u16)>::new());
+    }
+
+    /// The definition, walked day by day for one range (the code before the
+    /// one-walk version): the fast path must give the same answer for every end.
+    fn reference(schedule: &Schedule, from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
+        if to <= from {
+            return 0;
+        }
+        let local_from = from.with_timezone(&schedule.time_zone).naive_local();
+        let local_to = to.with_timezone(&schedule.time_zone).naive_local();
+        let (mut total, mut week_minutes, mut current_week) = (0, 0, None);
+        let mut day = local_from.date();
+        while day <= local_to.date() {
+            let lower = if day == local_from.date() { minute_of_day(local_from) } else { 0 };
+            let upper = if day == local_to.date() { minute_of_day(local_to) } else { DAY_MINUTES };
+            let minutes: u32 = schedule
+                .spans_on(day)
+                .into_iter()
+                .map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower))))
+                .sum();
+            let week = (day.iso_week().year(), day.iso_week().week());
+            if current_week != Some(week) {
+                total += u32::min(week_minutes, schedule.caps.weekly_minutes);
+                week_minutes = 0;
+                current_week = Some(week);
+            }
+            week_minutes += minutes.min(schedule.caps.daily_minutes);
+            day += Duration::days(1);
+        }
+        total + week_minutes.min(schedule.caps.weekly_minutes)
+    }
+
+    #[test]
+    fn one_walk_gives_the_same_minutes_as_each_range_alone() {
+        // A fixed pseudo-random sequence: reproducible, and wide enough to hit week
+        // boundaries, caps, exceptions and both ends inside one day.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % bound
+        };
+        let start = tokyo(2026, 11, 20, 0, 0);
+        for case in 0..300 {
+            let time_zone = if case % 3 == 0 { chrono_tz::Europe::Berlin } else { chrono_tz::Asia::Tokyo };
+            let windows = (0..next(8))
+                .map(|_| {
+                    let start_minute = u16::try_from(next(1380)).expect("small");
+                    let length = u16::try_from(1 + next(600)).expect("small");
+                    let weekday = u8::try_from(next(7)).expect("small");
+                    WeeklyWindow { weekday, start_minute, end_minute: (start_minute + length).min(DAY_MINUTES) }
+                })
+                .collect();
+            let exceptions = (0..next(4))
+                .map(|_| {
+                    let day = (start + Duration::days(i64::try_from(next(30)).expect("small"))).date_naive();
+                    let span = (next(2) == 0).then(|| (600, 600 + u16::try_from(1 + next(300)).expect("small")));
+                    let kind = if next(2) == 0 { ExceptionKind::Absent } else { ExceptionKind::Extra };
+                    DayException { day, kind, span }
+                })
+                .collect();
+            let caps = Caps {
+                daily_minutes: u32::try_from(60 + next(1000)).expect("small"),
+                weekly_minutes: u32::try_from(300 + next(3000)).expect("small"),
+            };
+            let schedule = Schedule { time_zone, windows, exceptions, caps };
+            let from = start + Duration::minutes(i64::try_from(next(3 * 1440)).expect("small"));
+            let mut ends: Vec<DateTime<Utc>> = (0..1 + next(6))
+                .map(|_| from + Duration::minutes(i64::try_from(next(35 * 1440)).expect("small") - 600))
+                .collect();
+            ends.sort();
+            let walked = schedule.available_minutes_until_each(from, &ends);
+            for (end, minutes) in ends.iter().zip(walked) {
+                assert_eq!(minutes, reference(&schedule, from, *end), "case {case}: {from} to {end}");
+            }
+        }
     }
 }
