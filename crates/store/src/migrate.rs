@@ -86,6 +86,8 @@ impl Database {
                    SELECT 'foreign key ' || m.name || '.' || f.\"from\" || ' -> ' || f.\"table\" || '.' || COALESCE(f.\"to\", '') \
                    FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
                    WHERE m.type = 'table' AND m.name NOT LIKE '__diesel%' \
+                   UNION ALL \
+                   SELECT 'trigger ' || name || ': ' || sql FROM sqlite_master WHERE type = 'trigger' \
                  ) AS fingerprint ORDER BY line"
             }
             crate::Engine::Postgres => {
@@ -101,6 +103,13 @@ impl Database {
                    SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint \
                    WHERE connamespace = current_schema()::regnamespace \
                      AND conrelid::regclass::text NOT LIKE '__diesel%' \
+                   UNION ALL \
+                   SELECT 'trigger ' || tgname || ': ' || pg_get_triggerdef(oid) FROM pg_trigger \
+                   WHERE NOT tgisinternal AND tgrelid IN \
+                     (SELECT oid FROM pg_class WHERE relnamespace = current_schema()::regnamespace) \
+                   UNION ALL \
+                   SELECT 'function ' || proname || ': ' || md5(prosrc) FROM pg_proc \
+                   WHERE pronamespace = current_schema()::regnamespace \
                  ) AS fingerprint ORDER BY line"
             }
         };

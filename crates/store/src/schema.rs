@@ -163,6 +163,7 @@ diesel::table! {
         payload -> Nullable<Text>,
         note -> Text,
         created_at -> Timestamp,
+        estimated_minutes -> BigInt,
     }
 }
 
@@ -339,6 +340,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    roster_versions (center_id) {
+        center_id -> Text,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(tasks -> jobs (job_id));
 diesel::joinable!(submissions -> tasks (task_id));
 diesel::joinable!(delivery_items -> deliveries (delivery_id));
@@ -368,6 +376,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     availability_windows,
     availability_exceptions,
     teams,
+    roster_versions,
     team_members,
     worker_stats,
 );

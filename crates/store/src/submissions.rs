@@ -100,6 +100,7 @@ pub fn insert(
             submissions::payload.eq(submission.content.payload.as_ref().map(to_json).transpose()?),
             submissions::note.eq(&submission.content.note),
             submissions::created_at.eq(to_db_time(submission.created_at)),
+            submissions::estimated_minutes.eq(task.spec.estimated_minutes),
         ))
         .execute(conn)
         .map_err(|e| StoreError::from_write(e, "submissions.version_number"))?;
@@ -138,29 +139,4 @@ pub fn find_many(conn: &mut DbConnection, ids: &[SubmissionId]) -> Result<Vec<Su
         .into_iter()
         .map(Submission::try_from)
         .collect()
-}
-
-/// Minutes of work each worker handed in since `since`: the estimates of the tasks
-/// whose first version they submitted in that time (each task counted once).
-pub fn handed_in_since(
-    conn: &mut DbConnection,
-    center: yui_domain::CenterId,
-    since: DateTime<Utc>,
-    only: Option<&[String]>,
-) -> Result<std::collections::HashMap<UserId, i64>, StoreError> {
-    use crate::schema::tasks;
-    let mut query = submissions::table
-        .inner_join(tasks::table)
-        .filter(submissions::center_id.eq(center.to_string()))
-        .filter(submissions::created_at.ge(to_db_time(since)))
-        .filter(submissions::version_number.eq(1))
-        .filter(submissions::by_director.eq(false))
-        .group_by(submissions::author_id)
-        .select((submissions::author_id, crate::tasks::sum_minutes()))
-        .into_boxed();
-    if let Some(ids) = only {
-        query = query.filter(submissions::author_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<(String, Option<i64>)> = query.load(conn)?;
-    rows.into_iter().map(|(worker, minutes)| Ok((UserId::from(parse_uuid(&worker)?), minutes.unwrap_or(0)))).collect()
 }

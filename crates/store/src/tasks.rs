@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use std::collections::HashMap;
 
 use yui_domain::flow::TaskStatus;
 use yui_domain::workforce::{Level, SkillRequirement};
@@ -293,44 +292,82 @@ pub(crate) fn sum_minutes() -> diesel::expression::SqlLiteral<diesel::sql_types:
 /// The statuses in which a task is someone's unfinished work.
 pub const COMMITTED: [TaskStatus; 3] = [TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::ChangesRequested];
 
-fn committed_names() -> Vec<&'static str> {
-    COMMITTED.iter().map(|s| s.as_str()).collect()
+/// The statuses in which a task is not yet approved or cancelled.
+pub const UNFINISHED: [TaskStatus; 5] = [
+    TaskStatus::Open,
+    TaskStatus::Assigned,
+    TaskStatus::InProgress,
+    TaskStatus::Submitted,
+    TaskStatus::ChangesRequested,
+];
+
+/// [`COMMITTED`] as SQL, written exactly as the predicate of the partial index
+/// `tasks_commitments_idx`: the planners use a partial index only for a query that
+/// repeats its predicate, and cannot see through bound parameters.
+const COMMITTED_SQL: &str = "tasks.status IN ('assigned', 'in_progress', 'changes_requested')";
+
+/// [`UNFINISHED`] as SQL, the predicate of the partial index `tasks_unfinished_due_idx`.
+const UNFINISHED_SQL: &str = "tasks.status IN ('open', 'assigned', 'in_progress', 'submitted', 'changes_requested')";
+
+fn is_committed() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql(COMMITTED_SQL)
 }
 
-/// Minutes of unfinished work assigned to each worker of the centre.
-pub fn committed_minutes(
-    conn: &mut DbConnection,
-    center: CenterId,
-    only: Option<&[String]>,
-) -> Result<HashMap<UserId, i64>, StoreError> {
-    let mut query = tasks::table
-        .filter(tasks::center_id.eq(center.to_string()))
-        .filter(tasks::status.eq_any(committed_names()))
-        .group_by(tasks::assignee_id)
-        .select((tasks::assignee_id, sum_minutes()))
-        .into_boxed();
-    if let Some(ids) = only {
-        query = query.filter(tasks::assignee_id.eq_any(ids.to_vec()));
+/// One piece of unfinished assigned work: what the at-risk check needs of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Commitment {
+    pub task_id: TaskId,
+    pub worker: UserId,
+    pub estimated_minutes: i64,
+    pub due_at: DateTime<Utc>,
+}
+
+impl Commitment {
+    /// The commitment a task stands for, if it is someone's unfinished work.
+    #[must_use]
+    pub fn of(task: &Task) -> Option<Self> {
+        let worker = task.assignee_id.filter(|_| COMMITTED.contains(&task.status))?;
+        Some(Self {
+            task_id: task.id,
+            worker,
+            estimated_minutes: task.spec.estimated_minutes,
+            due_at: task.spec.due_at,
+        })
     }
-    let rows: Vec<(Option<String>, Option<i64>)> = query.load(conn)?;
+}
+
+/// Every commitment in the centre, read from the covering index alone.
+pub fn commitments(conn: &mut DbConnection, center: CenterId) -> Result<Vec<Commitment>, StoreError> {
+    let rows: Vec<(String, Option<String>, i64, NaiveDateTime)> = tasks::table
+        .filter(tasks::center_id.eq(center.to_string()))
+        .filter(is_committed())
+        .select((tasks::id, tasks::assignee_id, tasks::estimated_minutes, tasks::due_at))
+        .load(conn)?;
     rows.into_iter()
-        .filter_map(|(worker, minutes)| worker.map(|w| (w, minutes.unwrap_or(0))))
-        .map(|(worker, minutes)| Ok((UserId::from(parse_uuid(&worker)?), minutes)))
+        .filter_map(|(id, worker, minutes, due)| worker.map(|w| (id, w, minutes, due)))
+        .map(|(id, worker, estimated_minutes, due)| {
+            Ok(Commitment {
+                task_id: TaskId::from(parse_uuid(&id)?),
+                worker: UserId::from(parse_uuid(&worker)?),
+                estimated_minutes,
+                due_at: from_db_time(due),
+            })
+        })
         .collect()
 }
 
-/// The centre's unfinished assigned tasks (or one worker's), soonest due first.
-pub fn committed(conn: &mut DbConnection, center: CenterId, worker: Option<UserId>) -> Result<Vec<Task>, StoreError> {
-    let mut query = tasks::table
+/// One worker's unfinished assigned tasks, soonest due first.
+pub fn committed(conn: &mut DbConnection, center: CenterId, worker: UserId) -> Result<Vec<Task>, StoreError> {
+    tasks::table
         .filter(tasks::center_id.eq(center.to_string()))
-        .filter(tasks::status.eq_any(committed_names()))
+        .filter(tasks::assignee_id.eq(worker.to_string()))
+        .filter(is_committed())
         .order((tasks::due_at.asc(), tasks::id.asc()))
         .select(TaskRow::as_select())
-        .into_boxed();
-    if let Some(worker) = worker {
-        query = query.filter(tasks::assignee_id.eq(worker.to_string()));
-    }
-    query.load(conn)?.into_iter().map(Task::try_from).collect()
+        .load(conn)?
+        .into_iter()
+        .map(Task::try_from)
+        .collect()
 }
 
 /// How many of the centre's tasks are in each status.
@@ -345,11 +382,10 @@ pub fn center_counts(conn: &mut DbConnection, center: CenterId) -> Result<Vec<(T
 
 /// How many of the centre's tasks are overdue (past due, not yet approved or cancelled).
 pub fn count_overdue(conn: &mut DbConnection, center: CenterId, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    let finished = [TaskStatus::Approved, TaskStatus::Delivered, TaskStatus::Accepted, TaskStatus::Cancelled];
     Ok(tasks::table
         .filter(tasks::center_id.eq(center.to_string()))
         .filter(tasks::due_at.lt(to_db_time(now)))
-        .filter(tasks::status.ne_all(finished.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(UNFINISHED_SQL))
         .count()
         .get_result(conn)?)
 }
@@ -388,4 +424,33 @@ pub fn accepted_by(conn: &mut DbConnection, workers: &[UserId]) -> Result<(i64, 
         .select(diesel::dsl::count(tasks::job_id).aggregate_distinct())
         .first(conn)?;
     Ok((count, minutes.unwrap_or(0), completed_jobs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sql_list(statuses: &[TaskStatus]) -> String {
+        let quoted: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        format!("status IN ({})", quoted.join(", "))
+    }
+
+    /// The literal predicates say the same as the status lists, and the partial
+    /// indexes of both engines are written with exactly those predicates (otherwise
+    /// the planners silently stop using them).
+    #[test]
+    fn index_predicates_match_the_status_lists() {
+        assert_eq!(COMMITTED_SQL, format!("tasks.{}", sql_list(&COMMITTED)));
+        assert_eq!(UNFINISHED_SQL, format!("tasks.{}", sql_list(&UNFINISHED)));
+        let finished = [TaskStatus::Approved, TaskStatus::Delivered, TaskStatus::Accepted, TaskStatus::Cancelled];
+        let rest: Vec<TaskStatus> = TaskStatus::ALL.iter().copied().filter(|s| !finished.contains(s)).collect();
+        assert_eq!(rest, UNFINISHED);
+        for migration in [
+            include_str!("../../../migrations/sqlite/2026-11-21-000004_workforce_speed/up.sql"),
+            include_str!("../../../migrations/postgres/2026-11-21-000004_workforce_speed/up.sql"),
+        ] {
+            assert!(migration.contains(&format!("WHERE {};", sql_list(&COMMITTED))));
+            assert!(migration.contains(&format!("WHERE {};", sql_list(&UNFINISHED))));
+        }
+    }
 }

@@ -1,0 +1,17 @@
+DROP TRIGGER worker_skills_roster ON worker_skills;
+DROP TRIGGER worker_profiles_roster ON worker_profiles;
+DROP TRIGGER availability_windows_roster ON availability_windows;
+DROP TRIGGER availability_exceptions_roster ON availability_exceptions;
+DROP TRIGGER teams_roster ON teams;
+DROP TRIGGER team_members_roster ON team_members;
+DROP TRIGGER users_roster_update ON users;
+DROP TRIGGER users_roster_insert_delete ON users;
+DROP TRIGGER centers_roster_update ON centers;
+DROP TRIGGER centers_roster_row ON centers;
+DROP FUNCTION bump_roster_version();
+DROP FUNCTION roster_row_for_center();
+DROP TABLE roster_versions;
+DROP INDEX submissions_author_week_idx;
+ALTER TABLE submissions DROP COLUMN estimated_minutes;
+DROP INDEX tasks_unfinished_due_idx;
+DROP INDEX tasks_commitments_idx;
