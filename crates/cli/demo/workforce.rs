@@ -11,9 +11,10 @@ use yui_domain::{CenterId, Currency, Money, UserId};
 use yui_store::flow::{self, FlowError};
 use yui_store::jobs::Job;
 use yui_store::profiles::{self, Profile};
-use yui_store::tasks::TaskSpec;
+use yui_store::roster::Roster;
+use yui_store::tasks::{Commitment, TaskSpec};
 use yui_store::teams::{self, TeamRole};
-use yui_store::workforce::Snapshot;
+use yui_store::workforce;
 use yui_store::{DbConnection, StoreError, availability, centers, skills};
 
 /// The centre's skills: (slug, name).
@@ -211,12 +212,15 @@ pub fn seed_absence(conn: &mut DbConnection, job: &Job, director: UserId, worker
         availability::add_exception(conn, center.id, worker, exception, "Child is ill (demo).")?;
     }
     let now = Utc::now();
-    let mine = yui_store::tasks::committed(conn, job.center_id, Some(worker))?;
-    let snapshot = Snapshot::load(conn, center, now, now + Duration::days(30))?;
-    for risk in snapshot.at_risk(mine, now) {
+    let mine = yui_store::tasks::committed(conn, job.center_id, worker)?;
+    // The absence is already written: a fresh roster, never the cache.
+    let roster = Roster::load(conn, &center, today)?;
+    let commitments = mine.iter().filter_map(Commitment::of).collect();
+    for risk in workforce::at_risk(|w| roster.schedule(w), commitments, now) {
+        let Some(task) = mine.iter().find(|t| t.id == risk.commitment.task_id) else { continue };
         let details =
             json!({"reason": "absence", "day": today.to_string(), "weekday": today.weekday().num_days_from_monday()});
-        flow::record_task_event(conn, worker, &risk.task, "at_risk", details)?;
+        flow::record_task_event(conn, worker, task, "at_risk", details)?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! end-to-end tests start the server the same way.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::{Server, Service as _};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -30,7 +31,7 @@ impl Application {
     pub fn build(listener: TcpListener, db: Database, settings: HttpSettings) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let keys = TokenKeys::new(&settings.jwt_secret, &settings.jwt_issuer, settings.access_token_ttl);
-        let state = AppState { db, keys: keys.clone(), settings: settings.clone() };
+        let state = AppState { db, keys: keys.clone(), settings: settings.clone(), rosters: Arc::default() };
         let spec = openapi::document();
         let workers = settings.workers;
 

@@ -5,8 +5,11 @@
 //! resolve the caller's access token to an [`Actor`] inside that same transaction:
 //! a revoked session or deactivated user is `401` before any work is done.
 
+use std::sync::Arc;
+
 use actix_web::web;
 use yui_domain::Actor;
+use yui_store::roster::RosterCache;
 use yui_store::{Database, DbConnection, sessions};
 
 use crate::auth::{Bearer, TokenKeys};
@@ -18,6 +21,8 @@ pub struct AppState {
     pub db: Database,
     pub keys: TokenKeys,
     pub settings: HttpSettings,
+    /// This server's cached workforce rosters, shared by all its workers.
+    pub rosters: Arc<RosterCache>,
 }
 
 impl AppState {

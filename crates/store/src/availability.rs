@@ -186,9 +186,8 @@ pub fn exceptions_of(
 pub fn all_windows(
     conn: &mut DbConnection,
     center: CenterId,
-    only: Option<&[String]>,
 ) -> Result<HashMap<UserId, Vec<WeeklyWindow>>, StoreError> {
-    let mut query = availability_windows::table
+    let rows: Vec<(String, i32, i32, i32)> = availability_windows::table
         .filter(availability_windows::center_id.eq(center.to_string()))
         .select((
             availability_windows::worker_id,
@@ -196,11 +195,7 @@ pub fn all_windows(
             availability_windows::start_minute,
             availability_windows::end_minute,
         ))
-        .into_boxed();
-    if let Some(ids) = only {
-        query = query.filter(availability_windows::worker_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<(String, i32, i32, i32)> = query.load(conn)?;
+        .load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<WeeklyWindow>> = HashMap::new();
     for (worker, d, s, e) in rows {
         by_worker.entry(parse_uuid(&worker)?.into()).or_default().push(window(d, s, e)?);
@@ -208,24 +203,17 @@ pub fn all_windows(
     Ok(by_worker)
 }
 
-/// Every worker's exceptions in the centre from `from` to `to` (inclusive).
-pub fn all_exceptions(
+/// Every worker's exceptions in the centre on `from` or later.
+pub fn all_exceptions_from(
     conn: &mut DbConnection,
     center: CenterId,
     from: NaiveDate,
-    to: NaiveDate,
-    only: Option<&[String]>,
 ) -> Result<HashMap<UserId, Vec<DayException>>, StoreError> {
-    let mut query = availability_exceptions::table
+    let rows: Vec<ExceptionRow> = availability_exceptions::table
         .filter(availability_exceptions::center_id.eq(center.to_string()))
         .filter(availability_exceptions::day.ge(from.format("%Y-%m-%d").to_string()))
-        .filter(availability_exceptions::day.le(to.format("%Y-%m-%d").to_string()))
         .select(exception_columns())
-        .into_boxed();
-    if let Some(ids) = only {
-        query = query.filter(availability_exceptions::worker_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<ExceptionRow> = query.load(conn)?;
+        .load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<DayException>> = HashMap::new();
     for row in rows {
         let stored = exception(row)?;

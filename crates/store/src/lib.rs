@@ -29,6 +29,7 @@ pub mod organizations;
 pub mod profiles;
 pub mod quotes;
 pub mod reviews;
+pub mod roster;
 pub mod sessions;
 pub mod skills;
 pub mod submissions;
@@ -37,6 +38,7 @@ pub mod teams;
 pub mod users;
 pub mod worker_stats;
 pub mod workforce;
+pub mod workload;
 
 pub use clock::now;
 pub use db::{Database, DbConnection, Engine, PoolSettings};

@@ -124,17 +124,12 @@ pub fn save(conn: &mut DbConnection, center: CenterId, mut profile: Profile) -> 
 }
 
 /// Every saved profile in the centre.
-pub fn all_in(
-    conn: &mut DbConnection,
-    center: CenterId,
-    only: Option<&[String]>,
-) -> Result<HashMap<UserId, Profile>, StoreError> {
-    let mut query = worker_profiles::table
+pub fn all_in(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<UserId, Profile>, StoreError> {
+    worker_profiles::table
         .filter(worker_profiles::center_id.eq(center.to_string()))
         .select(ProfileRow::as_select())
-        .into_boxed();
-    if let Some(ids) = only {
-        query = query.filter(worker_profiles::worker_id.eq_any(ids.to_vec()));
-    }
-    query.load(conn)?.into_iter().map(|row| Profile::try_from(row).map(|p| (p.worker_id, p))).collect()
+        .load(conn)?
+        .into_iter()
+        .map(|row| Profile::try_from(row).map(|p| (p.worker_id, p)))
+        .collect()
 }

@@ -186,29 +186,20 @@ pub fn history(conn: &mut DbConnection, worker: UserId, skill: Option<&str>) -> 
         .collect()
 }
 
-/// Every worker's current level in one skill.
-pub fn levels_in(conn: &mut DbConnection, center: CenterId, skill: &str) -> Result<HashMap<UserId, Level>, StoreError> {
-    let rows: Vec<(String, i32)> = worker_skills::table
-        .filter(worker_skills::center_id.eq(center.to_string()))
-        .filter(worker_skills::skill.eq(skill))
-        .select((worker_skills::worker_id, worker_skills::level))
-        .load(conn)?;
-    rows.into_iter().map(|(worker, value)| Ok((UserId::from(parse_uuid(&worker)?), level(value)?))).collect()
-}
-
-/// The ids (as stored) of the workers at `min_level` or above in `skill`.
-pub fn qualified_ids(
+/// Every worker's current levels in the centre: skill slug → worker → level.
+pub fn all_levels(
     conn: &mut DbConnection,
     center: CenterId,
-    skill: &str,
-    min_level: Level,
-) -> Result<Vec<String>, StoreError> {
-    Ok(worker_skills::table
+) -> Result<HashMap<String, HashMap<UserId, Level>>, StoreError> {
+    let rows: Vec<(String, String, i32)> = worker_skills::table
         .filter(worker_skills::center_id.eq(center.to_string()))
-        .filter(worker_skills::skill.eq(skill))
-        .filter(worker_skills::level.ge(i32::from(min_level.get())))
-        .select(worker_skills::worker_id)
-        .load(conn)?)
+        .select((worker_skills::skill, worker_skills::worker_id, worker_skills::level))
+        .load(conn)?;
+    let mut levels: HashMap<String, HashMap<UserId, Level>> = HashMap::new();
+    for (skill, worker, value) in rows {
+        levels.entry(skill).or_default().insert(UserId::from(parse_uuid(&worker)?), level(value)?);
+    }
+    Ok(levels)
 }
 
 /// Skills held at `min` or above by any of `workers` (for team showcases).

@@ -169,13 +169,8 @@ pub fn list_in_tenant(
 
 /// Every account of `tenant` with `role`, in creation (id) order, in one query: the
 /// same rows as paging through [`list_in_tenant`], for bulk loads such as the
-/// workforce snapshot.
-pub fn all_in_tenant(
-    conn: &mut DbConnection,
-    tenant: Tenant,
-    role: Role,
-    only: Option<&[String]>,
-) -> Result<Vec<User>, StoreError> {
+/// workforce roster.
+pub fn all_in_tenant(conn: &mut DbConnection, tenant: Tenant, role: Role) -> Result<Vec<User>, StoreError> {
     let mut query = users::table
         .select(UserRow::as_select())
         .filter(users::role.eq(role.as_str()))
@@ -185,9 +180,6 @@ pub fn all_in_tenant(
         Tenant::Center(center) => query.filter(users::center_id.eq(center.to_string())),
         Tenant::Organization(org) => query.filter(users::organization_id.eq(org.to_string())),
     };
-    if let Some(ids) = only {
-        query = query.filter(users::id.eq_any(ids.to_vec()));
-    }
     query.load(conn)?.into_iter().map(User::try_from).collect()
 }
 

@@ -1,13 +1,11 @@
 //! Quality counters per worker, kept in step by the review flow (in the same
 //! transaction as each review), so quality records and rankings read them directly.
 
-use std::collections::HashMap;
 use std::ops::AddAssign;
 
 use diesel::prelude::*;
 use yui_domain::{CenterId, UserId};
 
-use crate::ids::parse_uuid;
 use crate::schema::worker_stats;
 use crate::{DbConnection, StoreError};
 
@@ -108,21 +106,6 @@ pub fn of(conn: &mut DbConnection, worker: UserId) -> Result<QualityCounts, Stor
         .first(conn)
         .optional()?;
     Ok(row.as_ref().map(counts).unwrap_or_default())
-}
-
-/// Every worker's counters in the centre.
-pub fn all_in(
-    conn: &mut DbConnection,
-    center: CenterId,
-    only: Option<&[String]>,
-) -> Result<HashMap<UserId, QualityCounts>, StoreError> {
-    let mut query =
-        worker_stats::table.filter(worker_stats::center_id.eq(center.to_string())).select(columns()).into_boxed();
-    if let Some(ids) = only {
-        query = query.filter(worker_stats::worker_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<Row> = query.load(conn)?;
-    rows.iter().map(|row| Ok((UserId::from(parse_uuid(&row.0)?), counts(row)))).collect()
 }
 
 /// Adds `delta` to a worker's counters (in the caller's transaction).

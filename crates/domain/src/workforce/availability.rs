@@ -3,7 +3,7 @@
 //! week. [`Schedule::available_minutes`] answers "how many minutes can this person
 //! work between now and the due date?".
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// One recurring window: `weekday` 0 = Monday … 6 = Sunday, minutes from local midnight.
@@ -135,12 +135,27 @@ impl Schedule {
             .collect()
     }
 
-    /// Minutes of each weekday's windows (Monday first), before caps and exceptions.
+    /// Minutes of each weekday's windows (Monday first), before caps and exceptions:
+    /// the windows sorted once and merged in one sweep (it runs once per worker per
+    /// ranking, so it allocates once).
     fn full_day_minutes(&self) -> [u32; 7] {
+        let mut windows: Vec<(u8, u16, u16)> =
+            self.windows.iter().map(|w| (w.weekday, w.start_minute, w.end_minute)).collect();
+        windows.sort_unstable();
         let mut minutes = [0; 7];
-        for (weekday, total) in (0u8..).zip(minutes.iter_mut()) {
-            let spans = self.windows.iter().filter(|w| w.weekday == weekday).map(|w| (w.start_minute, w.end_minute));
-            *total = spans_for_day(spans.collect(), &[]).into_iter().map(|(start, end)| u32::from(end - start)).sum();
+        let mut open: Option<(u8, u16, u16)> = None;
+        for (weekday, start, end) in windows {
+            match &mut open {
+                Some((day, _, open_end)) if *day == weekday && start <= *open_end => *open_end = (*open_end).max(end),
+                _ => {
+                    if let Some((day, open_start, open_end)) = open.replace((weekday, start, end)) {
+                        minutes[usize::from(day % 7)] += u32::from(open_end - open_start);
+                    }
+                }
+            }
+        }
+        if let Some((day, open_start, open_end)) = open {
+            minutes[usize::from(day % 7)] += u32::from(open_end - open_start);
         }
         minutes
     }
@@ -150,36 +165,36 @@ impl Schedule {
         if lower == 0 && upper == DAY_MINUTES && !self.exceptions.iter().any(|e| e.day == day) {
             return full_days[day.weekday().num_days_from_monday() as usize];
         }
-        self.spans_on(day).into_iter().map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower)))).sum()
+        self.spans_on(day)
+            .into_iter()
+            .map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower))))
+            .sum()
     }
 }
 
 /// A running total over consecutive local days: each day is capped by the daily
-/// cap, each ISO week (Monday to Sunday) by the weekly cap.
+/// cap, each ISO week (Monday to Sunday) by the weekly cap. The days come one after
+/// another, so a new week starts exactly on a Monday.
 struct Walk {
     caps: Caps,
     /// The next day to add.
     day: NaiveDate,
+    /// Whether any day was added yet.
+    started: bool,
     /// Minutes of the weeks already finished.
     closed: u32,
-    week: Option<(i32, u32)>,
-    /// Minutes so far in `week`, each day already capped.
+    /// Minutes so far in the current week, each day already capped.
     week_minutes: u32,
 }
 
 impl Walk {
     fn new(caps: Caps, first_day: NaiveDate) -> Self {
-        Self { caps, day: first_day, closed: 0, week: None, week_minutes: 0 }
+        Self { caps, day: first_day, started: false, closed: 0, week_minutes: 0 }
     }
 
-    fn week_of(day: NaiveDate) -> (i32, u32) {
-        let week = day.iso_week();
-        (week.year(), week.week())
-    }
-
-    /// Closed total and the running week as they stand once `day` is reached.
-    fn at(&self, day: NaiveDate) -> (u32, u32) {
-        if self.week == Some(Self::week_of(day)) {
+    /// Closed total and the running week as they stand on the next day.
+    fn at_next_day(&self) -> (u32, u32) {
+        if self.started && self.day.weekday() != Weekday::Mon {
             (self.closed, self.week_minutes)
         } else {
             (self.closed + self.week_minutes.min(self.caps.weekly_minutes), 0)
@@ -187,16 +202,16 @@ impl Walk {
     }
 
     fn add_day(&mut self, minutes: u32) {
-        let (closed, week_minutes) = self.at(self.day);
+        let (closed, week_minutes) = self.at_next_day();
         self.closed = closed;
-        self.week = Some(Self::week_of(self.day));
         self.week_minutes = week_minutes + minutes.min(self.caps.daily_minutes);
+        self.started = true;
         self.day += Duration::days(1);
     }
 
-    /// The total if the range ends on the current day after `minutes` of it.
+    /// The total if the range ends on the next day after `minutes` of it.
     fn total_with_last_day(&self, minutes: u32) -> u32 {
-        let (closed, week_minutes) = self.at(self.day);
+        let (closed, week_minutes) = self.at_next_day();
         closed + (week_minutes + minutes.min(self.caps.daily_minutes)).min(self.caps.weekly_minutes)
     }
 }

@@ -95,12 +95,13 @@ impl Exclusion {
     }
 }
 
-/// A ranked candidate.
+/// A ranked candidate: the score, and the facts it came from, so its reasons can be
+/// written for the few candidates a director reads rather than for all of them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranked<Id> {
     pub worker: Id,
     pub score: f64,
-    pub reasons: Vec<Reason>,
+    pub facts: CandidateFacts<Id>,
 }
 
 fn hours(minutes: u32) -> String {
@@ -134,76 +135,104 @@ pub fn exclusion<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Option<Ex
     None
 }
 
-/// The score of an eligible worker and its reasons.
+/// Each factor's points (unrounded) for an eligible worker.
+struct Points {
+    skill: f64,
+    time: f64,
+    quality: f64,
+    load: f64,
+    fairness: f64,
+    team: f64,
+}
+
+impl Points {
+    fn of<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Self {
+        let skill = match (&needs.requirement, facts.level) {
+            (Some(requirement), Some(level)) => {
+                let span = f64::from(5 - requirement.min_level.get()).max(1.0);
+                let margin = f64::from(level.get() - requirement.min_level.get()) / span;
+                30.0 * margin.min(1.0)
+            }
+            _ => 15.0,
+        };
+        let spare = facts.available_minutes.saturating_sub(needs.estimated_minutes);
+        let time_share =
+            if facts.available_minutes == 0 { 0.0 } else { f64::from(spare) / f64::from(facts.available_minutes) };
+        let rate = facts.first_pass_rate.unwrap_or(0.7).clamp(0.0, 1.0);
+        let cap = f64::from(facts.weekly_cap_minutes.max(1));
+        let load_share = 1.0 - (f64::from(facts.committed_minutes) / cap).min(1.0);
+        let fair_share = 1.0 - (f64::from(facts.worked_this_week_minutes) / cap).min(1.0);
+        Self {
+            skill,
+            time: 25.0 * time_share,
+            quality: 20.0 * rate,
+            load: 15.0 * load_share,
+            fairness: 10.0 * fair_share,
+            team: if facts.in_preferred_team { 5.0 } else { 0.0 },
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.skill + self.time + self.quality + self.load + self.fairness + self.team
+    }
+}
+
+/// The score of an eligible worker.
 pub fn score<Id: Clone>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Ranked<Id> {
-    let mut reasons = Vec::with_capacity(6);
-    let skill = match (&needs.requirement, facts.level) {
-        (Some(requirement), Some(level)) => {
-            let span = f64::from(5 - requirement.min_level.get()).max(1.0);
-            let margin = f64::from(level.get() - requirement.min_level.get()) / span;
-            reasons.push(Reason {
-                factor: "skill",
-                points: round(30.0 * margin.min(1.0)),
+    Ranked { worker: facts.worker.clone(), score: round(Points::of(needs, facts).total()), facts: facts.clone() }
+}
+
+impl<Id> Ranked<Id> {
+    /// Each factor's points with the fact behind it, in words.
+    #[must_use]
+    pub fn reasons(&self, needs: &TaskNeeds) -> Vec<Reason> {
+        let facts = &self.facts;
+        let points = Points::of(needs, facts);
+        let skill = match (&needs.requirement, facts.level) {
+            (Some(requirement), Some(level)) => {
+                format!("{} level {} (minimum {})", requirement.skill, level.get(), requirement.min_level.get())
+            }
+            _ => "no particular skill needed".into(),
+        };
+        let mut reasons = vec![
+            Reason { factor: "skill", points: round(points.skill), detail: skill },
+            Reason {
+                factor: "time",
+                points: round(points.time),
                 detail: format!(
-                    "{} level {} (minimum {})",
-                    requirement.skill,
-                    level.get(),
-                    requirement.min_level.get()
+                    "{} free before the due date, {} needed",
+                    hours(facts.available_minutes),
+                    hours(needs.estimated_minutes)
                 ),
-            });
-            30.0 * margin.min(1.0)
+            },
+            Reason {
+                factor: "quality",
+                points: round(points.quality),
+                detail: match facts.first_pass_rate {
+                    Some(rate) => format!("{:.0} % of reviewed tasks approved first time", rate * 100.0),
+                    None => "no reviewed work yet (counted as 70 %)".into(),
+                },
+            },
+            Reason {
+                factor: "load",
+                points: round(points.load),
+                detail: format!(
+                    "{} already committed of a {} weekly cap",
+                    hours(facts.committed_minutes),
+                    hours(facts.weekly_cap_minutes)
+                ),
+            },
+            Reason {
+                factor: "fairness",
+                points: round(points.fairness),
+                detail: format!("{} handed in this week", hours(facts.worked_this_week_minutes)),
+            },
+        ];
+        if facts.in_preferred_team {
+            reasons.push(Reason { factor: "team", points: points.team, detail: "member of the preferred team".into() });
         }
-        _ => {
-            reasons.push(Reason { factor: "skill", points: 15.0, detail: "no particular skill needed".into() });
-            15.0
-        }
-    };
-    let spare = facts.available_minutes.saturating_sub(needs.estimated_minutes);
-    let time_share =
-        if facts.available_minutes == 0 { 0.0 } else { f64::from(spare) / f64::from(facts.available_minutes) };
-    reasons.push(Reason {
-        factor: "time",
-        points: round(25.0 * time_share),
-        detail: format!(
-            "{} free before the due date, {} needed",
-            hours(facts.available_minutes),
-            hours(needs.estimated_minutes)
-        ),
-    });
-    let rate = facts.first_pass_rate.unwrap_or(0.7).clamp(0.0, 1.0);
-    reasons.push(Reason {
-        factor: "quality",
-        points: round(20.0 * rate),
-        detail: match facts.first_pass_rate {
-            Some(rate) => format!("{:.0} % of reviewed tasks approved first time", rate * 100.0),
-            None => "no reviewed work yet (counted as 70 %)".into(),
-        },
-    });
-    let cap = f64::from(facts.weekly_cap_minutes.max(1));
-    let load_share = 1.0 - (f64::from(facts.committed_minutes) / cap).min(1.0);
-    reasons.push(Reason {
-        factor: "load",
-        points: round(15.0 * load_share),
-        detail: format!(
-            "{} already committed of a {} weekly cap",
-            hours(facts.committed_minutes),
-            hours(facts.weekly_cap_minutes)
-        ),
-    });
-    let fair_share = 1.0 - (f64::from(facts.worked_this_week_minutes) / cap).min(1.0);
-    reasons.push(Reason {
-        factor: "fairness",
-        points: round(10.0 * fair_share),
-        detail: format!("{} handed in this week", hours(facts.worked_this_week_minutes)),
-    });
-    let team = if facts.in_preferred_team {
-        reasons.push(Reason { factor: "team", points: 5.0, detail: "member of the preferred team".into() });
-        5.0
-    } else {
-        0.0
-    };
-    let total = skill + 25.0 * time_share + 20.0 * rate + 15.0 * load_share + 10.0 * fair_share + team;
-    Ranked { worker: facts.worker.clone(), score: round(total), reasons }
+        reasons
+    }
 }
 
 /// The eligible workers best first, and the others with their exclusion.
@@ -294,11 +323,12 @@ mod tests {
         let mut member = facts(1, 4, 600);
         member.in_preferred_team = true;
         let ranked = score(&needs(), &member);
-        let factors: Vec<_> = ranked.reasons.iter().map(|r| r.factor).collect();
+        let reasons = ranked.reasons(&needs());
+        let factors: Vec<_> = reasons.iter().map(|r| r.factor).collect();
         assert_eq!(factors, ["skill", "time", "quality", "load", "fairness", "team"]);
-        let sum: f64 = ranked.reasons.iter().map(|r| r.points).sum();
+        let sum: f64 = reasons.iter().map(|r| r.points).sum();
         assert!((sum - ranked.score).abs() < 0.5, "the points add up to the score");
-        assert_eq!(ranked.reasons[0].detail, "hd-map level 4 (minimum 3)");
+        assert_eq!(reasons[0].detail, "hd-map level 4 (minimum 3)");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! send it back to its team's queue (or to open). Every step is an event; a task
 //! never silently drops.
 
+use std::sync::Arc;
+
 use actix_web::{get, post, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,7 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::{Role, TaskId, UserId};
-use yui_store::workforce::Snapshot;
+use yui_store::workforce::{self, Snapshot};
 use yui_store::{flow, jobs, tasks, users};
 
 use super::matching::{CandidateView, candidate_views, rank_task};
@@ -65,23 +67,25 @@ pub struct CoverRequest {
 )]
 #[get("/at-risk")]
 async fn at_risk(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<Vec<AtRiskView>>, ApiError> {
+    let rosters = Arc::clone(&state.rosters);
     let views = state
-        .read_as(bearer, |conn, actor| {
+        .read_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let center = center(conn, actor)?;
-            let committed = tasks::committed(conn, center.id, None)?;
             let now = Utc::now();
-            let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now);
-            let snapshot = Snapshot::load(conn, center, now, horizon)?;
+            let roster = rosters.current(conn, &center, now)?;
+            let risky = workforce::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
+            let snapshot = Snapshot::load(conn, roster, now, None)?;
             let mut views = Vec::new();
-            for risk in snapshot.at_risk(committed, now) {
-                let job = jobs::find(conn, risk.task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
-                let (ranked, _) = rank_task(conn, &snapshot, &risk.task, &job, risk.task.assignee_id)?;
+            for risk in risky {
+                let task = tasks::find(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
+                let job = jobs::find(conn, task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
+                let (ranked, _) = rank_task(&snapshot, &task, &job, task.assignee_id);
                 views.push(AtRiskView {
-                    substitutes: candidate_views(&snapshot, ranked, 3),
+                    substitutes: candidate_views(&snapshot, &task, ranked, 3),
                     needed_minutes: risk.needed_minutes,
                     available_minutes: risk.available_minutes,
-                    task: TaskView::new(risk.task, &job),
+                    task: TaskView::new(task, &job),
                 });
             }
             Ok(views)

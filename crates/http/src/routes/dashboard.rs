@@ -1,7 +1,8 @@
 //! The director's day in one call: jobs by state, the QC queue, overdue and at-risk
 //! tasks, and each team's committed hours against its available hours this week.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use actix_web::{get, web};
 use chrono::{DateTime, Duration, Utc};
@@ -9,7 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use yui_store::workforce::{Snapshot, center_time_zone, week_start};
+use yui_domain::UserId;
+use yui_store::workforce::{self, center_time_zone, week_start};
 use yui_store::{jobs, submissions, tasks, teams};
 
 use super::tags;
@@ -76,8 +78,9 @@ fn hours(minutes: u64) -> f64 {
 )]
 #[get("/dashboard")]
 async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<DashboardView>, ApiError> {
+    let rosters = Arc::clone(&state.rosters);
     let view = state
-        .read_as(bearer, |conn, actor| {
+        .read_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let center = center(conn, actor)?;
             let now = Utc::now();
@@ -91,21 +94,27 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
                 None => None,
             };
             let overdue_tasks = tasks::count_overdue(conn, center.id, now)?;
-            let committed = tasks::committed(conn, center.id, None)?;
             let week_from = week_start(now, center_time_zone(&center));
             let week_to = week_from + Duration::days(7);
-            let horizon = committed.iter().map(|t| t.spec.due_at).max().unwrap_or(now).max(week_to);
             let team_list = teams::list(conn, center.id, false)?;
-            let snapshot = Snapshot::load(conn, center, now, horizon)?;
-            let at_risk_tasks = snapshot.at_risk(committed, now).len();
+            let roster = rosters.current(conn, &center, week_from.min(now))?;
+            let commitments = tasks::commitments(conn, center.id)?;
+            let mut committed_by_worker: HashMap<UserId, u64> = HashMap::new();
+            for commitment in &commitments {
+                *committed_by_worker.entry(commitment.worker).or_default() +=
+                    u64::try_from(commitment.estimated_minutes).unwrap_or(0);
+            }
+            let at_risk_tasks = workforce::at_risk(|w| roster.schedule(w), commitments, now).len();
             let teams = team_list
                 .into_iter()
                 .map(|team| {
-                    let members = snapshot.team_members(team.id);
-                    let committed: u64 = members.iter().map(|m| u64::from(snapshot.committed(m.worker_id))).sum();
+                    let members = roster.team_members(team.id);
+                    let committed: u64 =
+                        members.iter().map(|m| committed_by_worker.get(&m.worker_id).copied().unwrap_or(0)).sum();
                     let available: u64 = members
                         .iter()
-                        .map(|m| u64::from(snapshot.capacity_minutes(m.worker_id, week_from, week_to)))
+                        .filter_map(|m| roster.schedule(m.worker_id))
+                        .map(|schedule| u64::from(schedule.available_minutes(week_from, week_to)))
                         .sum();
                     TeamLoad {
                         team_id: team.id.as_uuid(),

@@ -5,6 +5,7 @@
 //! them in a director's words.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::{get, post, web};
 use chrono::{DateTime, Utc};
@@ -17,12 +18,11 @@ use validator::Validate;
 use yui_domain::flow::{TaskAction, TaskStatus};
 use yui_domain::workforce::capacity::{self, SkillCapacity};
 use yui_domain::workforce::ranking::{self, CandidateFacts, Exclusion, Ranked, Ranking, TaskNeeds};
-use yui_domain::workforce::{Level, SkillRequirement};
 use yui_domain::{JobId, TaskId, TeamId, UserId};
 use yui_store::jobs::Job;
 use yui_store::tasks::{self, Task, TaskFilter, TaskScope};
 use yui_store::workforce::Snapshot;
-use yui_store::{DbConnection, flow, skills};
+use yui_store::{DbConnection, flow};
 
 use super::tags;
 use crate::auth::Bearer;
@@ -110,37 +110,30 @@ fn needs_of(task: &Task) -> TaskNeeds {
     }
 }
 
-fn levels_for(
-    conn: &mut DbConnection,
-    snapshot: &Snapshot,
-    requirement: Option<&SkillRequirement>,
-) -> Result<HashMap<UserId, Level>, ApiError> {
-    Ok(match requirement {
-        Some(r) => skills::levels_in(conn, snapshot.center.id, &r.skill)?,
-        None => HashMap::new(),
-    })
-}
-
 /// Ranks the workers for `task`, leaving out `except` (e.g. its current worker).
-pub(super) fn rank_task(
-    conn: &mut DbConnection,
-    snapshot: &Snapshot,
-    task: &Task,
-    job: &Job,
-    except: Option<UserId>,
-) -> Result<Ranking<UserId>, ApiError> {
-    let levels = levels_for(conn, snapshot, task.spec.requirement.as_ref())?;
+pub(super) fn rank_task(snapshot: &Snapshot, task: &Task, job: &Job, except: Option<UserId>) -> Ranking<UserId> {
     let preferred = job.spec.preferred_team_id.map(TeamId::from);
     let facts: Vec<_> = snapshot
-        .candidate_facts(&levels, Utc::now(), task.spec.due_at, task.team_id, preferred)
+        .candidate_facts(task.spec.requirement.as_ref(), Utc::now(), task.spec.due_at, task.team_id, preferred)
         .into_iter()
         .filter(|f| Some(f.worker) != except)
         .collect();
-    Ok(ranking::rank(&needs_of(task), &facts))
+    ranking::rank(&needs_of(task), &facts)
 }
 
-pub(super) fn candidate_views(snapshot: &Snapshot, ranked: Vec<Ranked<UserId>>, limit: usize) -> Vec<CandidateView> {
-    let names: HashMap<UserId, &str> = snapshot.workers.iter().map(|w| (w.id, w.display_name.as_str())).collect();
+/// A worker's display name, from the roster.
+fn name_of(snapshot: &Snapshot, worker: UserId) -> String {
+    snapshot.roster.worker(worker).map(|w| w.display_name.clone()).unwrap_or_default()
+}
+
+/// The best `limit` of `ranked` for `task`, with their reasons.
+pub(super) fn candidate_views(
+    snapshot: &Snapshot,
+    task: &Task,
+    ranked: Vec<Ranked<UserId>>,
+    limit: usize,
+) -> Vec<CandidateView> {
+    let needs = needs_of(task);
     ranked
         .into_iter()
         .take(limit)
@@ -148,10 +141,10 @@ pub(super) fn candidate_views(snapshot: &Snapshot, ranked: Vec<Ranked<UserId>>, 
         .map(|(index, r)| CandidateView {
             rank: index + 1,
             worker_id: r.worker.as_uuid(),
-            display_name: names.get(&r.worker).copied().unwrap_or_default().to_owned(),
+            display_name: name_of(snapshot, r.worker),
             score: r.score,
             reasons: r
-                .reasons
+                .reasons(&needs)
                 .into_iter()
                 .map(|reason| ReasonView {
                     factor: reason.factor.to_owned(),
@@ -184,31 +177,32 @@ async fn task_candidates(
         Some(_) => return Err(ApiError::bad_request("invalid_query_parameter", "`limit` must be between 1 and 100.")),
     };
     let include_excluded = params.include_excluded.unwrap_or(false);
+    let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
             let center = center(conn, actor)?;
+            let now = Utc::now();
+            let roster = rosters.current(conn, &center, now)?;
             // Only qualified workers can be candidates; everyone is loaded only when the
             // excluded workers are asked for too.
-            let pool = if include_excluded { None } else { task.spec.requirement.as_ref() };
-            let snapshot = Snapshot::load_for(conn, center, Utc::now(), task.spec.due_at, pool)?;
-            let (ranked, excluded) = rank_task(conn, &snapshot, &task, &job, None)?;
-            let names: HashMap<UserId, String> =
-                snapshot.workers.iter().map(|w| (w.id, w.display_name.clone())).collect();
+            let qualified = if include_excluded { None } else { task.spec.requirement.as_ref() };
+            let snapshot = Snapshot::load(conn, roster, now, qualified)?;
+            let (ranked, excluded) = rank_task(&snapshot, &task, &job, None);
             Ok(CandidatesView {
                 task_id: task.id.as_uuid(),
                 due_at: task.spec.due_at,
                 estimated_minutes: task.spec.estimated_minutes,
                 requirement: task.spec.requirement.clone().map(Into::into),
                 pool: if task.team_id.is_some() { "team" } else { "centre" }.into(),
-                candidates: candidate_views(&snapshot, ranked, limit),
+                candidates: candidate_views(&snapshot, &task, ranked, limit),
                 excluded: include_excluded.then(|| {
                     excluded
                         .into_iter()
                         .map(|(worker, why)| ExcludedView {
                             worker_id: worker.as_uuid(),
-                            display_name: names.get(&worker).cloned().unwrap_or_default(),
+                            display_name: name_of(&snapshot, worker),
                             reason: exclusion_code(&why).into(),
                             detail: why.describe(),
                         })
@@ -298,6 +292,7 @@ async fn assignment_plan(
 ) -> Result<web::Json<PlanView>, ApiError> {
     let id = JobId::from(id.into_inner());
     let apply = body.into_inner().apply;
+    let rosters = Arc::clone(&state.rosters);
     let run = move |conn: &mut DbConnection, actor: yui_domain::Actor| -> Result<PlanView, ApiError> {
         require_staff(actor)?;
         let job = load_job(conn, actor, id)?;
@@ -319,33 +314,26 @@ async fn assignment_plan(
             }
         }
         open.sort_by(|a, b| a.spec.due_at.cmp(&b.spec.due_at).then(a.id.cmp(&b.id)));
-        let horizon = open.iter().map(|t| t.spec.due_at).max().unwrap_or_else(Utc::now);
         let center = center(conn, actor)?;
-        let snapshot = Snapshot::load(conn, center, Utc::now(), horizon)?;
-        let names: HashMap<UserId, String> = snapshot.workers.iter().map(|w| (w.id, w.display_name.clone())).collect();
-        let preferred = job.spec.preferred_team_id.map(TeamId::from);
         let now = Utc::now();
+        // Nothing is written before the roster is read (see RosterCache::current).
+        let roster = rosters.current(conn, &center, now)?;
+        let snapshot = Snapshot::load(conn, roster, now, None)?;
+        let preferred = job.spec.preferred_team_id.map(TeamId::from);
         let mut planned: HashMap<UserId, u32> = HashMap::new();
-        let mut level_cache: HashMap<String, HashMap<UserId, Level>> = HashMap::new();
         let mut facts_cache: FactsByDueDate = HashMap::new();
         let mut plan =
             PlanView { job_id: job.id.as_uuid(), applied: apply, assignments: Vec::new(), unplaced: Vec::new() };
         for task in open {
-            let skill = task.spec.requirement.as_ref().map(|r| r.skill.clone()).unwrap_or_default();
-            if !level_cache.contains_key(&skill) {
-                let levels = levels_for(conn, &snapshot, task.spec.requirement.as_ref())?;
-                level_cache.insert(skill.clone(), levels);
-            }
-            let levels = &level_cache[&skill];
-            let base = facts_cache.entry((task.spec.due_at, task.team_id)).or_insert_with(|| {
-                snapshot.candidate_facts(&HashMap::new(), now, task.spec.due_at, task.team_id, preferred)
-            });
+            let base = facts_cache
+                .entry((task.spec.due_at, task.team_id))
+                .or_insert_with(|| snapshot.candidate_facts(None, now, task.spec.due_at, task.team_id, preferred));
             let facts: Vec<_> = base
                 .iter()
                 .map(|f| {
                     let extra = planned.get(&f.worker).copied().unwrap_or(0);
                     let mut f = f.clone();
-                    f.level = levels.get(&f.worker).copied();
+                    f.level = task.spec.requirement.as_ref().and_then(|r| snapshot.level(f.worker, &r.skill));
                     f.available_minutes = f.available_minutes.saturating_sub(extra);
                     f.committed_minutes = f.committed_minutes.saturating_add(extra);
                     f
@@ -359,7 +347,7 @@ async fn assignment_plan(
                         task_id: task.id.as_uuid(),
                         task_title: task.spec.title.clone(),
                         worker_id: best.worker.as_uuid(),
-                        display_name: names.get(&best.worker).cloned().unwrap_or_default(),
+                        display_name: name_of(&snapshot, best.worker),
                         score: best.score,
                     });
                     if apply {
@@ -469,6 +457,7 @@ async fn capacity_check(
             Ok((requirement, minutes))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
+    let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
             require_staff(actor)?;
@@ -478,20 +467,19 @@ async fn capacity_check(
             requirements::ensure_known(conn, job.center_id, named)?;
             let center = center(conn, actor)?;
             let now = Utc::now();
-            let snapshot = Snapshot::load(conn, center, now, due_at)?;
+            let roster = rosters.current(conn, &center, now)?;
+            let snapshot = Snapshot::load(conn, roster, now, None)?;
             let free: HashMap<UserId, u32> = snapshot
-                .workers
-                .iter()
+                .workers()
                 .filter(|w| w.active)
                 .map(|w| (w.id, snapshot.free_minutes(w.id, now, due_at)))
                 .collect();
             let mut anyone: HashMap<UserId, u32> = HashMap::new();
             let mut per_skill = Vec::with_capacity(needs.len());
             for (requirement, needed) in &needs {
-                let levels = skills::levels_in(conn, snapshot.center.id, &requirement.skill)?;
                 let qualified: Vec<(UserId, u32)> = free
                     .iter()
-                    .filter(|(w, _)| requirement.met_by(levels.get(w).copied()))
+                    .filter(|(w, _)| requirement.met_by(snapshot.level(**w, &requirement.skill)))
                     .map(|(w, m)| (*w, *m))
                     .collect();
                 for (worker, minutes) in &qualified {

@@ -5,6 +5,8 @@
 //! can no longer be done in time are marked at risk (an event on each), so directors
 //! see them on the at-risk list with substitutes.
 
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,11 +15,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
-use yui_domain::UserId;
 use yui_domain::workforce::{DayException, ExceptionKind, WeeklyWindow};
+use yui_domain::{TaskId, UserId};
 use yui_store::availability::{self, Exception};
 use yui_store::profiles::{self, Profile};
-use yui_store::workforce::Snapshot;
+use yui_store::tasks::{Commitment, Task};
+use yui_store::workforce::{self, AtRisk};
 use yui_store::{flow, tasks, worker_stats};
 
 use super::tags;
@@ -496,31 +499,40 @@ async fn add_exception(
     };
     let note = input::text("note", &body.note, 500)?;
     let exception = DayException { day: body.day, kind, span };
+    let rosters = Arc::clone(&state.rosters);
     let outcome = state
         .write_as(bearer, move |conn, actor| {
             let worker = load_self(conn, actor, id)?;
             let center = center(conn, actor)?;
-            let mine = tasks::committed(conn, center.id, Some(worker.id))?;
-            let horizon = mine.iter().map(|t| t.spec.due_at).max().unwrap_or_else(Utc::now);
             let now = Utc::now();
-            let mut snapshot = Snapshot::load(conn, center.clone(), now, horizon)?;
-            let before: Vec<_> = snapshot.at_risk(mine.clone(), now).into_iter().map(|r| r.task.id).collect();
+            // Read before anything is written (see RosterCache::current).
+            let roster = rosters.current(conn, &center, now)?;
+            let mut schedule = roster.schedule(worker.id).cloned().ok_or_else(|| ApiError::not_found("worker"))?;
+            let mine = tasks::committed(conn, center.id, worker.id)?;
+            let commitments: Vec<Commitment> = mine.iter().filter_map(Commitment::of).collect();
+            let before: Vec<TaskId> = workforce::at_risk(|_| Some(&schedule), commitments.clone(), now)
+                .into_iter()
+                .map(|r| r.commitment.task_id)
+                .collect();
             let stored = availability::add_exception(conn, center.id, worker.id, exception, &note)?;
-            snapshot.add_exception(worker.id, exception);
-            let at_risk: Vec<_> =
-                snapshot.at_risk(mine, now).into_iter().filter(|r| !before.contains(&r.task.id)).collect();
-            for risk in &at_risk {
+            schedule.exceptions.push(exception);
+            let newly_at_risk: Vec<(&Task, AtRisk)> = workforce::at_risk(|_| Some(&schedule), commitments, now)
+                .into_iter()
+                .filter(|r| !before.contains(&r.commitment.task_id))
+                .filter_map(|r| mine.iter().find(|t| t.id == r.commitment.task_id).map(|t| (t, r)))
+                .collect();
+            for (task, risk) in &newly_at_risk {
                 let details = json!({
                     "reason": "absence",
                     "day": exception.day.to_string(),
                     "needed_minutes": risk.needed_minutes,
                     "available_minutes": risk.available_minutes,
                 });
-                flow::record_task_event(conn, actor.user_id, &risk.task, "at_risk", details)?;
+                flow::record_task_event(conn, actor.user_id, task, "at_risk", details)?;
             }
             Ok(ExceptionOutcome {
                 exception: stored.into(),
-                tasks_at_risk: at_risk.iter().map(|r| r.task.id.as_uuid()).collect(),
+                tasks_at_risk: newly_at_risk.iter().map(|(task, _)| task.id.as_uuid()).collect(),
             })
         })
         .await?;
@@ -573,13 +585,16 @@ async fn available_hours(
 ) -> Result<web::Json<AvailableHoursView>, ApiError> {
     let id = worker_id(id);
     let (from, to) = range.parse()?;
+    let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
             let worker = load_worker(conn, actor, id)?;
             let center = center(conn, actor)?;
-            let snapshot = Snapshot::load(conn, center, from, to)?;
-            let capacity = snapshot.capacity_minutes(worker.id, from, to);
-            let committed = snapshot.committed(worker.id);
+            let roster = rosters.current(conn, &center, from)?;
+            let capacity = roster.schedule(worker.id).map_or(0, |schedule| schedule.available_minutes(from, to));
+            let committed: i64 =
+                tasks::committed(conn, center.id, worker.id)?.iter().map(|t| t.spec.estimated_minutes).sum();
+            let committed = u32::try_from(committed).unwrap_or(u32::MAX);
             Ok(AvailableHoursView {
                 from,
                 to,
