@@ -145,6 +145,18 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
+/// Another server on a [`TestApp`]'s database, stopped when dropped.
+pub struct Neighbour {
+    pub address: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for Neighbour {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
@@ -185,6 +197,24 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
         Self { address, client, db, engine, handle, _database: database }
+    }
+
+    /// A second server on this app's database, with its own pool and caches: what
+    /// one instance writes, the other must see.
+    pub async fn neighbour(&self) -> Neighbour {
+        let db = self._database.open();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+        let app = Application::build(listener, db, test_settings()).expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Neighbour { address, handle }
+    }
+
+    /// The same request sent to `server` instead of this app.
+    pub async fn get_on(&self, server: &Neighbour, path: &str, token: &str) -> Reply {
+        let request = self.client.get(format!("{}{path}", server.address)).bearer_auth(token);
+        Reply::from(request.send().await.expect("request sent")).await
     }
 
     // ---- HTTP ----

@@ -16,6 +16,7 @@ mod invitations;
 mod isolation;
 mod migrations;
 mod openapi;
+mod roster_cache;
 mod sessions;
 mod tokens;
 mod workforce;

@@ -32,7 +32,13 @@ fn iso(at: chrono::DateTime<Utc>) -> String {
 
 /// All-day windows every day, with the given caps: availability that does not depend
 /// on when the test runs.
-async fn always_available(app: &TestApp, token: &str, worker: &Account, daily_minutes: i64, weekly_minutes: i64) {
+pub(crate) async fn always_available(
+    app: &TestApp,
+    token: &str,
+    worker: &Account,
+    daily_minutes: i64,
+    weekly_minutes: i64,
+) {
     let windows: Vec<Value> = (0..7).map(|d| json!({"weekday": d, "start": "00:00", "end": "24:00"})).collect();
     call(
         app,
@@ -50,7 +56,7 @@ async fn always_available(app: &TestApp, token: &str, worker: &Account, daily_mi
 
 /// Records absences from yesterday until `days` from now; returns every task the
 /// absences put at risk.
-async fn absent_until(app: &TestApp, token: &str, worker: &Account, days: i64) -> Vec<Value> {
+pub(crate) async fn absent_until(app: &TestApp, token: &str, worker: &Account, days: i64) -> Vec<Value> {
     let mut at_risk = Vec::new();
     for offset in -1..=days {
         let day = (Utc::now() + Duration::days(offset)).with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
@@ -62,7 +68,7 @@ async fn absent_until(app: &TestApp, token: &str, worker: &Account, days: i64) -
     at_risk
 }
 
-async fn tasks_for(app: &TestApp, director: &str, job: &str, specs: Vec<Value>) -> Vec<String> {
+pub(crate) async fn tasks_for(app: &TestApp, director: &str, job: &str, specs: Vec<Value>) -> Vec<String> {
     let created = call(
         app,
         Method::POST,
@@ -75,7 +81,7 @@ async fn tasks_for(app: &TestApp, director: &str, job: &str, specs: Vec<Value>) 
     created.as_array().expect("tasks").iter().map(|t| t["id"].as_str().expect("id").to_owned()).collect()
 }
 
-fn task(title: &str, minutes: i64, due_in_days: i64, skill: Option<(&str, i64)>) -> Value {
+pub(crate) fn task(title: &str, minutes: i64, due_in_days: i64, skill: Option<(&str, i64)>) -> Value {
     let mut spec =
         json!({"title": title, "instructions": "", "estimated_minutes": minutes, "due_at": in_days(due_in_days)});
     if let Some((skill, level)) = skill {
@@ -85,7 +91,7 @@ fn task(title: &str, minutes: i64, due_in_days: i64, skill: Option<(&str, i64)>)
     spec
 }
 
-async fn assess(app: &TestApp, director: &str, worker: &Account, skill: &str, level: i64) {
+pub(crate) async fn assess(app: &TestApp, director: &str, worker: &Account, skill: &str, level: i64) {
     call(
         app,
         Method::PUT,
