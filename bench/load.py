@@ -4,6 +4,11 @@ director, warms up, then times N requests each of the candidates for the probe t
 and of the dashboard. Prints one JSON line per endpoint with the server time (the
 `Server-Timing: app;dur=` header, in ms) and the client time.
 
+Each server caches the centre's workforce roster until a roster table changes, so
+the timed requests above measure the usual case. Last, it measures the other one:
+REQUESTS / 10 times, a director changes one worker's level (which invalidates every
+server's roster) and the next candidates and dashboard requests are timed.
+
 usage: load.py PORT SEED_JSON [REQUESTS] [WARMUP]
 """
 
@@ -88,6 +93,33 @@ def main():
                     "client_median_ms": round(statistics.median(clients), 2),
                     "response_bytes": len(payload),
                     **extra,
+                }
+            ),
+            flush=True,
+        )
+    after_roster_change(conn, token, endpoints, max(5, count // 10))
+
+
+def after_roster_change(conn, token, endpoints, rounds):
+    _, payload, _ = request(conn, "GET", endpoints["candidates"], token)
+    candidates = json.loads(payload)
+    worker = candidates["candidates"][0]["worker_id"]
+    skill = candidates["requirement"]["skill"]
+    timings = {name: [] for name in endpoints}
+    for round_number in range(rounds):
+        for name, path in endpoints.items():
+            level = 4 + round_number % 2
+            request(conn, "PUT", f"/v1/workers/{worker}/skills/{skill}", token, {"level": level, "evidence": "bench"})
+            response, _, _ = request(conn, "GET", path, token)
+            timings[name].append(server_ms(response))
+    for name, servers in timings.items():
+        print(
+            json.dumps(
+                {
+                    "endpoint": f"{name} after a roster change",
+                    "requests": rounds,
+                    "server_median_ms": round(statistics.median(servers), 2),
+                    "server_p90_ms": round(percentile(servers, 90), 2),
                 }
             ),
             flush=True,
