@@ -42,7 +42,6 @@ pub struct Roster {
     pub workers: Vec<User>,
     /// Position of each worker in `workers`.
     positions: HashMap<UserId, usize>,
-    profiles: HashMap<UserId, Profile>,
     schedules: HashMap<UserId, Schedule>,
     /// Exceptions on days before this one are not in `schedules`.
     exceptions_from: NaiveDate,
@@ -80,7 +79,6 @@ impl Roster {
             teams: teams::all_members(conn, center.id)?,
             positions: workers.iter().enumerate().map(|(i, w)| (w.id, i)).collect(),
             workers,
-            profiles,
             schedules,
             exceptions_from,
         })
@@ -90,12 +88,6 @@ impl Roster {
     #[must_use]
     pub fn worker(&self, id: UserId) -> Option<&User> {
         self.positions.get(&id).map(|&i| &self.workers[i])
-    }
-
-    /// The worker's saved profile, or the centre's defaults.
-    #[must_use]
-    pub fn profile(&self, worker: UserId) -> Profile {
-        self.profiles.get(&worker).cloned().unwrap_or_else(|| Profile::default_for(worker, &self.center))
     }
 
     /// The worker's schedule (`None` for somebody who is not a worker here).

@@ -14,10 +14,8 @@ use yui_domain::workforce::{Level, Schedule, SkillRequirement};
 use yui_domain::{TeamId, UserId};
 
 use crate::centers::Center;
-use crate::profiles::Profile;
 use crate::roster::Roster;
 use crate::tasks::Commitment;
-use crate::teams::Membership;
 use crate::users::User;
 use crate::workload::{self, Workload};
 use crate::{DbConnection, StoreError};
@@ -68,11 +66,6 @@ impl Snapshot {
         })
     }
 
-    #[must_use]
-    pub fn center(&self) -> &Center {
-        &self.roster.center
-    }
-
     /// The workers in the snapshot (all of the centre's, or the qualified ones).
     pub fn workers(&self) -> impl Iterator<Item = &User> {
         self.roster.workers.iter().filter(|worker| match &self.qualified {
@@ -85,12 +78,6 @@ impl Snapshot {
     #[must_use]
     pub fn level(&self, worker: UserId, skill: &str) -> Option<Level> {
         self.roster.levels_in(skill).and_then(|levels| levels.get(&worker)).copied()
-    }
-
-    /// The worker's saved profile, or the centre's defaults.
-    #[must_use]
-    pub fn profile(&self, worker: UserId) -> Profile {
-        self.roster.profile(worker)
     }
 
     /// Minutes the worker can work in `[from, to)` before anything they committed to.
@@ -115,18 +102,6 @@ impl Snapshot {
     #[must_use]
     pub fn free_minutes(&self, worker: UserId, from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
         self.capacity_minutes(worker, from, to).saturating_sub(self.committed(worker))
-    }
-
-    /// The members of `team` (with their roles).
-    #[must_use]
-    pub fn team_members(&self, team: TeamId) -> &[Membership] {
-        self.roster.team_members(team)
-    }
-
-    /// Whether `worker` is in `team`.
-    #[must_use]
-    pub fn in_team(&self, team: Option<TeamId>, worker: UserId) -> bool {
-        team.is_some_and(|team| self.team_members(team).iter().any(|m| m.worker_id == worker))
     }
 }
 
@@ -154,26 +129,21 @@ impl Snapshot {
         preferred_team: Option<TeamId>,
     ) -> Vec<CandidateFacts<UserId>> {
         let members_of = |team: Option<TeamId>| -> Option<HashSet<UserId>> {
-            team.map(|team| self.team_members(team).iter().map(|m| m.worker_id).collect())
+            team.map(|team| self.roster.team_members(team).iter().map(|m| m.worker_id).collect())
         };
         let (pool, preferred) = (members_of(pool), members_of(preferred_team));
         self.workers()
             .filter(|worker| pool.as_ref().is_none_or(|members| members.contains(&worker.id)))
-            .map(|worker| {
-                let schedule = self.roster.schedule(worker.id);
-                let capacity = schedule.map_or(0, |s| s.available_minutes(now, due_at));
-                CandidateFacts {
-                    worker: worker.id,
-                    active: worker.active,
-                    level: needs.and_then(|r| self.level(worker.id, &r.skill)),
-                    available_minutes: capacity.saturating_sub(self.committed(worker.id)),
-                    committed_minutes: self.committed(worker.id),
-                    weekly_cap_minutes: schedule.map_or(0, |s| s.caps.weekly_minutes),
-                    worked_this_week_minutes: u32::try_from(self.workload(worker.id).handed_in_minutes)
-                        .unwrap_or(u32::MAX),
-                    first_pass_rate: self.workload(worker.id).quality.first_pass_rate(),
-                    in_preferred_team: preferred.as_ref().is_some_and(|members| members.contains(&worker.id)),
-                }
+            .map(|worker| CandidateFacts {
+                worker: worker.id,
+                active: worker.active,
+                level: needs.and_then(|r| self.level(worker.id, &r.skill)),
+                available_minutes: self.free_minutes(worker.id, now, due_at),
+                committed_minutes: self.committed(worker.id),
+                weekly_cap_minutes: self.roster.schedule(worker.id).map_or(0, |s| s.caps.weekly_minutes),
+                worked_this_week_minutes: u32::try_from(self.workload(worker.id).handed_in_minutes).unwrap_or(u32::MAX),
+                first_pass_rate: self.workload(worker.id).quality.first_pass_rate(),
+                in_preferred_team: preferred.as_ref().is_some_and(|members| members.contains(&worker.id)),
             })
             .collect()
     }
