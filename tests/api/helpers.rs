@@ -5,7 +5,8 @@ use std::net::TcpListener;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl, sql_types::BigInt};
+use diesel::sql_types::{BigInt, Text};
+use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use yui_domain::{Currency, Email, Money, OrganizationId, Role, Tenant, UserId};
@@ -158,8 +159,14 @@ impl Drop for Neighbour {
 }
 
 impl Drop for TestApp {
+    /// Stops the server, then checks (unless the test already failed) that the
+    /// trigger-kept `worker_commitments` agree with the tasks the scenario left:
+    /// every end-to-end scenario is also a test of those triggers on its engine.
     fn drop(&mut self) {
         drop(self.handle.stop(false));
+        if !std::thread::panicking() {
+            assert_eq!(commitment_mismatches(&self.db), Vec::<String>::new(), "worker_commitments disagree with tasks");
+        }
     }
 }
 
@@ -299,7 +306,7 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        const TABLES: [&str; 25] = [
+        const TABLES: [&str; 26] = [
             "centers",
             "organizations",
             "users",
@@ -325,6 +332,7 @@ impl TestApp {
             "teams",
             "team_members",
             "worker_stats",
+            "worker_commitments",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES
@@ -337,6 +345,30 @@ impl TestApp {
             })
             .collect()
     }
+}
+
+/// Workers whose kept committed minutes differ from the sum of their unfinished
+/// assigned tasks, computed here from the tasks themselves, as
+/// "worker: kept ≠ actual".
+pub fn commitment_mismatches(db: &Database) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Mismatch {
+        #[diesel(sql_type = Text)]
+        worker: String,
+        #[diesel(sql_type = BigInt)]
+        kept: i64,
+        #[diesel(sql_type = BigInt)]
+        actual: i64,
+    }
+    const QUERY: &str = "SELECT worker, kept, actual FROM (
+        SELECT u.id AS worker, COALESCE(wc.committed_minutes, 0) AS kept,
+          CAST(COALESCE((SELECT SUM(t.estimated_minutes) FROM tasks t WHERE t.assignee_id = u.id
+            AND t.status IN ('assigned', 'in_progress', 'changes_requested')), 0) AS BIGINT) AS actual
+        FROM users u LEFT JOIN worker_commitments wc ON wc.worker_id = u.id) AS sums
+      WHERE kept <> actual";
+    let mut conn = db.connection().expect("connection");
+    let rows: Vec<Mismatch> = diesel::sql_query(QUERY).load(&mut *conn).expect("commitment sums");
+    rows.into_iter().map(|m| format!("{}: {} ≠ {}", m.worker, m.kept, m.actual)).collect()
 }
 
 /// A response, read in full.

@@ -19,4 +19,5 @@ mod openapi;
 mod roster_cache;
 mod sessions;
 mod tokens;
+mod worker_commitments;
 mod workforce;

@@ -341,6 +341,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    worker_commitments (worker_id) {
+        worker_id -> Text,
+        committed_minutes -> BigInt,
+    }
+}
+
+diesel::table! {
     roster_versions (center_id) {
         center_id -> Text,
         version -> BigInt,
@@ -377,6 +384,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     availability_exceptions,
     teams,
     roster_versions,
+    worker_commitments,
     team_members,
     worker_stats,
 );

@@ -437,7 +437,7 @@ mod tests {
 
     /// The literal predicates say the same as the status lists, and the partial
     /// indexes of both engines are written with exactly those predicates (otherwise
-    /// the planners silently stop using them).
+    /// the planners silently stop using them); so are the commitment triggers.
     #[test]
     fn index_predicates_match_the_status_lists() {
         assert_eq!(COMMITTED_SQL, format!("tasks.{}", sql_list(&COMMITTED)));
@@ -451,6 +451,15 @@ mod tests {
         ] {
             assert!(migration.contains(&format!("WHERE {};", sql_list(&COMMITTED))));
             assert!(migration.contains(&format!("WHERE {};", sql_list(&UNFINISHED))));
+        }
+        // The triggers that keep `worker_commitments` use the same list, and no other.
+        for migration in [
+            include_str!("../../../migrations/sqlite/2026-11-21-000005_worker_commitments/up.sql"),
+            include_str!("../../../migrations/postgres/2026-11-21-000005_worker_commitments/up.sql"),
+        ] {
+            let lists = migration.matches("status IN (").count();
+            assert!(lists >= 3, "{lists} status lists");
+            assert_eq!(migration.matches(&sql_list(&COMMITTED)).count(), lists);
         }
     }
 }
