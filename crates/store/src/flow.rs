@@ -291,7 +291,11 @@ pub fn decide_delivery(
         DeliveryAction::Reject => (TaskAction::RejectDelivery, "delivery_rejected"),
     };
     let details = json!({"delivery_id": delivery.id.to_string(), "reason": reason});
-    for task in tasks::find_many_in_job(conn, job.id, &task_ids)? {
+    let mut delivered = tasks::find_many_in_job(conn, job.id, &task_ids)?;
+    // Rejection puts work back on several workers; their commitment rows are locked
+    // in ascending worker id, as everywhere (migration `worker_commitments`).
+    delivered.sort_by_key(|task| (task.assignee_id, task.id));
+    for task in delivered {
         if task.status == TaskStatus::Delivered {
             advance_task(conn, actor, task, task_action, details.clone())?;
         }

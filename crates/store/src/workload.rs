@@ -1,8 +1,9 @@
 //! What each worker has on their plate right now: unfinished work assigned to them,
 //! work they handed in this week, and their quality counters. This half of the
 //! workforce changes all day, so it is read fresh on every call, in one query that
-//! visits each worker once (three index seeks each) instead of three bulk queries
-//! (`docs/benchmarks.md`).
+//! visits each worker once instead of three bulk queries (`docs/benchmarks.md`):
+//! their committed-minutes row, their hand-ins since the week began (one index
+//! range) and their quality-counter row.
 
 use std::collections::HashMap;
 
@@ -53,19 +54,19 @@ struct Row {
 }
 
 /// Each parameter appears once, in bind order: `?` on SQLite, `$n` on PostgreSQL.
-/// The commitment predicate is `tasks_commitments_idx`'s, the hand-in columns are
-/// `submissions_author_week_idx`'s, so every seek is answered from an index.
+/// Committed minutes are one row per worker (`worker_commitments`, kept by triggers
+/// on tasks); the hand-in columns are `submissions_author_week_idx`'s, so that seek
+/// is answered from the index.
 const QUERY: &str = "\
-SELECT w.worker_id AS worker_id,
-  (SELECT CAST(SUM(t.estimated_minutes) AS BIGINT) FROM tasks t
-     WHERE t.center_id = {} AND t.assignee_id = w.worker_id
-       AND t.status IN ('assigned', 'in_progress', 'changes_requested')) AS committed_minutes,
+SELECT w.worker_id AS worker_id, wc.committed_minutes,
   (SELECT CAST(SUM(s.estimated_minutes) AS BIGINT) FROM submissions s
      WHERE s.author_id = w.worker_id AND s.created_at >= {} AND s.version_number = 1
        AND NOT s.by_director) AS handed_in_minutes,
   st.submissions, st.reviewed_tasks, st.first_pass_approvals, st.changes_requested,
   st.director_fixes, st.approved_tasks, st.on_time_approvals, st.approved_minutes
-FROM ({}) w LEFT JOIN worker_stats st ON st.worker_id = w.worker_id";
+FROM ({}) w
+LEFT JOIN worker_commitments wc ON wc.worker_id = w.worker_id
+LEFT JOIN worker_stats st ON st.worker_id = w.worker_id";
 
 const EVERY_WORKER: &str = "SELECT id AS worker_id FROM users WHERE center_id = {} AND role = 'worker'";
 const QUALIFIED: &str = "SELECT worker_id FROM worker_skills WHERE center_id = {} AND skill = {} AND level >= {}";
@@ -99,7 +100,7 @@ pub fn of_workers(
     let driver = if qualified.is_some() { QUALIFIED } else { EVERY_WORKER };
     let sql = with_placeholders(&QUERY.replacen("({})", &format!("({driver})"), 1), conn);
     let week: NaiveDateTime = to_db_time(week_start);
-    let query = diesel::sql_query(sql).bind::<Text, _>(center.to_string()).bind::<Timestamp, _>(week);
+    let query = diesel::sql_query(sql).bind::<Timestamp, _>(week);
     let rows: Vec<Row> = match qualified {
         Some(requirement) => query
             .bind::<Text, _>(center.to_string())

@@ -322,6 +322,7 @@ async fn assignment_plan(
         let preferred = job.spec.preferred_team_id.map(TeamId::from);
         let mut planned: HashMap<UserId, u32> = HashMap::new();
         let mut facts_cache: FactsByDueDate = HashMap::new();
+        let mut to_assign = Vec::new();
         let mut plan =
             PlanView { job_id: job.id.as_uuid(), applied: apply, assignments: Vec::new(), unplaced: Vec::new() };
         for task in open {
@@ -353,9 +354,7 @@ async fn assignment_plan(
                     if apply {
                         let mut task = task;
                         task.assignee_id = Some(best.worker);
-                        let details =
-                            json!({"assignee_id": best.worker.to_string(), "plan": true, "score": best.score});
-                        flow::advance_task(conn, actor.user_id, task, TaskAction::Assign, details)?;
+                        to_assign.push((task, best.score));
                     }
                 }
                 None => plan.unplaced.push(UnplacedTask {
@@ -364,6 +363,15 @@ async fn assignment_plan(
                     reason: summarise(&excluded),
                 }),
             }
+        }
+        // Assigned in ascending worker id, the order in which every transaction locks
+        // workers' commitment rows (migration `worker_commitments`), so two plans
+        // applied at once cannot deadlock.
+        to_assign.sort_by_key(|(task, _)| (task.assignee_id, task.id));
+        for (task, score) in to_assign {
+            let worker = task.assignee_id.map(|w| w.to_string());
+            let details = json!({"assignee_id": worker, "plan": true, "score": score});
+            flow::advance_task(conn, actor.user_id, task, TaskAction::Assign, details)?;
         }
         Ok(plan)
     };
