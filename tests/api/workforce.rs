@@ -1,9 +1,11 @@
 //! Workforce over HTTP on both engines: levels and their history, availability net of
 //! commitments, team queues (claim race, release with hand-off), peer review, ranked
 //! candidates for a constructed case, assignment plans that keep every cap and
-//! window, absence → at risk → cover, capacity checks, the dashboard against
+//! window, absence → at risk → cover, the at-risk list in pages, capacity checks, the dashboard against
 //! independent counts, and a public showcase that names only who opted in.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, SecondsFormat, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -21,6 +23,7 @@ on_both_engines!(
     candidates_rank_a_known_case_with_reasons,
     assignment_plans_never_break_a_cap_or_a_window,
     an_absence_puts_work_at_risk_and_one_call_covers_it,
+    the_at_risk_list_pages_soonest_due_first,
     capacity_checks_say_feasible_or_name_the_bottleneck,
     the_dashboard_matches_independent_counts,
     the_showcase_names_only_who_opted_in,
@@ -640,11 +643,12 @@ async fn an_absence_puts_work_at_risk_and_one_call_covers_it(app: TestApp) {
     )
     .await;
     let none = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await;
-    assert_eq!(none.as_array().expect("list").len(), 0);
+    assert_eq!(none, json!({"items": [], "next_cursor": null}));
 
     let recorded = absent_until(&app, token, worker, 4).await;
     assert_eq!(recorded, vec![json!(ids[0])], "the task is flagged once, when it becomes at risk");
-    let risky = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await;
+    let risky = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await["items"].clone();
+    assert_eq!(risky.as_array().expect("list").len(), 1);
     assert_eq!(risky[0]["task"]["id"], ids[0].as_str());
     assert_eq!(risky[0]["available_minutes"], 0);
     let substitutes: Vec<_> =
@@ -663,7 +667,7 @@ async fn an_absence_puts_work_at_risk_and_one_call_covers_it(app: TestApp) {
     .await;
     assert_eq!(covered["assignee_id"], substitute.id.to_string().as_str());
     let after = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await;
-    assert_eq!(after.as_array().expect("list").len(), 0);
+    assert_eq!(after["items"], json!([]));
     let history =
         call(&app, Method::GET, &format!("/v1/tasks/{}/events", ids[0]), &cast.director, None, StatusCode::OK).await;
     let kinds: Vec<_> = history["items"]
@@ -674,6 +678,48 @@ async fn an_absence_puts_work_at_risk_and_one_call_covers_it(app: TestApp) {
         .collect();
     assert_eq!(kinds, ["created", "assigned", "at_risk", "reassigned"]);
     assert_eq!(history["items"][3]["details"]["cover"], true);
+}
+
+/// Three of an absent worker's tasks are at risk: pages of two follow the due dates,
+/// each page's cursor leads to the next, and a cursor that names no task of the
+/// centre is refused.
+async fn the_at_risk_list_pages_soonest_due_first(app: TestApp) {
+    let cast = cast(&app).await;
+    let (worker, token) = &cast.workers[0];
+    always_available(&app, token, worker, 300, 1200).await;
+    let job = active_job(&app, &cast).await;
+    let specs = vec![task("Third", 60, 4, None), task("First", 60, 2, None), task("Second", 60, 3, None)];
+    let ids = tasks_for(&app, &cast.director, &job, specs).await;
+    for id in &ids {
+        let body = json!({"worker_id": worker.id.to_string()});
+        call(&app, Method::POST, &format!("/v1/tasks/{id}/assign"), &cast.director, Some(body), StatusCode::OK).await;
+    }
+    absent_until(&app, token, worker, 5).await;
+
+    let titles = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|r| r["task"]["title"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let first = call(&app, Method::GET, "/v1/at-risk?limit=2", &cast.director, None, StatusCode::OK).await;
+    assert_eq!(titles(&first), ["First", "Second"]);
+    let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
+    let path = format!("/v1/at-risk?limit=2&cursor={cursor}");
+    let second = call(&app, Method::GET, &path, &cast.director, None, StatusCode::OK).await;
+    assert_eq!(titles(&second), ["Third"]);
+    assert_eq!(second["next_cursor"], Value::Null);
+    assert!(second["items"][0]["substitutes"].is_array());
+
+    let nowhere = URL_SAFE_NO_PAD.encode(uuid::Uuid::now_v7().as_bytes());
+    for cursor in [nowhere.as_str(), "not-a-cursor"] {
+        let reply = app.get(&format!("/v1/at-risk?cursor={cursor}"), Some(&cast.director)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{cursor}: {}", reply.body);
+        assert_eq!(reply.content_type, "application/problem+json");
+        assert_eq!(reply.body["code"], "invalid_query_parameter");
+    }
 }
 
 async fn capacity_checks_say_feasible_or_name_the_bottleneck(app: TestApp) {
@@ -799,8 +845,9 @@ async fn the_dashboard_matches_independent_counts(app: TestApp) {
             .await;
     assert_eq!(dashboard["overdue_tasks"], json!(overdue["items"].as_array().expect("overdue").len()));
     assert_eq!(dashboard["overdue_tasks"], 1);
-    let at_risk = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await;
-    assert_eq!(dashboard["at_risk_tasks"], json!(at_risk.as_array().expect("risk").len()));
+    let at_risk = call(&app, Method::GET, "/v1/at-risk?limit=100", &cast.director, None, StatusCode::OK).await;
+    assert_eq!(at_risk["next_cursor"], Value::Null, "one page holds them all");
+    assert_eq!(dashboard["at_risk_tasks"], json!(at_risk["items"].as_array().expect("risk").len()));
     let committed: i64 = {
         let mut total = 0;
         for (member, _) in &cast.workers {

@@ -46,11 +46,13 @@ impl PageParams {
 }
 
 fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-        .ok_or_else(|| ApiError::bad_request("invalid_query_parameter", "`cursor` is not a cursor this API returned."))
+    URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| Uuid::from_slice(&bytes).ok()).ok_or_else(unknown_cursor)
+}
+
+/// The answer to a `cursor` this API did not return (or that points nowhere the
+/// caller may see).
+pub fn unknown_cursor() -> ApiError {
+    ApiError::bad_request("invalid_query_parameter", "`cursor` is not a cursor this API returned.")
 }
 
 fn encode_cursor(after: Uuid) -> String {

@@ -11,14 +11,14 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
 use yui_domain::workforce::ranking::CandidateFacts;
 use yui_domain::workforce::{Level, Schedule, SkillRequirement};
-use yui_domain::{TeamId, UserId};
+use yui_domain::{PageLimit, TaskId, TeamId, UserId};
 
 use crate::centers::Center;
 use crate::roster::Roster;
 use crate::tasks::Commitment;
 use crate::users::User;
 use crate::workload::{self, Workload};
-use crate::{DbConnection, StoreError};
+use crate::{DbConnection, Page, StoreError};
 
 /// Everything the workforce rules need about a centre's workers.
 pub struct Snapshot {
@@ -178,8 +178,70 @@ pub fn at_risk<'a>(
             }
         }
     }
-    risky.sort_by(|a, b| {
-        a.commitment.due_at.cmp(&b.commitment.due_at).then(a.commitment.task_id.cmp(&b.commitment.task_id))
-    });
+    risky.sort_by_key(AtRisk::position);
     risky
+}
+
+impl AtRisk {
+    /// Where the task stands in the at-risk list: soonest due first, then by id.
+    #[must_use]
+    pub fn position(&self) -> (DateTime<Utc>, TaskId) {
+        (self.commitment.due_at, self.commitment.task_id)
+    }
+}
+
+/// One page of [`at_risk`]'s list: the tasks after position `after` (see
+/// [`AtRisk::position`]), at most `limit` of them. The list is computed afresh on
+/// every read, so a task that becomes at risk ahead of `after` while a client pages
+/// shows on its next read from the start.
+#[must_use]
+pub fn page_of_at_risk(
+    mut risky: Vec<AtRisk>,
+    after: Option<(DateTime<Utc>, TaskId)>,
+    limit: PageLimit,
+) -> Page<AtRisk> {
+    if let Some(after) = after {
+        risky.retain(|risk| risk.position() > after);
+    }
+    Page::from_overfetch(risky, limit.get(), |risk| risk.commitment.task_id.as_uuid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn risk(task: u128, due_in_days: i64) -> AtRisk {
+        let due_at = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).expect("time") + Duration::days(due_in_days);
+        AtRisk {
+            commitment: Commitment {
+                task_id: TaskId::from(uuid::Uuid::from_u128(task)),
+                worker: UserId::from(uuid::Uuid::from_u128(99)),
+                estimated_minutes: 60,
+                due_at,
+            },
+            needed_minutes: 60,
+            available_minutes: 0,
+        }
+    }
+
+    /// Pages follow the list's order (due date, then id), each starting after the
+    /// previous page's last task, and only a page with more behind it has a cursor.
+    #[test]
+    fn at_risk_pages_follow_due_date_then_id() {
+        let list = vec![risk(5, 1), risk(2, 2), risk(4, 2), risk(1, 3), risk(3, 9)];
+        let ids = |page: &Page<AtRisk>| -> Vec<u128> {
+            page.items.iter().map(|r| r.commitment.task_id.as_uuid().as_u128()).collect()
+        };
+        let limit = PageLimit::new(2).expect("limit");
+        let first = page_of_at_risk(list.clone(), None, limit);
+        assert_eq!(ids(&first), [5, 2]);
+        assert_eq!(first.next_after, Some(uuid::Uuid::from_u128(2)));
+        let second = page_of_at_risk(list.clone(), Some(first.items[1].position()), limit);
+        assert_eq!(ids(&second), [4, 1]);
+        let third = page_of_at_risk(list.clone(), Some(second.items[1].position()), limit);
+        assert_eq!(ids(&third), [3]);
+        assert_eq!(third.next_after, None);
+        let whole = page_of_at_risk(list, None, PageLimit::new(5).expect("limit"));
+        assert_eq!((ids(&whole), whole.next_after), (vec![5, 2, 4, 1, 3], None));
+    }
 }

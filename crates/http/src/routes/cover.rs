@@ -17,7 +17,7 @@ use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::{Role, TaskId, UserId};
 use yui_store::workforce::{self, Snapshot};
-use yui_store::{flow, jobs, tasks, users};
+use yui_store::{Page, flow, jobs, tasks, users};
 
 use super::matching::{CandidateView, candidate_views, rank_task};
 use super::tags;
@@ -27,6 +27,7 @@ use crate::extract::ValidJson;
 use crate::flow::{act_on_task, require_staff};
 use crate::flow_views::TaskView;
 use crate::input;
+use crate::pagination::{self, PageParams, Paginated};
 use crate::state::AppState;
 use crate::workforce_access::center;
 
@@ -60,24 +61,44 @@ pub struct CoverRequest {
 }
 
 /// The centre's tasks at risk, soonest due first, with substitutes (directors).
+/// Paged like every list; the cursor is the last task of the previous page, and the
+/// next page starts after its due date and id.
 #[utoipa::path(
     tag = tags::DASHBOARD,
     security(("bearer_token" = [])),
-    responses((status = 200, description = "At-risk tasks, soonest due first.", body = Vec<AtRiskView>))
+    params(PageParams),
+    responses((status = 200, description = "At-risk tasks, soonest due first.", body = Paginated<AtRiskView>))
 )]
 #[get("/at-risk")]
-async fn at_risk(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<Vec<AtRiskView>>, ApiError> {
+async fn at_risk(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<AtRiskView>>, ApiError> {
+    let page = page.parse()?;
     let rosters = Arc::clone(&state.rosters);
     let views = state
         .read_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let center = center(conn, actor)?;
+            let after = match page.after {
+                Some(id) => {
+                    let task = tasks::find(conn, TaskId::from(id))?.filter(|t| t.center_id == center.id);
+                    Some(task.map(|t| (t.spec.due_at, t.id)).ok_or_else(pagination::unknown_cursor)?)
+                }
+                None => None,
+            };
             let now = Utc::now();
             let roster = rosters.current(conn, &center, now)?;
             let risky = workforce::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
+            let Page { items, next_after } = workforce::page_of_at_risk(risky, after, page.limit);
+            if items.is_empty() {
+                return Ok(Paginated::from_page(Page { items: Vec::new(), next_after }, |view: AtRiskView| view));
+            }
+            // Substitutes are ranked for this page's tasks only.
             let snapshot = Snapshot::load(conn, roster, now, None)?;
-            let mut views = Vec::new();
-            for risk in risky {
+            let mut views = Vec::with_capacity(items.len());
+            for risk in items {
                 let task = tasks::find(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
                 let job = jobs::find(conn, task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
                 let (ranked, _) = rank_task(&snapshot, &task, &job, task.assignee_id);
@@ -88,7 +109,7 @@ async fn at_risk(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json
                     task: TaskView::new(task, &job),
                 });
             }
-            Ok(views)
+            Ok(Paginated::from_page(Page { items: views, next_after }, |view| view))
         })
         .await?;
     Ok(web::Json(views))
