@@ -129,3 +129,16 @@ pub fn of_workers(
         })
         .collect()
 }
+
+/// One worker's committed minutes (unfinished work assigned to them), from the row
+/// the triggers keep; 0 when they never had any.
+pub fn committed_minutes(conn: &mut DbConnection, worker: UserId) -> Result<i64, StoreError> {
+    use crate::schema::worker_commitments;
+
+    Ok(worker_commitments::table
+        .find(worker.to_string())
+        .select(worker_commitments::committed_minutes)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}

@@ -93,7 +93,7 @@ async fn at_risk(
             let risky = workforce::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
             let Page { items, next_after } = workforce::page_of_at_risk(risky, after, page.limit);
             if items.is_empty() {
-                return Ok(Paginated::from_page(Page { items: Vec::new(), next_after }, |view: AtRiskView| view));
+                return Ok(Paginated { items: Vec::new(), next_cursor: None });
             }
             // Substitutes are ranked for this page's tasks only.
             let snapshot = Snapshot::load(conn, roster, now, None)?;

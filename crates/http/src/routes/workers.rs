@@ -21,7 +21,7 @@ use yui_store::availability::{self, Exception};
 use yui_store::profiles::{self, Profile};
 use yui_store::tasks::{Commitment, Task};
 use yui_store::workforce::{self, AtRisk};
-use yui_store::{flow, tasks, worker_stats};
+use yui_store::{flow, tasks, worker_stats, workload};
 
 use super::tags;
 use crate::auth::Bearer;
@@ -592,9 +592,7 @@ async fn available_hours(
             let center = center(conn, actor)?;
             let roster = rosters.current(conn, &center, from)?;
             let capacity = roster.schedule(worker.id).map_or(0, |schedule| schedule.available_minutes(from, to));
-            let committed: i64 =
-                tasks::committed(conn, center.id, worker.id)?.iter().map(|t| t.spec.estimated_minutes).sum();
-            let committed = u32::try_from(committed).unwrap_or(u32::MAX);
+            let committed = u32::try_from(workload::committed_minutes(conn, worker.id)?).unwrap_or(u32::MAX);
             Ok(AvailableHoursView {
                 from,
                 to,
