@@ -22,6 +22,7 @@ use yui_store::flow;
 use yui_store::jobs::{self, Job, JobSpec};
 use yui_store::profiles::{self, Profile};
 use yui_store::quotes::QuoteTerms;
+use yui_store::skills::NewAssessment;
 use yui_store::submissions::SubmissionContent;
 use yui_store::tasks::{Task, TaskSpec};
 use yui_store::teams::{self, Team, TeamRole};
@@ -145,7 +146,7 @@ fn seed_centre(db: &Database, hash: &str) -> Result<Centre> {
                 slug: "bench-centre".into(),
                 name: "Benchmark Telework Centre".into(),
                 description: "Seeded by bench/seed.rs.".into(),
-                time_zone: "Asia/Tokyo".into(),
+                time_zone: chrono_tz::Asia::Tokyo,
                 minimum_hourly_rate: Money::new(1000, Currency::JPY),
             },
         )?;
@@ -187,13 +188,21 @@ fn seed_worker(conn: &mut DbConnection, centre: &Centre, hash: &str, n: usize) -
         Role::Worker,
         Tenant::Center(center),
     )?;
+    let locks = yui_store::locks::workers(conn, [worker])?;
     // 2–3 distinct skills (stride 3 is coprime with 10), levels 1–5.
     let skill_count = 2 + pick(n, 1, 2);
     let first = pick(n, 2, CATALOGUE.len());
     for k in 0..skill_count {
         let (slug, _) = CATALOGUE[(first + 3 * k) % CATALOGUE.len()];
         let value = level(1 + pick(n * 3 + k, 3, 5))?;
-        skills::assess(conn, center, worker, slug, value, "Seeded assessment.", centre.director)?;
+        let assessment = NewAssessment {
+            worker,
+            skill: slug,
+            level: value,
+            evidence: "Seeded assessment.",
+            assessed_by: centre.director,
+        };
+        skills::assess(conn, &locks, center, assessment)?;
     }
     let pattern = PATTERNS[pick(n, 4, PATTERNS.len())];
     let windows: Vec<WeeklyWindow> = pattern
@@ -202,7 +211,7 @@ fn seed_worker(conn: &mut DbConnection, centre: &Centre, hash: &str, n: usize) -
             days.iter().map(move |d| WeeklyWindow { weekday: *d, start_minute: *start, end_minute: *end })
         })
         .collect();
-    availability::replace_windows(conn, center, worker, &windows)?;
+    availability::replace_windows(conn, &locks, center, worker, &windows)?;
     let weekly_hours = 12 + 2 * u32::try_from(pick(n, 5, 10))?;
     let daily_hours = 3 + u32::try_from(pick(n, 6, 4))?;
     let profile = Profile {
@@ -211,18 +220,18 @@ fn seed_worker(conn: &mut DbConnection, centre: &Centre, hash: &str, n: usize) -
         hourly_rate: Money::new(1000 + 50 * i64::try_from(pick(n, 7, 10))?, Currency::JPY),
         ..Profile::default_for(worker, &centre.center)
     };
-    profiles::save(conn, center, profile)?;
+    profiles::save(conn, &locks, center, profile)?;
     // One in twenty is away one day in the next two weeks.
     if pick(n, 8, 20) == 0 {
         let day = (Utc::now() + Duration::days(i64::try_from(pick(n, 9, 14))?)).date_naive();
         let exception = DayException { day, kind: ExceptionKind::Absent, span: None };
-        availability::add_exception(conn, center, worker, exception, "Seeded absence.")?;
+        availability::add_exception(conn, &locks, center, worker, exception, "Seeded absence.")?;
     }
     // Four in five are in one team; the first of each team reviews.
     if n % 10 < 8 {
         let team = &centre.teams[n % TEAMS];
         let role = if n < TEAMS { TeamRole::Reviewer } else { TeamRole::Member };
-        teams::set_member(conn, team, worker, role)?;
+        teams::set_member(conn, &locks, team, worker, role)?;
     }
     // One in fifty is inactive.
     if n % 50 == 49 {

@@ -40,6 +40,8 @@ pub fn run(db: &Database, args: BootstrapArgs) -> anyhow::Result<()> {
     let name = Name::parse(&args.center_name, 200).map_err(|e| anyhow!("--center-name {e}"))?;
     let slug = Slug::parse(&args.center_slug).map_err(|e| anyhow!("--center-slug: {e}"))?;
     let currency: Currency = args.currency.parse().map_err(|e| anyhow!("--currency: {e}"))?;
+    let time_zone: chrono_tz::Tz =
+        args.time_zone.parse().map_err(|_| anyhow!("--time-zone: {:?} is not an IANA time zone", args.time_zone))?;
     if args.minimum_hourly_rate < 0 {
         return Err(anyhow!("--minimum-hourly-rate cannot be negative"));
     }
@@ -54,9 +56,9 @@ pub fn run(db: &Database, args: BootstrapArgs) -> anyhow::Result<()> {
                 conn,
                 NewCenter {
                     slug: slug.as_str().to_owned(),
-                    name: name.into_string(),
+                    name: name.as_str().to_owned(),
                     description: String::new(),
-                    time_zone: args.time_zone.clone(),
+                    time_zone,
                     minimum_hourly_rate: Money::new(args.minimum_hourly_rate, currency),
                 },
             )?;

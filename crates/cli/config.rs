@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use yui_http::HttpSettings;
-use yui_store::{Database, PoolSettings};
+use yui_store::{Database, PoolSettings, SqliteDurability};
 
 #[derive(Debug, Parser)]
 #[command(name = "yui", version, about = "Yui: a REST API for local team-job crowdsourcing")]
@@ -46,6 +46,17 @@ pub struct DatabaseArgs {
     /// Most database connections held open.
     #[arg(long, env = "YUI_DB_POOL_SIZE", default_value_t = 8, global = true)]
     pub db_pool_size: u32,
+    /// SQLite durability: `normal` survives a killed process, `full` also a power
+    /// loss (each commit waits for the disk). See docs/operations.md.
+    #[arg(long, env = "YUI_SQLITE_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Normal, global = true)]
+    pub sqlite_synchronous: Synchronous,
+}
+
+/// `PRAGMA synchronous` for SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    Normal,
+    Full,
 }
 
 impl DatabaseArgs {
@@ -54,12 +65,16 @@ impl DatabaseArgs {
         let url = match &self.database_url {
             Some(url) => url.clone(),
             None => {
-                std::fs::create_dir_all(&self.data_dir)
-                    .with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
+                private_directory(&self.data_dir)?;
                 self.data_dir.join("yui.sqlite3").to_string_lossy().into_owned()
             }
         };
-        let settings = PoolSettings { max_connections: self.db_pool_size, ..PoolSettings::default() };
+        let sqlite_durability = match self.sqlite_synchronous {
+            Synchronous::Normal => SqliteDurability::Normal,
+            Synchronous::Full => SqliteDurability::Full,
+        };
+        let settings =
+            PoolSettings { max_connections: self.db_pool_size, sqlite_durability, ..PoolSettings::default() };
         Database::connect(&url, settings).context("connecting to the database")
     }
 }
@@ -103,4 +118,25 @@ impl ServeArgs {
         settings.workers = self.workers;
         settings
     }
+}
+
+/// Creates the data directory readable by its owner only (`0700`): it holds the
+/// database and the JWT secret. An existing directory is narrowed to `0700` too.
+pub fn private_directory(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path).with_context(|| format!("creating data directory {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let permissions = std::fs::metadata(path)?.permissions();
+        if permissions.mode() & 0o077 != 0 {
+            tracing::info!(path = %path.display(), "narrowing the data directory to mode 0700");
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("setting the mode of {}", path.display()))?;
+        }
+    }
+    Ok(())
 }

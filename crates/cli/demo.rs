@@ -48,7 +48,7 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
                 description: "Data annotation, HD-map editing and back-office work by local teams \
                           working school hours and short shifts."
                     .into(),
-                time_zone: "Asia/Tokyo".into(),
+                time_zone: chrono_tz::Asia::Tokyo,
                 minimum_hourly_rate: Money::new(950, Currency::JPY),
             },
         )?;
@@ -62,7 +62,7 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
                 slug: "asahikawa-team-job".into(),
                 name: "Asahikawa Crowd Worker Community".into(),
                 description: "Home-based crowd workers taking local writing and web work as a team.".into(),
-                time_zone: "Asia/Tokyo".into(),
+                time_zone: chrono_tz::Asia::Tokyo,
                 minimum_hourly_rate: Money::new(1010, Currency::JPY),
             },
         )?;
@@ -88,12 +88,14 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
             center: kado.id,
             organization: organization.id,
             client,
-            director: with_role(Role::Director).next().ok_or_else(|| anyhow!("the demo has no director"))?,
+            director: with_role(Role::Director)
+                .next()
+                .ok_or_else(|| StoreError::Corrupt("the demo has no director".into()))?,
             workers: with_role(Role::Worker).collect(),
         };
         workforce::seed_people(conn, kado.id, cast.director, &cast.workers)?;
-        jobs::seed(conn, &cast).map_err(|e| anyhow!("seeding the demo jobs: {e}"))?;
-        Ok::<_, anyhow::Error>(())
+        jobs::seed(conn, &cast).map_err(|e| StoreError::Corrupt(format!("seeding the demo jobs: {e}")))?;
+        Ok::<_, StoreError>(())
     })?;
     tracing::info!("seeded the demo centre; every demo login uses the password {DEMO_PASSWORD:?}");
     Ok(())

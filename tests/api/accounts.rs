@@ -67,7 +67,27 @@ async fn wrong_passwords_are_refused_then_rate_limited(app: TestApp) {
     }
     let limited = app.post("/v1/auth/login", None, json!({"email": worker.email, "password": PASSWORD})).await;
     limited.assert_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
-    assert_eq!(limited.headers["retry-after"], "900");
+    let retry_after = |reply: &crate::helpers::Reply| -> i64 {
+        reply.headers["retry-after"].to_str().ok().and_then(|v| v.parse().ok()).expect("Retry-After seconds")
+    };
+    assert!((899..=901).contains(&retry_after(&limited)), "{:?}", limited.headers);
+    // Retry-After says when the block ends: when the oldest of the five failures leaves
+    // the 15-minute window, not a whole window from now.
+    {
+        use diesel::RunQueryDsl;
+        let shift = match app.engine {
+            crate::helpers::Engine::Sqlite => "datetime(failed_at, '-14 minutes')",
+            crate::helpers::Engine::Postgres => "failed_at - INTERVAL '14 minutes'",
+        };
+        let oldest = "(SELECT id FROM login_failures ORDER BY failed_at, id LIMIT 1)";
+        let mut conn = app.db.connection().expect("connection");
+        diesel::sql_query(format!("UPDATE login_failures SET failed_at = {shift} WHERE id = {oldest}"))
+            .execute(&mut *conn)
+            .expect("backdate the first failure");
+    }
+    let limited = app.post("/v1/auth/login", None, json!({"email": worker.email, "password": PASSWORD})).await;
+    limited.assert_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!((58..=61).contains(&retry_after(&limited)), "{:?}", limited.headers);
 
     // Unknown accounts get the same answer as wrong passwords: no account enumeration.
     app.post("/v1/auth/login", None, json!({"email": "nobody@test.example", "password": PASSWORD}))

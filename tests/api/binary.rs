@@ -188,6 +188,14 @@ fn migrate_then_bootstrap_a_real_centre() {
             .output()
             .expect("yui bootstrap")
     };
+    let mars = yui(&data_dir, &url)
+        .args(["bootstrap", "--center-name", "Mars Centre", "--center-slug", "mars", "--time-zone", "Mars/Base"])
+        .args(["--admin-email", "boss@mars.example", "--admin-name", "Boss"])
+        .env("YUI_ADMIN_PASSWORD", "a long admin password")
+        .output()
+        .expect("yui bootstrap");
+    assert!(!mars.status.success(), "an unknown time zone is refused, never replaced");
+    assert!(String::from_utf8_lossy(&mars.stderr).contains("--time-zone"), "{}", String::from_utf8_lossy(&mars.stderr));
     let weak = bootstrap("azumino", "short");
     assert!(!weak.status.success(), "a weak password is refused");
     let created = bootstrap("azumino", "a long admin password");
@@ -196,5 +204,31 @@ fn migrate_then_bootstrap_a_real_centre() {
     let again = bootstrap("azumino", "a long admin password");
     assert!(!again.status.success(), "the same slug twice is refused");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already taken"));
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// The data directory and the SQLite files are the owner's only: the database holds
+/// password hashes and the directory the JWT secret.
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_database_are_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let data_dir = std::env::temp_dir().join(format!("yui-private-{}", uuid::Uuid::now_v7().simple()));
+    let url = data_dir.join("yui.sqlite3").to_string_lossy().into_owned();
+    let migrate = yui(&data_dir, &url).args(["migrate", "--sqlite-synchronous", "full"]).output().expect("yui migrate");
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let mode = |path: &std::path::Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&data_dir), 0o700);
+    for entry in std::fs::read_dir(&data_dir).expect("data dir") {
+        let path = entry.expect("entry").path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+    let server = serve_demo(&data_dir, &url);
+    assert!(data_dir.join("yui.sqlite3-wal").exists(), "WAL is on");
+    for entry in std::fs::read_dir(&data_dir).expect("data dir") {
+        let path = entry.expect("entry").path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+    drop(server);
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -90,3 +90,35 @@ fn the_api_guide_walkthrough_runs_on_postgres() {
         run_walkthrough(Engine::Postgres);
     }
 }
+
+/// The error table in `docs/api.md`, one row per code, as the code declares it.
+fn error_table() -> String {
+    let mut table = String::from("| status | `code` | when |\n|---|---|---|\n");
+    for code in yui_http::ErrorCode::ALL {
+        table.push_str(&format!("| {} | `{}` | {} |\n", code.status().as_u16(), code.as_str(), code.meaning()));
+    }
+    table
+}
+
+/// Clients branch on `code`: the docs list exactly the codes the server answers
+/// with, with their status (and the OpenAPI document lists the same codes).
+#[test]
+fn the_docs_list_every_error_code() {
+    let expected = error_table();
+    let start = GUIDE.find("| status | `code` | when |").expect("the error table in docs/api.md");
+    let documented = &GUIDE[start..start + GUIDE[start..].find("\n\n").expect("end of the table") + 1];
+    assert_eq!(
+        documented, expected,
+        "docs/api.md's error table differs from yui_http::ErrorCode; it should read:\n{expected}"
+    );
+    let spec = yui_http::openapi_document();
+    let spec = serde_json::to_value(&spec).expect("spec as JSON");
+    let listed: Vec<&str> = spec["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .expect("ErrorCode is an enum in the spec")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let codes: Vec<&str> = yui_http::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, codes);
+}

@@ -94,8 +94,11 @@ impl TestDatabase {
     }
 
     pub fn open(&self) -> Database {
-        Database::connect(&self.url, PoolSettings { max_connections: 4, connect_timeout: Duration::from_secs(10) })
-            .expect("open test database")
+        Database::connect(
+            &self.url,
+            PoolSettings { max_connections: 4, connect_timeout: Duration::from_secs(10), ..PoolSettings::default() },
+        )
+        .expect("open test database")
     }
 }
 
@@ -267,7 +270,7 @@ impl TestApp {
                         slug: slug.into(),
                         name: format!("Centre {slug}"),
                         description: String::new(),
-                        time_zone: "Asia/Tokyo".into(),
+                        time_zone: chrono_tz::Asia::Tokyo,
                         minimum_hourly_rate: Money::new(950, Currency::JPY),
                     },
                 )

@@ -102,3 +102,59 @@ fn postgres_free_tags_become_catalogue_skills() {
         free_tags_become_catalogue_skills(Engine::Postgres);
     }
 }
+
+/// Several `yui serve` processes starting at once on one PostgreSQL: each migrates
+/// behind the advisory lock, so all succeed and the schema is applied once.
+#[test]
+fn instances_starting_at_once_migrate_once() {
+    if postgres_url().is_none() {
+        return;
+    }
+    for round in 0..5 {
+        let database = TestDatabase::create(Engine::Postgres);
+        let start = std::sync::Barrier::new(3);
+        let applied: Vec<usize> = std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..3)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let db = database.open();
+                        start.wait();
+                        db.migrate().map(|versions| versions.len())
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|run| run.join().expect("thread").unwrap_or_else(|e| panic!("round {round}: {e}")))
+                .collect()
+        });
+        let reference = TestDatabase::create(Engine::Postgres);
+        let all = reference.open().migrate().expect("migrate").len();
+        let mut sorted = applied.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 0, all], "round {round}: exactly one instance applies the migrations");
+        assert_eq!(
+            database.open().schema_fingerprint().expect("fingerprint"),
+            reference.open().schema_fingerprint().expect("fingerprint")
+        );
+    }
+}
+
+/// SQLite's durability is a setting: `synchronous` NORMAL by default, FULL on request.
+#[test]
+fn sqlite_durability_is_a_setting() {
+    use diesel::{QueryableByName, RunQueryDsl, sql_types::Integer};
+
+    #[derive(QueryableByName)]
+    struct Synchronous {
+        #[diesel(sql_type = Integer)]
+        synchronous: i32,
+    }
+    for (durability, expected) in [(yui_store::SqliteDurability::Normal, 1), (yui_store::SqliteDurability::Full, 2)] {
+        let database = TestDatabase::create(Engine::Sqlite);
+        let settings = yui_store::PoolSettings { sqlite_durability: durability, ..yui_store::PoolSettings::default() };
+        let db = yui_store::Database::connect(&database.url, settings).expect("open");
+        let mut conn = db.connection().expect("connection");
+        let level: Synchronous = diesel::sql_query("PRAGMA synchronous").get_result(&mut *conn).expect("pragma");
+        assert_eq!(level.synchronous, expected, "{durability:?}");
+    }
+}

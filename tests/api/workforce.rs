@@ -52,7 +52,7 @@ pub(crate) async fn always_available(
         StatusCode::NO_CONTENT,
     )
     .await;
-    let profile = json!({"work_modes": ["home"], "hourly_rate": {"amount_minor": 1000}, "weekly_cap_minutes": weekly_minutes,
+    let profile = json!({"work_modes": ["home"], "weekly_cap_minutes": weekly_minutes,
                          "daily_cap_minutes": daily_minutes});
     call(app, Method::PUT, &format!("/v1/workers/{}/profile", worker.id), token, Some(profile), StatusCode::OK).await;
 }
@@ -196,13 +196,31 @@ async fn availability_is_net_of_commitments_and_exceptions(app: TestApp) {
         StatusCode::NO_CONTENT,
     )
     .await;
-    let profile = json!({"work_modes": ["home", "office"], "hourly_rate": {"amount_minor": 1000}, "weekly_cap_minutes": 3000,
+    let profile = json!({"work_modes": ["home", "office"], "weekly_cap_minutes": 3000,
                          "daily_cap_minutes": 600, "time_zone": "Asia/Tokyo", "accommodations": "needs short breaks"});
     call(&app, Method::PUT, &format!("/v1/workers/{}/profile", worker.id), token, Some(profile), StatusCode::OK).await;
-    app.request(Method::PUT, &format!("/v1/workers/{}/profile", worker.id), Some(token),
-        Some(json!({"work_modes": ["home"], "hourly_rate": {"amount_minor": 800}, "weekly_cap_minutes": 600, "daily_cap_minutes": 300})))
+    // Pay is the centre's to set, never below its minimum; the worker reads it.
+    let rate_path = format!("/v1/workers/{}/hourly-rate", worker.id);
+    app.request(Method::PUT, &rate_path, Some(token), Some(json!({"hourly_rate": {"amount_minor": 999_999}})))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    app.request(Method::PUT, &rate_path, Some(&cast.director), Some(json!({"hourly_rate": {"amount_minor": 800}})))
         .await
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let paid = call(
+        &app,
+        Method::PUT,
+        &rate_path,
+        &cast.director,
+        Some(json!({"hourly_rate": {"amount_minor": 1200}})),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(paid["hourly_rate"], json!({"amount_minor": 1200, "currency": "JPY"}));
+    let mine =
+        call(&app, Method::GET, &format!("/v1/workers/{}/profile", worker.id), token, None, StatusCode::OK).await;
+    assert_eq!(mine["hourly_rate"]["amount_minor"], 1200);
+    assert_eq!(mine["accommodations"], "needs short breaks", "setting the rate keeps the rest of the profile");
 
     // Next week, Monday 00:00 to the following Monday 00:00 in Tokyo.
     let tokyo_today = Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
@@ -889,7 +907,7 @@ async fn the_showcase_names_only_who_opted_in(app: TestApp) {
     )
     .await;
     let (opted, opted_token) = &cast.workers[0];
-    let profile = json!({"work_modes": ["home"], "hourly_rate": {"amount_minor": 1000}, "weekly_cap_minutes": 600, "daily_cap_minutes": 300,
+    let profile = json!({"work_modes": ["home"], "weekly_cap_minutes": 600, "daily_cap_minutes": 300,
                          "public_name": "Aya K."});
     call(&app, Method::PUT, &format!("/v1/workers/{}/profile", opted.id), opted_token, Some(profile), StatusCode::OK)
         .await;

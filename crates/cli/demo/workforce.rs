@@ -12,10 +12,11 @@ use yui_store::flow::{self, FlowError};
 use yui_store::jobs::Job;
 use yui_store::profiles::{self, Profile};
 use yui_store::roster::Roster;
+use yui_store::skills::NewAssessment;
 use yui_store::tasks::{Commitment, TaskSpec};
 use yui_store::teams::{self, TeamRole};
 use yui_store::workforce;
-use yui_store::{DbConnection, StoreError, availability, centers, skills};
+use yui_store::{DbConnection, StoreError, availability, centers, locks, skills};
 
 /// The centre's skills: (slug, name).
 pub const CATALOGUE: &[(&str, &str)] = &[
@@ -155,9 +156,13 @@ pub fn seed_people(
         skills::insert(conn, center, slug, name, "")?;
     }
     let center_row = centers::find(conn, center)?.ok_or_else(|| StoreError::Corrupt("demo centre vanished".into()))?;
+    let locks = locks::workers(conn, workers.iter().copied())?;
     for (worker, person) in workers.iter().zip(PEOPLE.iter()) {
         for (skill, value) in person.levels {
-            skills::assess(conn, center, *worker, skill, level(*value), "Assessed at registration (demo).", director)?;
+            let evidence = "Assessed at registration (demo).";
+            let assessment =
+                NewAssessment { worker: *worker, skill, level: level(*value), evidence, assessed_by: director };
+            skills::assess(conn, &locks, center, assessment)?;
         }
         let windows: Vec<WeeklyWindow> = person
             .windows
@@ -166,7 +171,7 @@ pub fn seed_people(
                 days.iter().map(move |d| WeeklyWindow { weekday: *d, start_minute: *start, end_minute: *end })
             })
             .collect();
-        availability::replace_windows(conn, center, *worker, &windows)?;
+        availability::replace_windows(conn, &locks, center, *worker, &windows)?;
         let profile = Profile {
             weekly_cap_minutes: person.weekly_cap_hours * 60,
             daily_cap_minutes: person.daily_cap_hours * 60,
@@ -175,12 +180,12 @@ pub fn seed_people(
             hourly_rate: Money::new(1000, Currency::JPY),
             ..Profile::default_for(*worker, &center_row)
         };
-        profiles::save(conn, center, profile)?;
+        profiles::save(conn, &locks, center, profile)?;
     }
     for team in TEAMS {
         let created = teams::insert(conn, center, team.name, team.description, true)?;
         for (index, role) in team.members {
-            teams::set_member(conn, &created, workers[*index], *role)?;
+            teams::set_member(conn, &locks, &created, workers[*index], *role)?;
         }
     }
     Ok(())
@@ -204,12 +209,12 @@ pub fn seed_absence(conn: &mut DbConnection, job: &Job, director: UserId, worker
     flow::advance_task(conn, worker, task, TaskAction::Start, json!({}))?;
     let center =
         centers::find(conn, job.center_id)?.ok_or_else(|| StoreError::Corrupt("demo centre vanished".into()))?;
-    let tz: chrono_tz::Tz = center.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let today = Utc::now().with_timezone(&center.time_zone).date_naive();
+    let locks = locks::workers(conn, [worker])?;
     for offset in 0..=4 {
         let day = today + Duration::days(offset);
         let exception = DayException { day, kind: ExceptionKind::Absent, span: None };
-        availability::add_exception(conn, center.id, worker, exception, "Child is ill (demo).")?;
+        availability::add_exception(conn, &locks, center.id, worker, exception, "Child is ill (demo).")?;
     }
     let now = Utc::now();
     let mine = yui_store::tasks::committed(conn, job.center_id, worker)?;

@@ -16,6 +16,88 @@ use yui_store::StoreError;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
+/// Declares [`ErrorCode`]: each code with its HTTP status and when it is answered.
+/// The list is the contract: the OpenAPI document lists the codes (`Problem.code`),
+/// and a test checks the table in `docs/api.md` against [`ErrorCode::ALL`].
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = ($status:ident, $name:literal, $when:literal),)+) => {
+        /// A stable, machine-readable error code: branch on it, not on `detail`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code, in the order of the table in `docs/api.md`.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The HTTP status this code is always answered with.
+            #[must_use]
+            pub const fn status(self) -> StatusCode {
+                match self {
+                    $(ErrorCode::$variant => StatusCode::$status,)+
+                }
+            }
+
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $name,)+
+                }
+            }
+
+            /// When the code is answered, in a few words (the docs' table).
+            #[must_use]
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $when,)+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedBody = (BAD_REQUEST, "malformed_body",
+        "the body is not a JSON object, has wrong types, unknown fields or unknown enum values"),
+    InvalidPathParameter = (BAD_REQUEST, "invalid_path_parameter", "a path segment is malformed, e.g. an id that is not a UUID"),
+    InvalidQueryParameter = (BAD_REQUEST, "invalid_query_parameter",
+        "a query parameter is malformed or out of range, e.g. `limit=0`, a cursor this API did not issue"),
+    Unauthenticated = (UNAUTHORIZED, "unauthenticated", "no, malformed, expired, forged or revoked access token"),
+    InvalidCredentials = (UNAUTHORIZED, "invalid_credentials", "login refused: wrong e-mail address or password"),
+    InvalidRefreshToken = (UNAUTHORIZED, "invalid_refresh_token", "refresh refused: the token is unknown, spent, expired or revoked"),
+    Forbidden = (FORBIDDEN, "forbidden", "your role, or your relation to this resource, does not allow this"),
+    AccountDeactivated = (FORBIDDEN, "account_deactivated", "the account is deactivated"),
+    OwnWork = (FORBIDDEN, "own_work", "reviewers cannot review their own work"),
+    NotFound = (NOT_FOUND, "not_found", "no such resource in your tenant (or not yours: the same answer)"),
+    InvitationNotFound = (NOT_FOUND, "invitation_not_found", "no open invitation has this token"),
+    MethodNotAllowed = (METHOD_NOT_ALLOWED, "method_not_allowed", "the path exists but not with this method; `Allow` lists those it takes"),
+    InvalidState = (CONFLICT, "invalid_state",
+        "the resource's state does not allow this; `current_state` and `allowed_actions` say what does"),
+    VersionConflict = (CONFLICT, "version_conflict", "someone changed it at the same moment; reload and try again"),
+    StaleSubmission = (CONFLICT, "stale_submission", "the submission reviewed is not the one waiting for review"),
+    EmailTaken = (CONFLICT, "email_taken", "an account already uses this e-mail address"),
+    CannotDeactivateSelf = (CONFLICT, "cannot_deactivate_self", "admins cannot deactivate their own account"),
+    SkillExists = (CONFLICT, "skill_exists", "the centre already has a skill with this slug"),
+    TeamExists = (CONFLICT, "team_exists", "the centre already has a team of this name"),
+    Conflict = (CONFLICT, "conflict", "the request conflicts with existing data"),
+    PayloadTooLarge = (PAYLOAD_TOO_LARGE, "payload_too_large", "the body exceeds the server's limit (4 MiB by default)"),
+    UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body is not `application/json`"),
+    ValidationFailed = (UNPROCESSABLE_ENTITY, "validation_failed", "well-formed, but fields break the rules; see `errors`"),
+    RateLimited = (TOO_MANY_REQUESTS, "rate_limited", "too many failed logins; `Retry-After` says when the block ends"),
+    InternalError = (INTERNAL_SERVER_ERROR, "internal_error", "a fault on our side (logged; no details are returned)"),
+    Unavailable = (SERVICE_UNAVAILABLE, "unavailable", "the database is unreachable; try again shortly"),
+    Contention = (SERVICE_UNAVAILABLE, "contention",
+        "too many changes to the same records at once, even after retrying; try again after `Retry-After`"),
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One invalid input field.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct FieldError {
@@ -37,8 +119,7 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
-    /// A stable machine-readable error code, e.g. `validation_failed`, `not_found`.
-    pub code: String,
+    pub code: ErrorCode,
     /// What went wrong, for humans.
     pub detail: String,
     /// For invalid input: one entry per problem field.
@@ -54,33 +135,32 @@ pub struct Problem {
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
     /// For `invalid_state`: the current state and the allowed actions (boxed: rare).
     state: Option<Box<(String, Vec<String>)>>,
     retry_after_seconds: Option<u64>,
+    /// For `method_not_allowed`: the methods the path takes.
+    allow: Option<String>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new(), state: None, retry_after_seconds: None }
+    /// An error with `code` (which decides the status) and a sentence for humans.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self { code, detail: detail.into(), errors: Vec::new(), state: None, retry_after_seconds: None, allow: None }
     }
 
     /// Malformed request syntax: bad JSON, wrong types, bad path or query values.
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
+        debug_assert_eq!(code.status(), StatusCode::BAD_REQUEST);
+        Self::new(code, detail)
     }
 
     /// Well-formed input that breaks the rules; one entry per field.
     #[must_use]
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        let mut error = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "The request has invalid fields; see `errors`.",
-        );
+        let mut error = Self::new(ErrorCode::ValidationFailed, "The request has invalid fields; see `errors`.");
         error.errors = errors;
         error
     }
@@ -94,15 +174,14 @@ impl ApiError {
     #[must_use]
     pub fn unauthorized() -> Self {
         Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            ErrorCode::Unauthenticated,
             "A valid bearer access token is required (Authorization: Bearer <token>).",
         )
     }
 
-    /// Authenticated, but the role may not do this.
+    /// Authenticated, but the role (or the relation to the resource) may not do this.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(ErrorCode::Forbidden, detail)
     }
 
     /// Renames fields that start with `prefix` (for messages built by a shared
@@ -126,19 +205,19 @@ impl ApiError {
         self
     }
 
-    /// Authenticated, but refused for a reason with its own code.
-    pub fn forbidden_with(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, detail)
-    }
-
     /// Absent, or belonging to someone else (the two are indistinguishable by design).
     #[must_use]
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("No such {what}."))
+        Self::new(ErrorCode::NotFound, format!("No such {what}."))
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
+    /// The path exists, but not with this method.
+    #[must_use]
+    pub fn method_not_allowed(allowed: &[&str]) -> Self {
+        let allow = allowed.join(", ");
+        let mut error = Self::new(ErrorCode::MethodNotAllowed, format!("This path takes only: {allow}."));
+        error.allow = Some(allow);
+        error
     }
 
     /// An action the resource's current state does not allow: `409 invalid_state`,
@@ -148,8 +227,7 @@ impl ApiError {
         let allowed =
             if refused.allowed.is_empty() { "none: it is final".to_owned() } else { refused.allowed.join(", ") };
         let mut error = Self::new(
-            StatusCode::CONFLICT,
-            "invalid_state",
+            ErrorCode::InvalidState,
             format!(
                 "Cannot {} this {}: it is {}. Allowed now: {allowed}.",
                 refused.action, refused.entity, refused.state
@@ -160,11 +238,11 @@ impl ApiError {
         error
     }
 
+    /// Too many failed logins; `retry_after_seconds` is when the block ends.
     #[must_use]
     pub fn too_many_requests(retry_after_seconds: u64) -> Self {
         let mut error = Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ErrorCode::RateLimited,
             format!("Too many failed attempts; try again in {retry_after_seconds} seconds."),
         );
         error.retry_after_seconds = Some(retry_after_seconds);
@@ -174,25 +252,38 @@ impl ApiError {
     /// A server fault: the cause is logged, the client gets a generic detail.
     pub fn internal(cause: impl fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.")
+        Self::new(ErrorCode::InternalError, "Something went wrong on our side.")
     }
 
     pub fn unavailable(cause: impl fmt::Display) -> Self {
         tracing::warn!(error = %cause, "database unavailable");
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is not reachable; try again shortly.")
+        let mut error = Self::new(ErrorCode::Unavailable, "The database is not reachable; try again shortly.");
+        error.retry_after_seconds = Some(5);
+        error
+    }
+
+    /// The transaction kept losing races the database detected (deadlocks,
+    /// serialization failures); it was run again a few times already.
+    fn contention(cause: impl fmt::Display) -> Self {
+        tracing::warn!(error = %cause, "transaction lost a race");
+        let mut error =
+            Self::new(ErrorCode::Contention, "Too many changes to the same records at once; try again in a moment.");
+        error.retry_after_seconds = Some(1);
+        error
     }
 
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
     fn problem(&self) -> Problem {
+        let status = self.code.status();
         Problem {
             problem_type: "about:blank".into(),
-            title: self.status.canonical_reason().unwrap_or("Error").into(),
-            status: self.status.as_u16(),
-            code: self.code.into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            code: self.code,
             detail: self.detail.clone(),
             errors: self.errors.clone(),
             current_state: self.state.as_deref().map(|(state, _)| state.clone()),
@@ -201,24 +292,36 @@ impl ApiError {
     }
 }
 
+impl yui_store::TransactionError for ApiError {
+    fn is_contention(&self) -> bool {
+        self.code == ErrorCode::Contention
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+        write!(f, "{} {}: {}", self.code.status().as_u16(), self.code, self.detail)
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.code.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
+        let status = self.code.status();
+        let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE)));
         if let Some(seconds) = self.retry_after_seconds {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        if self.status == StatusCode::UNAUTHORIZED {
+        if let Some(allow) = &self.allow
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            response.insert_header((header::ALLOW, value));
+        }
+        if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
@@ -229,13 +332,14 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Conflict { constraint } => {
-                Self::conflict("conflict", format!("This conflicts with an existing record ({constraint})."))
+                Self::new(ErrorCode::Conflict, format!("This conflicts with an existing record ({constraint})."))
             }
-            StoreError::VersionConflict => Self::conflict(
-                "version_conflict",
+            StoreError::VersionConflict => Self::new(
+                ErrorCode::VersionConflict,
                 "Someone else changed this at the same moment; reload it and try again.",
             ),
             unreachable if unreachable.is_unavailable() => Self::unavailable(unreachable),
+            contended if contended.is_contention() => Self::contention(contended),
             other => Self::internal(other),
         }
     }
@@ -245,8 +349,8 @@ impl From<yui_store::flow::FlowError> for ApiError {
     fn from(error: yui_store::flow::FlowError) -> Self {
         match error {
             yui_store::flow::FlowError::Refused(refused) => Self::invalid_transition(refused),
-            yui_store::flow::FlowError::Stale => Self::conflict(
-                "stale_submission",
+            yui_store::flow::FlowError::Stale => Self::new(
+                ErrorCode::StaleSubmission,
                 "That is not the submission waiting for review; reload the task and judge its current submission.",
             ),
             yui_store::flow::FlowError::Store(store) => store.into(),
@@ -299,5 +403,77 @@ fn describe(error: &validator::ValidationError) -> String {
         ("length", Some(min), None) => format!("must be at least {min} characters long"),
         ("range", Some(min), Some(max)) => format!("must be between {min} and {max}"),
         (code, ..) => format!("is invalid ({code})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::MessageBody as _;
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error};
+
+    use super::*;
+
+    struct Message(&'static str);
+
+    impl DatabaseErrorInformation for Message {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn database_error(kind: DatabaseErrorKind, message: &'static str) -> StoreError {
+        StoreError::Database(Error::DatabaseError(kind, Box::new(Message(message))))
+    }
+
+    /// A race the database resolved by failing the transaction (after the retries in
+    /// `Database::write`) is `503 contention` with `Retry-After`, never a 500.
+    #[test]
+    fn lost_races_are_503_with_retry_after() {
+        for store in [
+            database_error(DatabaseErrorKind::Unknown, "deadlock detected"),
+            database_error(DatabaseErrorKind::SerializationFailure, "could not serialize access"),
+            database_error(DatabaseErrorKind::Unknown, "database is locked"),
+        ] {
+            assert!(store.is_contention());
+            let error = ApiError::from(store);
+            assert!(yui_store::TransactionError::is_contention(&error));
+            let response = error.error_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("1"));
+            let body = response.into_body().try_into_bytes().unwrap_or_default();
+            let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            assert_eq!(problem["code"], "contention");
+        }
+        let other = ApiError::from(database_error(DatabaseErrorKind::Unknown, "syntax error"));
+        assert_eq!(other.code(), ErrorCode::InternalError);
+    }
+
+    #[test]
+    fn every_code_has_its_own_name() {
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).ok(), Some(serde_json::Value::from(code.as_str())));
+        }
     }
 }

@@ -17,7 +17,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// A JSON body that has been deserialised and validated.
 #[derive(Debug)]
@@ -38,7 +38,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
         Box::pin(async move {
             let body = json.await.map_err(|error| match error.as_error::<ApiError>() {
                 Some(api_error) => api_error.clone(),
-                None => ApiError::bad_request("malformed_body", error.to_string()),
+                None => ApiError::bad_request(ErrorCode::MalformedBody, error.to_string()),
             })?;
             body.validate()?;
             Ok(ValidJson(body.into_inner()))
@@ -47,23 +47,20 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
 }
 
 fn json_error(error: JsonPayloadError) -> ApiError {
-    use actix_web::http::StatusCode;
     match error {
         JsonPayloadError::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "The body must be JSON, sent with `Content-Type: application/json`.",
         ),
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("The body exceeds {limit} bytes."),
-        ),
-        JsonPayloadError::Deserialize(cause) => {
-            ApiError::bad_request("malformed_body", format!("The JSON body does not match the schema: {cause}."))
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::new(ErrorCode::PayloadTooLarge, format!("The body exceeds {limit} bytes."))
         }
+        JsonPayloadError::Deserialize(cause) => ApiError::bad_request(
+            ErrorCode::MalformedBody,
+            format!("The JSON body does not match the schema: {cause}."),
+        ),
         JsonPayloadError::Serialize(cause) => ApiError::internal(cause),
-        other => ApiError::bad_request("malformed_body", format!("The body could not be read: {other}.")),
+        other => ApiError::bad_request(ErrorCode::MalformedBody, format!("The body could not be read: {other}.")),
     }
 }
 
@@ -74,10 +71,12 @@ pub fn configure_extractors(max_body_bytes: usize) -> (web::JsonConfig, web::Pat
         .content_type_required(true)
         .error_handler(|error, _req| json_error(error).into());
     let path = web::PathConfig::default().error_handler(|error: PathError, _req| {
-        ApiError::bad_request("invalid_path_parameter", format!("A path parameter is malformed: {error}.")).into()
+        ApiError::bad_request(ErrorCode::InvalidPathParameter, format!("A path parameter is malformed: {error}."))
+            .into()
     });
     let query = web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req| {
-        ApiError::bad_request("invalid_query_parameter", format!("A query parameter is malformed: {error}.")).into()
+        ApiError::bad_request(ErrorCode::InvalidQueryParameter, format!("A query parameter is malformed: {error}."))
+            .into()
     });
     (json, path, query)
 }

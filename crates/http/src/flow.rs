@@ -86,10 +86,10 @@ pub async fn act_on_task<F>(
     bearer: Bearer,
     id: TaskId,
     require: fn(Actor) -> Result<(), ApiError>,
-    change: F,
+    mut change: F,
 ) -> Result<web::Json<TaskView>, ApiError>
 where
-    F: FnOnce(&mut DbConnection, Actor, Task, &Job) -> Result<Task, ApiError> + Send + 'static,
+    F: FnMut(&mut DbConnection, Actor, Task, &Job) -> Result<Task, ApiError> + Send + 'static,
 {
     let (task, job) = state
         .write_as(bearer, move |conn, actor| {

@@ -49,3 +49,8 @@ pub fn future(field: &str, at: chrono::DateTime<chrono::Utc>) -> Result<chrono::
     }
     Ok(at)
 }
+
+/// An IANA time zone name (`Asia/Tokyo`); anything else is refused, never replaced.
+pub fn time_zone(field: &str, raw: &str) -> Result<chrono_tz::Tz, ApiError> {
+    raw.parse().map_err(|_| ApiError::invalid_field(field, "unknown_time_zone", "is not an IANA time zone"))
+}

@@ -14,7 +14,9 @@ mod error;
 mod extract;
 mod flow;
 mod flow_views;
+mod headers;
 mod input;
+mod not_served;
 mod openapi;
 mod pagination;
 mod quality;
@@ -27,7 +29,7 @@ mod views;
 mod workforce_access;
 
 pub use auth::{hash_password, verify_password};
-pub use error::{ApiError, FieldError, Problem};
+pub use error::{ApiError, ErrorCode, FieldError, Problem};
 pub use openapi::document as openapi_document;
 pub use server::Application;
 pub use settings::HttpSettings;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use yui_domain::PageLimit;
 use yui_store::Page;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The paging part of a list's query string.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,7 +38,7 @@ impl PageParams {
         let limit = match self.limit {
             None => PageLimit::DEFAULT,
             Some(limit) => PageLimit::new(limit)
-                .map_err(|e| ApiError::bad_request("invalid_query_parameter", format!("`limit`: {e}.")))?,
+                .map_err(|e| ApiError::bad_request(ErrorCode::InvalidQueryParameter, format!("`limit`: {e}.")))?,
         };
         let after = self.cursor.as_deref().map(decode_cursor).transpose()?;
         Ok(PageRequest { after, limit })
@@ -52,7 +52,7 @@ fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
 /// The answer to a `cursor` this API did not return (or that points nowhere the
 /// caller may see).
 pub fn unknown_cursor() -> ApiError {
-    ApiError::bad_request("invalid_query_parameter", "`cursor` is not a cursor this API returned.")
+    ApiError::bad_request(ErrorCode::InvalidQueryParameter, "`cursor` is not a cursor this API returned.")
 }
 
 fn encode_cursor(after: Uuid) -> String {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use utoipa::ToSchema;
-use yui_store::worker_stats::QualityCounts;
+use yui_domain::workforce::QualityCounts;
 
 /// Submissions and review outcomes.
 #[derive(Debug, Serialize, ToSchema)]

@@ -8,15 +8,15 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, Service as _};
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::{App, HttpResponse, HttpServer, middleware, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, middleware, web};
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 use yui_store::Database;
 
 use crate::auth::TokenKeys;
-use crate::error::ApiError;
 use crate::extract::{TrustForwardedFor, configure_extractors};
+use crate::headers;
+use crate::not_served::RouteTable;
 use crate::settings::HttpSettings;
 use crate::state::AppState;
 use crate::{openapi, routes};
@@ -33,6 +33,7 @@ impl Application {
         let keys = TokenKeys::new(&settings.jwt_secret, &settings.jwt_issuer, settings.access_token_ttl);
         let state = AppState { db, keys: keys.clone(), settings: settings.clone(), rosters: Arc::default() };
         let spec = openapi::document();
+        let routes = RouteTable::from_spec(&spec);
         let workers = settings.workers;
 
         let mut server =
@@ -49,22 +50,27 @@ impl Application {
                     .app_data(path)
                     .app_data(query)
                     .app_data(web::PayloadConfig::new(settings.max_body_bytes))
-                    .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                    .service(
+                        SwaggerUi::new("/docs/{_:.*}")
+                            .url("/openapi.json", spec.clone())
+                            // Never send the spec's address to Swagger's public validator.
+                            .config(Config::default().validator_url("none")),
+                    )
                     .service(web::resource("/docs").to(|| async {
                         HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }))
-                    .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::not_found("route")) }))
+                    .app_data(web::Data::new(routes.clone()))
+                    .default_service(web::to(|request: HttpRequest, routes: web::Data<RouteTable>| async move {
+                        Err::<HttpResponse, _>(routes.refuse(&request))
+                    }))
                     .wrap_fn(|request, service| {
-                        // Server-Timing: how long the server spent on the request (for
-                        // benchmarks and browser dev tools), measured around the handler.
                         let started = std::time::Instant::now();
                         let response = service.call(request);
                         async move {
                             let mut response = response.await?;
                             let millis = started.elapsed().as_secs_f64() * 1000.0;
-                            if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
-                                response.headers_mut().insert(HeaderName::from_static("server-timing"), value);
-                            }
+                            let path = response.request().path().to_owned();
+                            headers::add(&path, millis, response.headers_mut());
                             Ok(response)
                         }
                     })

@@ -1,7 +1,11 @@
 //! Shared application state and the one way handlers touch the database.
 //!
 //! A handler's database work is a single closure run on the blocking pool inside one
-//! transaction ([`AppState::read`], [`AppState::write`]). The `_as` variants first
+//! transaction ([`AppState::read`], [`AppState::write`]). The closure may run more
+//! than once: a write transaction that loses a race the database detects (a deadlock,
+//! a serialization failure on PostgreSQL) is rolled back and run again, a few times,
+//! before the client gets `503 contention` with `Retry-After`. So closures do
+//! nothing but database work, and clone what they consume. The `_as` variants first
 //! resolve the caller's access token to an [`Actor`] inside that same transaction:
 //! a revoked session or deactivated user is `401` before any work is done.
 
@@ -30,7 +34,7 @@ impl AppState {
     pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let db = self.db.clone();
         web::block(move || db.read(work)).await?
@@ -40,39 +44,39 @@ impl AppState {
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let db = self.db.clone();
         web::block(move || db.write(work)).await?
     }
 
     /// [`Self::read`] on behalf of the token's holder.
-    pub async fn read_as<T, F>(&self, bearer: Bearer, work: F) -> Result<T, ApiError>
+    pub async fn read_as<T, F>(&self, bearer: Bearer, mut work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
     {
         self.read(move |conn| {
-            let actor = resolve_actor(conn, bearer)?;
+            let actor = resolve_actor(conn, &bearer)?;
             work(conn, actor)
         })
         .await
     }
 
     /// [`Self::write`] on behalf of the token's holder.
-    pub async fn write_as<T, F>(&self, bearer: Bearer, work: F) -> Result<T, ApiError>
+    pub async fn write_as<T, F>(&self, bearer: Bearer, mut work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
     {
         self.write(move |conn| {
-            let actor = resolve_actor(conn, bearer)?;
+            let actor = resolve_actor(conn, &bearer)?;
             work(conn, actor)
         })
         .await
     }
 }
 
-fn resolve_actor(conn: &mut DbConnection, Bearer(claims): Bearer) -> Result<Actor, ApiError> {
+fn resolve_actor(conn: &mut DbConnection, Bearer(claims): &Bearer) -> Result<Actor, ApiError> {
     sessions::load_actor(conn, claims.user, claims.session)?.ok_or_else(ApiError::unauthorized)
 }

@@ -130,7 +130,7 @@ impl From<Center> for CenterView {
             slug: center.slug,
             name: center.name,
             description: center.description,
-            time_zone: center.time_zone,
+            time_zone: center.time_zone.name().to_owned(),
             minimum_hourly_rate: center.minimum_hourly_rate.into(),
             created_at: center.created_at,
         }

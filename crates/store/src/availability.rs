@@ -9,6 +9,7 @@ use yui_domain::workforce::{DayException, ExceptionKind, WeeklyWindow};
 use yui_domain::{CenterId, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
+use crate::locks::WorkerLocks;
 use crate::schema::{availability_exceptions, availability_windows};
 use crate::{DbConnection, StoreError};
 
@@ -44,13 +45,16 @@ pub fn windows_of(conn: &mut DbConnection, worker: UserId) -> Result<Vec<WeeklyW
     rows.into_iter().map(|(d, s, e)| window(d, s, e)).collect()
 }
 
-/// Replaces a worker's weekly windows.
+/// Replaces a worker's weekly windows. The worker's lock makes two replacements
+/// queue, so the second replaces the first instead of merging with it.
 pub fn replace_windows(
     conn: &mut DbConnection,
+    locks: &WorkerLocks,
     center: CenterId,
     worker: UserId,
     windows: &[WeeklyWindow],
 ) -> Result<(), StoreError> {
+    locks.check(worker)?;
     diesel::delete(availability_windows::table.filter(availability_windows::worker_id.eq(worker.to_string())))
         .execute(conn)?;
     for w in windows {
@@ -104,11 +108,13 @@ fn exception(row: ExceptionRow) -> Result<Exception, StoreError> {
 /// Records an exception (an absence or an extra window) on one day.
 pub fn add_exception(
     conn: &mut DbConnection,
+    locks: &WorkerLocks,
     center: CenterId,
     worker: UserId,
     day_exception: DayException,
     note: &str,
 ) -> Result<Exception, StoreError> {
+    locks.check(worker)?;
     let stored = Exception {
         id: Uuid::now_v7(),
         worker_id: worker,
@@ -133,7 +139,13 @@ pub fn add_exception(
 }
 
 /// Deletes one of a worker's exceptions; `false` if there was none with that id.
-pub fn delete_exception(conn: &mut DbConnection, worker: UserId, id: Uuid) -> Result<bool, StoreError> {
+pub fn delete_exception(
+    conn: &mut DbConnection,
+    locks: &WorkerLocks,
+    worker: UserId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    locks.check(worker)?;
     let deleted = diesel::delete(
         availability_exceptions::table
             .filter(availability_exceptions::id.eq(id.to_string()))

@@ -1,6 +1,7 @@
 //! Centres: the tenants. Everything a centre owns carries its id.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
 use diesel::prelude::*;
 use yui_domain::{CenterId, Currency, Money, PageLimit};
 
@@ -14,7 +15,8 @@ pub struct Center {
     pub slug: String,
     pub name: String,
     pub description: String,
-    pub time_zone: String,
+    /// Where the centre is: its weeks and the default of its workers' windows.
+    pub time_zone: Tz,
     pub minimum_hourly_rate: Money,
     pub created_at: DateTime<Utc>,
 }
@@ -25,7 +27,7 @@ pub struct NewCenter {
     pub slug: String,
     pub name: String,
     pub description: String,
-    pub time_zone: String,
+    pub time_zone: Tz,
     pub minimum_hourly_rate: Money,
 }
 
@@ -52,7 +54,7 @@ impl TryFrom<CenterRow> for Center {
             slug: row.slug,
             name: row.name,
             description: row.description,
-            time_zone: row.time_zone,
+            time_zone: crate::ids::parse_time_zone(&row.time_zone)?,
             minimum_hourly_rate: Money::new(row.minimum_hourly_rate, currency),
             created_at: from_db_time(row.created_at),
         })
@@ -76,7 +78,7 @@ pub fn insert(conn: &mut DbConnection, new: NewCenter) -> Result<Center, StoreEr
             centers::slug.eq(&center.slug),
             centers::name.eq(&center.name),
             centers::description.eq(&center.description),
-            centers::time_zone.eq(&center.time_zone),
+            centers::time_zone.eq(center.time_zone.name()),
             centers::currency.eq(center.minimum_hourly_rate.currency.as_str()),
             centers::minimum_hourly_rate.eq(center.minimum_hourly_rate.amount_minor),
             centers::created_at.eq(to_db_time(center.created_at)),

@@ -19,18 +19,19 @@ use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use crate::StoreError;
 
-/// A multi-row `INSERT`. diesel's batch insert does not compile through the shared
-/// multi-backend type, so it is dispatched to the concrete connection; the SQL is the
-/// same on both engines.
-macro_rules! batch_insert {
-    ($conn:expr, $table:expr, $rows:expr) => {
+/// Runs the same diesel statement on the concrete connection of either engine, for
+/// the statements that do not compile through the shared multi-backend type:
+/// multi-row inserts and upserts (`ON CONFLICT … DO UPDATE`, which both engines
+/// speak with the same SQL).
+macro_rules! on_engine {
+    ($conn:expr, |$c:ident| $statement:expr) => {
         match $conn {
-            $crate::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-            $crate::DbConnection::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::DbConnection::Sqlite($c) => $statement,
+            $crate::DbConnection::Postgresql($c) => $statement,
         }
     };
 }
-pub(crate) use batch_insert;
+pub(crate) use on_engine;
 
 /// One connection to either engine.
 #[derive(diesel::MultiConnection)]
@@ -70,24 +71,54 @@ impl Engine {
     }
 }
 
+/// How hard SQLite works to keep the last commits through a power loss
+/// (`PRAGMA synchronous`; PostgreSQL has its own settings). Both survive a crashed
+/// or killed process; see `docs/operations.md`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SqliteDurability {
+    /// `NORMAL`: the fastest safe setting with WAL; a power loss or OS crash can
+    /// lose the last transactions (never corrupt the file).
+    #[default]
+    Normal,
+    /// `FULL`: every commit is on disk before it is acknowledged.
+    Full,
+}
+
+impl SqliteDurability {
+    const fn pragma(self) -> &'static str {
+        match self {
+            SqliteDurability::Normal => "NORMAL",
+            SqliteDurability::Full => "FULL",
+        }
+    }
+}
+
 /// Pool sizing; see `docs/operations.md` for why the defaults are small.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolSettings {
     pub max_connections: u32,
     pub connect_timeout: Duration,
+    pub sqlite_durability: SqliteDurability,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_connections: 8, connect_timeout: Duration::from_secs(5) }
+        Self {
+            max_connections: 8,
+            connect_timeout: Duration::from_secs(5),
+            sqlite_durability: SqliteDurability::Normal,
+        }
     }
 }
 
-/// Opens connections for the pool, engine chosen once from the URL.
+/// Opens connections for a pool, engine chosen once from the URL.
 #[derive(Debug)]
 pub struct Manager {
     engine: Engine,
     url: String,
+    /// SQLite readers are opened with `query_only`, so a read can never write.
+    read_only: bool,
+    durability: SqliteDurability,
 }
 
 impl ManageConnection for Manager {
@@ -100,13 +131,18 @@ impl ManageConnection for Manager {
                 PgConnection::establish(&self.url).map(DbConnection::Postgresql).map_err(r2d2::Error::ConnectionError)
             }
             Engine::Sqlite => {
-                let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
-                let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
+                let mut conn =
+                    SqliteConnection::establish(sqlite_path(&self.url)).map_err(r2d2::Error::ConnectionError)?;
+                let pragmas = if self.read_only {
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA query_only = ON;".to_owned()
+                } else {
+                    format!(
+                        "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; \
+                         PRAGMA foreign_keys = ON;",
+                        self.durability.pragma()
+                    )
+                };
+                conn.batch_execute(&pragmas).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -122,10 +158,58 @@ impl ManageConnection for Manager {
     }
 }
 
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+/// Creates the SQLite file readable and writable by its owner only (`0600`), before
+/// SQLite opens it; SQLite gives its `-wal` and `-shm` files the same mode.
+fn create_private_file(path: &str) -> Result<(), StoreError> {
+    if path == ":memory:" || path.starts_with("file:") || std::path::Path::new(path).exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Pool(format!("creating the SQLite file {path}: {e}"))),
+    }
+}
+
+/// How many times a transaction that lost a race the database detected (a deadlock,
+/// a serialization failure) is run again before the caller is told to retry later.
+const CONTENTION_ATTEMPTS: u32 = 5;
+
+/// Errors a transaction closure can fail with. `is_contention` says whether it is a
+/// race the database detected ([`StoreError::is_contention`]), after which running the
+/// whole closure again can succeed.
+pub trait TransactionError: From<StoreError> {
+    fn is_contention(&self) -> bool;
+}
+
+impl TransactionError for StoreError {
+    fn is_contention(&self) -> bool {
+        StoreError::is_contention(self)
+    }
+}
+
+/// For tools (the benchmark seeder) whose closures fail with any error.
+impl TransactionError for Box<dyn std::error::Error> {
+    fn is_contention(&self) -> bool {
+        self.downcast_ref::<StoreError>().is_some_and(StoreError::is_contention)
+    }
+}
+
 /// The application's handle on its database. Cheap to clone.
 #[derive(Clone)]
 pub struct Database {
-    pool: Pool<Manager>,
+    /// Write transactions (and, on PostgreSQL, reads too).
+    writers: Pool<Manager>,
+    /// Read transactions: on SQLite, connections that cannot write.
+    readers: Pool<Manager>,
     engine: Engine,
     sqlite_writer: Arc<Mutex<()>>,
 }
@@ -142,24 +226,40 @@ impl<E> From<diesel::result::Error> for TxError<E> {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
 impl Database {
-    /// Opens a pool on `url` (checking one connection right away).
+    /// Opens the pools on `url` (checking a connection right away).
     pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
         let engine = Engine::from_url(url)?;
-        let manager = Manager { engine, url: url.to_owned() };
-        let max_size = match engine {
-            // Writers are serialised anyway; a few readers suffice.
-            Engine::Sqlite => settings.max_connections.clamp(1, 8),
-            Engine::Postgres => settings.max_connections.max(1),
+        let pool = |read_only: bool, max_size: u32| {
+            let manager = Manager { engine, url: url.to_owned(), read_only, durability: settings.sqlite_durability };
+            Pool::builder()
+                .max_size(max_size)
+                .min_idle(Some(1))
+                .test_on_check_out(false)
+                .connection_timeout(settings.connect_timeout)
+                .build(manager)
+                .map_err(|e| StoreError::Pool(e.to_string()))
         };
-        let pool = Pool::builder()
-            .max_size(max_size)
-            .min_idle(Some(1))
-            .test_on_check_out(false)
-            .connection_timeout(settings.connect_timeout)
-            .build(manager)
-            .map_err(|e| StoreError::Pool(e.to_string()))?;
-        Ok(Self { pool, engine, sqlite_writer: Arc::new(Mutex::new(())) })
+        let (writers, readers) = match engine {
+            Engine::Sqlite => {
+                create_private_file(sqlite_path(url))?;
+                // Writers are serialised anyway: a few for tests and tools that hold one
+                // while the app writes; readers are many (WAL never blocks them).
+                let writers = pool(false, 2)?;
+                (writers, pool(true, settings.max_connections.clamp(1, 8))?)
+            }
+            Engine::Postgres => {
+                let shared = pool(false, settings.max_connections.max(1))?;
+                (shared.clone(), shared)
+            }
+        };
+        Ok(Self { writers, readers, engine, sqlite_writer: Arc::new(Mutex::new(())) })
     }
 
     #[must_use]
@@ -167,49 +267,80 @@ impl Database {
         self.engine
     }
 
-    /// Runs `work` in a read-only transaction.
-    pub fn read<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    /// Runs `work` in a read-only transaction that sees one snapshot of the database
+    /// (PostgreSQL: `REPEATABLE READ, READ ONLY`; SQLite: a WAL read transaction on a
+    /// `query_only` connection). Any attempt to write fails.
+    pub fn read<T, E>(&self, work: impl FnMut(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<StoreError>,
+        E: TransactionError,
     {
-        self.run(work)
+        self.run(Access::Read, work)
     }
 
     /// Runs `work` in a transaction that may write. Either everything it wrote commits,
-    /// or (on any `Err`) nothing does.
-    pub fn write<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    /// or (on any `Err`) nothing does. A deadlock or serialization failure runs `work`
+    /// again (a few times), so it must do nothing outside the database.
+    pub fn write<T, E>(&self, work: impl FnMut(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<StoreError>,
+        E: TransactionError,
     {
         let _writer = match self.engine {
             Engine::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
             Engine::Postgres => None,
         };
-        self.run(work)
+        self.run(Access::Write, work)
     }
 
-    fn run<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    fn run<T, E>(&self, access: Access, mut work: impl FnMut(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<StoreError>,
+        E: TransactionError,
     {
-        let mut conn = self.connection()?;
-        conn.transaction::<T, TxError<E>, _>(|conn| work(conn).map_err(TxError::Caller)).map_err(|error| match error {
-            TxError::Database(e) => E::from(StoreError::Database(e)),
-            TxError::Caller(e) => e,
-        })
+        let pool = if access == Access::Read { &self.readers } else { &self.writers };
+        let mut pooled = pool.get().map_err(|e| E::from(StoreError::Pool(e.to_string())))?;
+        let conn: &mut DbConnection = &mut pooled;
+        let mut attempt = 1;
+        loop {
+            let result = conn
+                .transaction::<T, TxError<E>, _>(|conn| {
+                    if access == Access::Read && matches!(conn, DbConnection::Postgresql(_)) {
+                        conn.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+                    }
+                    work(conn).map_err(TxError::Caller)
+                })
+                .map_err(|error| match error {
+                    TxError::Database(e) => E::from(StoreError::Database(e)),
+                    TxError::Caller(e) => e,
+                });
+            match result {
+                Err(error) if error.is_contention() && attempt < CONTENTION_ATTEMPTS => {
+                    tracing::debug!(attempt, "transaction lost a race; running it again");
+                    std::thread::sleep(backoff(attempt));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
-    /// A pooled connection outside any transaction (migrations, health checks).
+    /// A pooled connection that may write, outside any transaction (migrations,
+    /// health checks, tests).
     pub fn connection(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
-        self.pool.get().map_err(|e| StoreError::Pool(e.to_string()))
+        self.writers.get().map_err(|e| StoreError::Pool(e.to_string()))
     }
 
     /// Whether the database answers a trivial query.
     pub fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.connection()?;
+        let mut conn = self.readers.get().map_err(|e| StoreError::Pool(e.to_string()))?;
         diesel::sql_query("SELECT 1").execute(&mut *conn)?;
         Ok(())
     }
+}
+
+/// A short pause before running a transaction again, growing with each attempt and
+/// jittered so two losers do not collide again in step.
+fn backoff(attempt: u32) -> Duration {
+    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+    Duration::from_millis(u64::from(attempt) * 4 + jitter)
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ pub fn insert(
                 )
             })
             .collect();
-        crate::db::batch_insert!(conn, delivery_items::table, rows)?;
+        crate::db::on_engine!(conn, |c| diesel::insert_into(delivery_items::table).values(rows).execute(c))?;
     }
     Ok(delivery)
 }

@@ -40,6 +40,25 @@ impl StoreError {
         )
     }
 
+    /// Whether the transaction lost a race that the database detected and resolved by
+    /// failing it: a deadlock or a serialization failure on PostgreSQL (SQLSTATE
+    /// `40P01`, `40001`), a busy database on SQLite. Running the whole transaction
+    /// again can succeed ([`crate::Database::write`] does, a few times).
+    #[must_use]
+    pub fn is_contention(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            StoreError::Database(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => true,
+            // diesel has no kind for 40P01; PostgreSQL's message is fixed English text
+            // unless lc_messages is changed, and SQLite's busy error has no kind either.
+            StoreError::Database(Error::DatabaseError(DatabaseErrorKind::Unknown, info)) => {
+                let message = info.message();
+                message.starts_with("deadlock detected") || message.starts_with("database is locked")
+            }
+            _ => false,
+        }
+    }
+
     /// Turns a unique violation into [`StoreError::Conflict`], keeping every other
     /// error as it is.
     pub(crate) fn from_write(error: diesel::result::Error, constraint: &str) -> Self {

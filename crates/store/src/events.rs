@@ -89,7 +89,7 @@ pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<()
                 ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        crate::db::batch_insert!(conn, events::table, rows)?;
+        crate::db::on_engine!(conn, |c| diesel::insert_into(events::table).values(rows).execute(c))?;
     }
     Ok(())
 }

@@ -12,12 +12,15 @@ use yui_domain::{JobId, SubmissionId, TaskId, UserId};
 use crate::deliveries::{self, Delivery, DeliveryItem};
 use crate::events::{self, NewEvent};
 use crate::jobs::{self, Job};
+use crate::locks;
 use crate::quotes::{self, QuoteStatus, QuoteTerms};
 use crate::reviews::{self, Review};
 use crate::submissions::{self, Submission, SubmissionContent};
 use crate::tasks::{self, Task};
-use crate::worker_stats::{self, QualityCounts};
+use crate::worker_stats;
 use crate::{DbConnection, StoreError};
+use yui_domain::workforce::QualityCounts;
+use yui_domain::workforce::quality::ReviewFacts;
 
 /// Why a step did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -160,34 +163,36 @@ pub fn submit(
     content: SubmissionContent,
 ) -> Result<(Task, Submission), FlowError> {
     task.status.apply(TaskAction::Submit)?;
-    let submission = submissions::insert(conn, &task, actor, false, content)?;
-    task.current_submission_id = Some(submission.id);
-    let details = json!({"submission_id": submission.id.to_string(), "version_number": submission.version_number});
-    let task = advance_task(conn, actor, task, TaskAction::Submit, details)?;
-    worker_stats::add(conn, task.center_id, actor, QualityCounts { submissions: 1, ..QualityCounts::default() })?;
+    let locks = locks::workers(conn, [actor])?;
+    // The task is saved first: of two racing submissions, only the one whose
+    // compare-and-set wins writes a version.
+    let id = SubmissionId::generate();
+    task.current_submission_id = Some(id);
+    let task = advance_task(conn, actor, task, TaskAction::Submit, json!({"submission_id": id.to_string()}))?;
+    let submission = submissions::insert(conn, id, &task, actor, false, content)?;
+    worker_stats::add(conn, &locks, task.center_id, actor, QualityCounts::submission())?;
     Ok((task, submission))
 }
 
-/// Updates the worker's quality record for a review of `task` with `verdict`
-/// (before the review itself is stored, so earlier reviews tell first from later).
-fn record_quality(conn: &mut DbConnection, task: &Task, verdict: Verdict) -> Result<(), StoreError> {
-    let Some(worker) = task.assignee_id else { return Ok(()) };
-    let earlier = reviews::list_for_task(conn, task.id)?;
-    let first_review = earlier.is_empty();
-    let approved_before = earlier.iter().any(|r| r.verdict != Verdict::ChangesRequested);
-    let approves = verdict != Verdict::ChangesRequested;
-    let newly_approved = approves && !approved_before;
-    let delta = QualityCounts {
-        reviewed_tasks: i64::from(first_review),
-        first_pass_approvals: i64::from(first_review && verdict == Verdict::Approved),
-        changes_requested: i64::from(verdict == Verdict::ChangesRequested),
-        director_fixes: i64::from(verdict == Verdict::Fixed),
-        approved_tasks: i64::from(newly_approved),
-        on_time_approvals: i64::from(newly_approved && crate::now() <= task.spec.due_at),
-        approved_minutes: if newly_approved { task.spec.estimated_minutes } else { 0 },
-        submissions: 0,
-    };
-    worker_stats::add(conn, task.center_id, worker, delta)
+/// Adds a review of `task` (already saved with its new state) to its worker's
+/// quality record; the review itself is stored after, so the earlier reviews tell a
+/// first review from later ones.
+fn record_quality(
+    conn: &mut DbConnection,
+    locks: &locks::WorkerLocks,
+    task: &Task,
+    worker: Option<UserId>,
+    verdict: Verdict,
+) -> Result<(), StoreError> {
+    let Some(worker) = worker else { return Ok(()) };
+    let earlier: Vec<Verdict> = reviews::list_for_task(conn, task.id)?.iter().map(|r| r.verdict).collect();
+    let delta = QualityCounts::review(ReviewFacts {
+        earlier: &earlier,
+        verdict,
+        by_due_date: crate::now() <= task.spec.due_at,
+        estimated_minutes: task.spec.estimated_minutes,
+    });
+    worker_stats::add(conn, locks, task.center_id, worker, delta)
 }
 
 /// `Stale` unless `submission` is the one waiting for review.
@@ -196,7 +201,9 @@ fn ensure_current(task: &Task, submission: SubmissionId) -> Result<(), FlowError
 }
 
 /// A reviewer approves the submission waiting for review, or sends it back
-/// (`Verdict::ChangesRequested`); the review records the version judged.
+/// (`Verdict::ChangesRequested`); the review records the version judged. The
+/// worker's quality record changes only once the task's compare-and-set has won, so
+/// of racing reviews exactly one counts and the others are `409`s.
 pub fn review(
     conn: &mut DbConnection,
     actor: UserId,
@@ -212,10 +219,12 @@ pub fn review(
     };
     task.status.apply(action)?;
     ensure_current(&task, submission)?;
-    record_quality(conn, &task, verdict)?;
-    let review = reviews::insert(conn, &task, submission, actor, verdict, comment)?;
+    let worker = task.assignee_id;
+    let locks = locks::workers(conn, worker)?;
     let details = json!({"submission_id": submission.to_string(), "comment": comment});
     let task = advance_task(conn, actor, task, action, details)?;
+    record_quality(conn, &locks, &task, worker, verdict)?;
+    let review = reviews::insert(conn, &task, submission, actor, verdict, comment)?;
     Ok((review, task))
 }
 
@@ -231,16 +240,15 @@ pub fn fix(
 ) -> Result<(Review, Task), FlowError> {
     task.status.apply(TaskAction::Fix)?;
     ensure_current(&task, fixed)?;
-    record_quality(conn, &task, Verdict::Fixed)?;
-    let version = submissions::insert(conn, &task, actor, true, content)?;
-    let review = reviews::insert(conn, &task, version.id, actor, Verdict::Fixed, comment)?;
-    task.current_submission_id = Some(version.id);
-    let details = json!({
-        "fixed_submission_id": fixed.to_string(),
-        "submission_id": version.id.to_string(),
-        "version_number": version.version_number,
-    });
+    let worker = task.assignee_id;
+    let locks = locks::workers(conn, worker)?;
+    let id = SubmissionId::generate();
+    task.current_submission_id = Some(id);
+    let details = json!({"fixed_submission_id": fixed.to_string(), "submission_id": id.to_string()});
     let task = advance_task(conn, actor, task, TaskAction::Fix, details)?;
+    let version = submissions::insert(conn, id, &task, actor, true, content)?;
+    record_quality(conn, &locks, &task, worker, Verdict::Fixed)?;
+    let review = reviews::insert(conn, &task, version.id, actor, Verdict::Fixed, comment)?;
     Ok((review, task))
 }
 
@@ -291,10 +299,10 @@ pub fn decide_delivery(
         DeliveryAction::Reject => (TaskAction::RejectDelivery, "delivery_rejected"),
     };
     let details = json!({"delivery_id": delivery.id.to_string(), "reason": reason});
-    let mut delivered = tasks::find_many_in_job(conn, job.id, &task_ids)?;
-    // Rejection puts work back on several workers; their commitment rows are locked
-    // in ascending worker id, as everywhere (migration `worker_commitments`).
-    delivered.sort_by_key(|task| (task.assignee_id, task.id));
+    let delivered = tasks::find_many_in_job(conn, job.id, &task_ids)?;
+    // Rejection puts work back on several workers: their rows are locked first, in
+    // the one order (see `locks`).
+    let _locks = locks::workers(conn, delivered.iter().filter_map(|task| task.assignee_id))?;
     for task in delivered {
         if task.status == TaskStatus::Delivered {
             advance_task(conn, actor, task, task_action, details.clone())?;

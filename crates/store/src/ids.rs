@@ -34,6 +34,12 @@ pub(crate) fn tenant_columns(tenant: Tenant) -> (Option<String>, Option<String>)
     }
 }
 
+/// Reads an IANA time zone name: an unknown name is a corrupt row, never silently
+/// another zone.
+pub(crate) fn parse_time_zone(text: &str) -> Result<chrono_tz::Tz, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("unknown time zone {text:?}")))
+}
+
 pub(crate) fn to_db_time(time: DateTime<Utc>) -> NaiveDateTime {
     time.naive_utc()
 }

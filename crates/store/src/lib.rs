@@ -24,6 +24,7 @@ pub mod events;
 pub mod flow;
 pub mod invitations;
 pub mod jobs;
+pub mod locks;
 pub mod login_failures;
 pub mod organizations;
 pub mod profiles;
@@ -41,7 +42,7 @@ pub mod workforce;
 pub mod workload;
 
 pub use clock::now;
-pub use db::{Database, DbConnection, Engine, PoolSettings};
+pub use db::{Database, DbConnection, Engine, PoolSettings, SqliteDurability, TransactionError};
 pub use error::StoreError;
 
 /// One page of a keyset-paginated list: items in id order, and the id to continue

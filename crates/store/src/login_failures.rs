@@ -41,22 +41,38 @@ pub fn record(conn: &mut DbConnection, email: &str, address: &str) -> Result<(),
     Ok(())
 }
 
-/// Failures for an account since `since`.
-pub fn count_for_email(conn: &mut DbConnection, email: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
-    Ok(login_failures::table
-        .filter(login_failures::email.eq(email))
-        .filter(login_failures::failed_at.gt(to_db_time(since)))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Failures from a network address since `since`.
-pub fn count_for_address(conn: &mut DbConnection, address: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
-    Ok(login_failures::table
-        .filter(login_failures::address.eq(address))
-        .filter(login_failures::failed_at.gt(to_db_time(since)))
-        .count()
-        .get_result(conn)?)
+/// When the block on an account or address ends: with `limit` or more failures
+/// since `since`, the moment the oldest of the newest `limit` failures leaves the
+/// window of length `window` (then fewer than `limit` remain); `None` if not blocked.
+pub fn blocked_until(
+    conn: &mut DbConnection,
+    email: &str,
+    address: &str,
+    limits: (i64, i64),
+    window: TimeDelta,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let since = to_db_time(crate::now() - window);
+    let (per_account, per_address) = limits;
+    let nth_newest =
+        |conn: &mut DbConnection, by_email: bool, limit: i64| -> Result<Option<DateTime<Utc>>, StoreError> {
+            let offset = limit.saturating_sub(1).max(0);
+            let query = login_failures::table.filter(login_failures::failed_at.gt(since)).into_boxed();
+            let query = if by_email {
+                query.filter(login_failures::email.eq(email))
+            } else {
+                query.filter(login_failures::address.eq(address))
+            };
+            let at: Option<chrono::NaiveDateTime> = query
+                .order(login_failures::failed_at.desc())
+                .select(login_failures::failed_at)
+                .offset(offset)
+                .first(conn)
+                .optional()?;
+            Ok(at.map(|at| crate::ids::from_db_time(at) + window))
+        };
+    let account = nth_newest(conn, true, per_account)?;
+    let network = nth_newest(conn, false, per_address)?;
+    Ok(account.max(network))
 }
 
 /// Forgets an account's failures after a successful login.

@@ -13,6 +13,10 @@ use crate::{Database, DbConnection, StoreError};
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
+/// The advisory lock key that migrating instances queue on (any fixed number that
+/// nothing else in the database uses: "yui" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0079_7569;
+
 fn migration_error(error: impl std::fmt::Display) -> StoreError {
     StoreError::Migration(error.to_string())
 }
@@ -29,13 +33,23 @@ struct FingerprintLine {
 
 impl Database {
     /// Applies every pending migration; returns the versions applied.
+    ///
+    /// Several API instances may start at once on one PostgreSQL: each takes a
+    /// session advisory lock first, so one migrates while the others wait and then
+    /// find nothing pending. (SQLite serves one process.)
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.connection()?;
         match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(versions),
-            DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(versions),
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(versions).map_err(migration_error),
+            DbConnection::Postgresql(c) => {
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(c)?;
+                let applied = c.run_pending_migrations(POSTGRES).map(versions).map_err(migration_error);
+                let unlocked = diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(c);
+                let applied = applied?;
+                unlocked?;
+                Ok(applied)
+            }
         }
-        .map_err(migration_error)
     }
 
     /// Applies the next pending migration, if any; returns its version.

@@ -6,11 +6,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
 use diesel::prelude::*;
 use yui_domain::{CenterId, Currency, Money, UserId};
 
 use crate::centers::Center;
 use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
+use crate::locks::WorkerLocks;
 use crate::schema::worker_profiles;
 use crate::{DbConnection, StoreError};
 
@@ -23,7 +25,7 @@ pub struct Profile {
     pub weekly_cap_minutes: u32,
     pub daily_cap_minutes: u32,
     /// IANA time zone of the worker's availability windows.
-    pub time_zone: String,
+    pub time_zone: Tz,
     /// Private: only the worker and the centre's directors see it.
     pub accommodations: String,
     /// The name shown publicly, if the worker opted in; `None` keeps them private.
@@ -46,7 +48,7 @@ impl Profile {
             hourly_rate: center.minimum_hourly_rate,
             weekly_cap_minutes: DEFAULT_WEEKLY_CAP_MINUTES,
             daily_cap_minutes: DEFAULT_DAILY_CAP_MINUTES,
-            time_zone: center.time_zone.clone(),
+            time_zone: center.time_zone,
             accommodations: String::new(),
             public_name: None,
             updated_at: center.created_at,
@@ -81,7 +83,7 @@ impl TryFrom<ProfileRow> for Profile {
             hourly_rate: Money::new(row.hourly_rate, currency),
             weekly_cap_minutes: minutes(row.weekly_cap_minutes)?,
             daily_cap_minutes: minutes(row.daily_cap_minutes)?,
-            time_zone: row.time_zone,
+            time_zone: crate::ids::parse_time_zone(&row.time_zone)?,
             accommodations: row.accommodations,
             public_name: row.public_name,
             updated_at: from_db_time(row.updated_at),
@@ -99,27 +101,48 @@ pub fn find(conn: &mut DbConnection, worker: UserId) -> Result<Option<Profile>, 
         .transpose()
 }
 
-/// Saves (creates or replaces) a worker's profile.
-pub fn save(conn: &mut DbConnection, center: CenterId, mut profile: Profile) -> Result<Profile, StoreError> {
+/// Saves (creates or replaces) a worker's profile, in one upsert.
+pub fn save(
+    conn: &mut DbConnection,
+    locks: &WorkerLocks,
+    center: CenterId,
+    mut profile: Profile,
+) -> Result<Profile, StoreError> {
+    locks.check(profile.worker_id)?;
+    use diesel::upsert::excluded;
+    use worker_profiles::dsl as p;
     profile.updated_at = crate::now();
-    diesel::delete(worker_profiles::table.filter(worker_profiles::worker_id.eq(profile.worker_id.to_string())))
-        .execute(conn)?;
     let cap = |minutes: u32| i32::try_from(minutes).map_err(|e| StoreError::Corrupt(e.to_string()));
-    diesel::insert_into(worker_profiles::table)
-        .values((
-            worker_profiles::worker_id.eq(profile.worker_id.to_string()),
-            worker_profiles::center_id.eq(center.to_string()),
-            worker_profiles::work_modes.eq(to_json(&profile.work_modes)?),
-            worker_profiles::hourly_rate.eq(profile.hourly_rate.amount_minor),
-            worker_profiles::currency.eq(profile.hourly_rate.currency.as_str()),
-            worker_profiles::weekly_cap_minutes.eq(cap(profile.weekly_cap_minutes)?),
-            worker_profiles::daily_cap_minutes.eq(cap(profile.daily_cap_minutes)?),
-            worker_profiles::time_zone.eq(&profile.time_zone),
-            worker_profiles::accommodations.eq(&profile.accommodations),
-            worker_profiles::public_name.eq(&profile.public_name),
-            worker_profiles::updated_at.eq(to_db_time(profile.updated_at)),
-        ))
-        .execute(conn)?;
+    let values = (
+        p::worker_id.eq(profile.worker_id.to_string()),
+        p::center_id.eq(center.to_string()),
+        p::work_modes.eq(to_json(&profile.work_modes)?),
+        p::hourly_rate.eq(profile.hourly_rate.amount_minor),
+        p::currency.eq(profile.hourly_rate.currency.as_str()),
+        p::weekly_cap_minutes.eq(cap(profile.weekly_cap_minutes)?),
+        p::daily_cap_minutes.eq(cap(profile.daily_cap_minutes)?),
+        p::time_zone.eq(profile.time_zone.name()),
+        p::accommodations.eq(&profile.accommodations),
+        p::public_name.eq(&profile.public_name),
+        p::updated_at.eq(to_db_time(profile.updated_at)),
+    );
+    let replaced = (
+        p::work_modes.eq(excluded(p::work_modes)),
+        p::hourly_rate.eq(excluded(p::hourly_rate)),
+        p::currency.eq(excluded(p::currency)),
+        p::weekly_cap_minutes.eq(excluded(p::weekly_cap_minutes)),
+        p::daily_cap_minutes.eq(excluded(p::daily_cap_minutes)),
+        p::time_zone.eq(excluded(p::time_zone)),
+        p::accommodations.eq(excluded(p::accommodations)),
+        p::public_name.eq(excluded(p::public_name)),
+        p::updated_at.eq(excluded(p::updated_at)),
+    );
+    crate::db::on_engine!(conn, |c| diesel::insert_into(worker_profiles::table)
+        .values(values)
+        .on_conflict(p::worker_id)
+        .do_update()
+        .set(replaced)
+        .execute(c))?;
     Ok(profile)
 }
 

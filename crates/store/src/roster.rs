@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
 use diesel::prelude::*;
 use yui_domain::workforce::{Caps, Level, Schedule};
 use yui_domain::{CenterId, Role, TeamId, Tenant, UserId};
@@ -64,7 +63,7 @@ impl Roster {
                 let profile =
                     profiles.get(&worker.id).cloned().unwrap_or_else(|| Profile::default_for(worker.id, center));
                 let schedule = Schedule {
-                    time_zone: profile.time_zone.parse::<Tz>().unwrap_or(chrono_tz::Asia::Tokyo),
+                    time_zone: profile.time_zone,
                     windows: windows.remove(&worker.id).unwrap_or_default(),
                     exceptions: exceptions.remove(&worker.id).unwrap_or_default(),
                     caps: Caps { daily_minutes: profile.daily_cap_minutes, weekly_minutes: profile.weekly_cap_minutes },

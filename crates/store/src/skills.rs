@@ -13,6 +13,7 @@ use yui_domain::workforce::Level;
 use yui_domain::{CenterId, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
+use crate::locks::WorkerLocks;
 use crate::schema::{skill_assessments, skills, worker_skills};
 use crate::{DbConnection, StoreError};
 
@@ -90,16 +91,25 @@ pub fn missing(conn: &mut DbConnection, center: CenterId, wanted: &[String]) -> 
     Ok(wanted.iter().filter(|slug| !known.contains(slug)).cloned().collect())
 }
 
+/// A director's judgement of one worker's level in one skill.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAssessment<'a> {
+    pub worker: UserId,
+    pub skill: &'a str,
+    pub level: Level,
+    pub evidence: &'a str,
+    pub assessed_by: UserId,
+}
+
 /// Records a director's assessment of a worker's level and makes it current.
 pub fn assess(
     conn: &mut DbConnection,
+    locks: &WorkerLocks,
     center: CenterId,
-    worker: UserId,
-    skill: &str,
-    new_level: Level,
-    evidence: &str,
-    assessed_by: UserId,
+    new: NewAssessment<'_>,
 ) -> Result<Assessment, StoreError> {
+    let NewAssessment { worker, skill, level: new_level, evidence, assessed_by } = new;
+    locks.check(worker)?;
     let now = crate::now();
     let assessment = Assessment {
         id: Uuid::now_v7(),
@@ -122,21 +132,23 @@ pub fn assess(
             skill_assessments::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
-    diesel::delete(
-        worker_skills::table
-            .filter(worker_skills::worker_id.eq(worker.to_string()))
-            .filter(worker_skills::skill.eq(skill)),
-    )
-    .execute(conn)?;
-    diesel::insert_into(worker_skills::table)
-        .values((
-            worker_skills::worker_id.eq(worker.to_string()),
-            worker_skills::center_id.eq(center.to_string()),
-            worker_skills::skill.eq(skill),
-            worker_skills::level.eq(i32::from(new_level.get())),
-            worker_skills::updated_at.eq(to_db_time(now)),
-        ))
-        .execute(conn)?;
+    let current = (
+        worker_skills::worker_id.eq(worker.to_string()),
+        worker_skills::center_id.eq(center.to_string()),
+        worker_skills::skill.eq(skill),
+        worker_skills::level.eq(i32::from(new_level.get())),
+        worker_skills::updated_at.eq(to_db_time(now)),
+    );
+    let replaced = (
+        worker_skills::level.eq(diesel::upsert::excluded(worker_skills::level)),
+        worker_skills::updated_at.eq(diesel::upsert::excluded(worker_skills::updated_at)),
+    );
+    crate::db::on_engine!(conn, |c| diesel::insert_into(worker_skills::table)
+        .values(current)
+        .on_conflict((worker_skills::worker_id, worker_skills::skill))
+        .do_update()
+        .set(replaced)
+        .execute(c))?;
     Ok(assessment)
 }
 

@@ -69,6 +69,7 @@ impl TryFrom<SubmissionRow> for Submission {
 /// Adds the next version of `task`'s result.
 pub fn insert(
     conn: &mut DbConnection,
+    id: SubmissionId,
     task: &Task,
     author: UserId,
     by_director: bool,
@@ -79,7 +80,7 @@ pub fn insert(
         .select(diesel::dsl::max(submissions::version_number))
         .first(conn)?;
     let submission = Submission {
-        id: SubmissionId::generate(),
+        id,
         task_id: task.id,
         version_number: latest.unwrap_or(0) + 1,
         author_id: author,

@@ -145,7 +145,7 @@ pub fn insert_many(conn: &mut DbConnection, job: &Job, specs: Vec<TaskSpec>) -> 
                 )
             })
             .collect();
-        crate::db::batch_insert!(conn, tasks::table, rows)?;
+        crate::db::on_engine!(conn, |c| diesel::insert_into(tasks::table).values(rows).execute(c))?;
     }
     Ok(created)
 }

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use yui_domain::{CenterId, TeamId, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
+use crate::locks::WorkerLocks;
 use crate::schema::{team_members, teams};
 use crate::{DbConnection, StoreError};
 
@@ -133,29 +134,45 @@ pub fn list(conn: &mut DbConnection, center: CenterId, public_only: bool) -> Res
     query.load(conn)?.into_iter().map(Team::try_from).collect()
 }
 
-/// Adds a worker to a team, or changes their role.
+/// Adds a worker to a team, or changes their role (keeping when they joined), in
+/// one upsert.
 pub fn set_member(
     conn: &mut DbConnection,
+    locks: &WorkerLocks,
     team: &Team,
     worker: UserId,
     role: TeamRole,
 ) -> Result<Membership, StoreError> {
-    remove_member(conn, team.id, worker)?;
-    let membership = Membership { team_id: team.id, worker_id: worker, role, joined_at: crate::now() };
-    diesel::insert_into(team_members::table)
-        .values((
-            team_members::team_id.eq(team.id.to_string()),
-            team_members::worker_id.eq(worker.to_string()),
-            team_members::center_id.eq(team.center_id.to_string()),
-            team_members::role.eq(role.as_str()),
-            team_members::joined_at.eq(to_db_time(membership.joined_at)),
-        ))
-        .execute(conn)?;
-    Ok(membership)
+    locks.check(worker)?;
+    let values = (
+        team_members::team_id.eq(team.id.to_string()),
+        team_members::worker_id.eq(worker.to_string()),
+        team_members::center_id.eq(team.center_id.to_string()),
+        team_members::role.eq(role.as_str()),
+        team_members::joined_at.eq(to_db_time(crate::now())),
+    );
+    crate::db::on_engine!(conn, |c| diesel::insert_into(team_members::table)
+        .values(values)
+        .on_conflict((team_members::team_id, team_members::worker_id))
+        .do_update()
+        .set(team_members::role.eq(diesel::upsert::excluded(team_members::role)))
+        .execute(c))?;
+    let joined_at: NaiveDateTime = team_members::table
+        .filter(team_members::team_id.eq(team.id.to_string()))
+        .filter(team_members::worker_id.eq(worker.to_string()))
+        .select(team_members::joined_at)
+        .first(conn)?;
+    Ok(Membership { team_id: team.id, worker_id: worker, role, joined_at: from_db_time(joined_at) })
 }
 
 /// Removes a worker from a team; `false` if they were not in it.
-pub fn remove_member(conn: &mut DbConnection, team: TeamId, worker: UserId) -> Result<bool, StoreError> {
+pub fn remove_member(
+    conn: &mut DbConnection,
+    locks: &WorkerLocks,
+    team: TeamId,
+    worker: UserId,
+) -> Result<bool, StoreError> {
+    locks.check(worker)?;
     let removed = diesel::delete(
         team_members::table
             .filter(team_members::team_id.eq(team.to_string()))

@@ -1,63 +1,13 @@
 //! Quality counters per worker, kept in step by the review flow (in the same
 //! transaction as each review), so quality records and rankings read them directly.
 
-use std::ops::AddAssign;
-
 use diesel::prelude::*;
+use yui_domain::workforce::QualityCounts;
 use yui_domain::{CenterId, UserId};
 
+use crate::locks::WorkerLocks;
 use crate::schema::worker_stats;
 use crate::{DbConnection, StoreError};
-
-/// A worker's (or, summed, a team's) quality record.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct QualityCounts {
-    /// Results handed in (every version).
-    pub submissions: i64,
-    /// Tasks that received at least one review.
-    pub reviewed_tasks: i64,
-    /// Tasks approved at their first review.
-    pub first_pass_approvals: i64,
-    /// Reviews that asked for changes.
-    pub changes_requested: i64,
-    /// Tasks a director corrected.
-    pub director_fixes: i64,
-    /// Tasks approved (once each).
-    pub approved_tasks: i64,
-    /// Of those, approved by their due date.
-    pub on_time_approvals: i64,
-    /// Estimated minutes of the approved tasks.
-    pub approved_minutes: i64,
-}
-
-impl AddAssign for QualityCounts {
-    fn add_assign(&mut self, other: Self) {
-        self.submissions += other.submissions;
-        self.reviewed_tasks += other.reviewed_tasks;
-        self.first_pass_approvals += other.first_pass_approvals;
-        self.changes_requested += other.changes_requested;
-        self.director_fixes += other.director_fixes;
-        self.approved_tasks += other.approved_tasks;
-        self.on_time_approvals += other.on_time_approvals;
-        self.approved_minutes += other.approved_minutes;
-    }
-}
-
-impl QualityCounts {
-    /// First-pass approvals over reviewed tasks, once there is any review.
-    #[must_use]
-    pub fn first_pass_rate(&self) -> Option<f64> {
-        #[allow(clippy::cast_precision_loss)]
-        (self.reviewed_tasks > 0).then(|| self.first_pass_approvals as f64 / self.reviewed_tasks as f64)
-    }
-
-    /// On-time approvals over approved tasks, once there is any.
-    #[must_use]
-    pub fn on_time_rate(&self) -> Option<f64> {
-        #[allow(clippy::cast_precision_loss)]
-        (self.approved_tasks > 0).then(|| self.on_time_approvals as f64 / self.approved_tasks as f64)
-    }
-}
 
 type Row = (String, i64, i64, i64, i64, i64, i64, i64, i64);
 
@@ -108,24 +58,46 @@ pub fn of(conn: &mut DbConnection, worker: UserId) -> Result<QualityCounts, Stor
     Ok(row.as_ref().map(counts).unwrap_or_default())
 }
 
-/// Adds `delta` to a worker's counters (in the caller's transaction).
-pub fn add(conn: &mut DbConnection, center: CenterId, worker: UserId, delta: QualityCounts) -> Result<(), StoreError> {
-    let mut total = of(conn, worker)?;
-    total += delta;
-    diesel::delete(worker_stats::table.filter(worker_stats::worker_id.eq(worker.to_string()))).execute(conn)?;
-    diesel::insert_into(worker_stats::table)
-        .values((
-            worker_stats::worker_id.eq(worker.to_string()),
-            worker_stats::center_id.eq(center.to_string()),
-            worker_stats::submissions.eq(total.submissions),
-            worker_stats::reviewed_tasks.eq(total.reviewed_tasks),
-            worker_stats::first_pass_approvals.eq(total.first_pass_approvals),
-            worker_stats::changes_requested.eq(total.changes_requested),
-            worker_stats::director_fixes.eq(total.director_fixes),
-            worker_stats::approved_tasks.eq(total.approved_tasks),
-            worker_stats::on_time_approvals.eq(total.on_time_approvals),
-            worker_stats::approved_minutes.eq(total.approved_minutes),
-        ))
-        .execute(conn)?;
+/// Adds `delta` to a worker's counters (in the caller's transaction), in one
+/// statement that adds on the database side, so concurrent reviews of the same
+/// worker's tasks never lose a count.
+pub fn add(
+    conn: &mut DbConnection,
+    locks: &WorkerLocks,
+    center: CenterId,
+    worker: UserId,
+    delta: QualityCounts,
+) -> Result<(), StoreError> {
+    locks.check(worker)?;
+    use diesel::upsert::excluded;
+    use worker_stats::dsl as w;
+    let values = (
+        w::worker_id.eq(worker.to_string()),
+        w::center_id.eq(center.to_string()),
+        w::submissions.eq(delta.submissions),
+        w::reviewed_tasks.eq(delta.reviewed_tasks),
+        w::first_pass_approvals.eq(delta.first_pass_approvals),
+        w::changes_requested.eq(delta.changes_requested),
+        w::director_fixes.eq(delta.director_fixes),
+        w::approved_tasks.eq(delta.approved_tasks),
+        w::on_time_approvals.eq(delta.on_time_approvals),
+        w::approved_minutes.eq(delta.approved_minutes),
+    );
+    let sums = (
+        w::submissions.eq(w::submissions + excluded(w::submissions)),
+        w::reviewed_tasks.eq(w::reviewed_tasks + excluded(w::reviewed_tasks)),
+        w::first_pass_approvals.eq(w::first_pass_approvals + excluded(w::first_pass_approvals)),
+        w::changes_requested.eq(w::changes_requested + excluded(w::changes_requested)),
+        w::director_fixes.eq(w::director_fixes + excluded(w::director_fixes)),
+        w::approved_tasks.eq(w::approved_tasks + excluded(w::approved_tasks)),
+        w::on_time_approvals.eq(w::on_time_approvals + excluded(w::on_time_approvals)),
+        w::approved_minutes.eq(w::approved_minutes + excluded(w::approved_minutes)),
+    );
+    crate::db::on_engine!(conn, |c| diesel::insert_into(worker_stats::table)
+        .values(values)
+        .on_conflict(w::worker_id)
+        .do_update()
+        .set(sums)
+        .execute(c))?;
     Ok(())
 }

@@ -13,7 +13,6 @@ use yui_domain::workforce::ranking::CandidateFacts;
 use yui_domain::workforce::{Level, Schedule, SkillRequirement};
 use yui_domain::{PageLimit, TaskId, TeamId, UserId};
 
-use crate::centers::Center;
 use crate::roster::Roster;
 use crate::tasks::Commitment;
 use crate::users::User;
@@ -41,12 +40,6 @@ pub fn week_start(now: DateTime<Utc>, time_zone: Tz) -> DateTime<Utc> {
         .map_or(now, |t| t.with_timezone(&Utc))
 }
 
-/// The centre's time zone (Asia/Tokyo if it cannot be read).
-#[must_use]
-pub fn center_time_zone(center: &Center) -> Tz {
-    center.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo)
-}
-
 impl Snapshot {
     /// The snapshot at `now` of the roster's workers; with `qualified`, only of those
     /// who meet it (ranking needs nobody else, and reading a fifth of a large centre's
@@ -58,7 +51,7 @@ impl Snapshot {
         qualified: Option<&SkillRequirement>,
     ) -> Result<Self, StoreError> {
         let center = roster.center.id;
-        let week = week_start(now, center_time_zone(&roster.center));
+        let week = week_start(now, roster.center.time_zone);
         Ok(Self {
             workloads: workload::of_workers(conn, center, week, qualified)?,
             qualified: qualified.cloned(),

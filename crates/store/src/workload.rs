@@ -14,8 +14,8 @@ use yui_domain::workforce::SkillRequirement;
 use yui_domain::{CenterId, UserId};
 
 use crate::ids::{parse_uuid, to_db_time};
-use crate::worker_stats::QualityCounts;
 use crate::{DbConnection, StoreError};
+use yui_domain::workforce::QualityCounts;
 
 /// One worker's current load.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -6,8 +6,11 @@
 
 pub mod availability;
 pub mod capacity;
+pub mod pay;
+pub mod quality;
 pub mod ranking;
 pub mod skill;
 
 pub use availability::{Caps, DayException, ExceptionKind, Schedule, WeeklyWindow};
+pub use quality::QualityCounts;
 pub use skill::{Level, SkillRequirement};

@@ -17,7 +17,7 @@ use yui_store::{DbConnection, login_failures, organizations, sessions, users};
 
 use super::tags;
 use crate::auth::{SecretToken, hash_password, hash_token, verify_password};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ClientAddress, ValidJson};
 use crate::input;
 use crate::state::AppState;
@@ -112,7 +112,7 @@ pub(super) fn insert_user(conn: &mut DbConnection, new: NewUser<'_>) -> Result<U
 }
 
 fn email_taken() -> ApiError {
-    ApiError::conflict("email_taken", "An account with this e-mail address already exists.")
+    ApiError::new(ErrorCode::EmailTaken, "An account with this e-mail address already exists.")
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -178,13 +178,10 @@ async fn login(
     let account = state
         .write(move |conn| {
             login_failures::lock_account(conn, &email_key)?;
-            let since = yui_store::now() - window;
-            let by_account = login_failures::count_for_email(conn, &email_key, since)?;
-            let by_address = login_failures::count_for_address(conn, &address_key, since)?;
-            if by_account >= settings.login_max_failures_per_account
-                || by_address >= settings.login_max_failures_per_address
-            {
-                return Err(ApiError::too_many_requests(settings.login_window.as_secs()));
+            let limits = (settings.login_max_failures_per_account, settings.login_max_failures_per_address);
+            if let Some(until) = login_failures::blocked_until(conn, &email_key, &address_key, limits, window)? {
+                let seconds = (until - yui_store::now()).num_seconds().saturating_add(1).max(1);
+                return Err(ApiError::too_many_requests(u64::try_from(seconds).unwrap_or(1)));
             }
             login_failures::record(conn, &email_key, &address_key)?;
             Ok(users::find_for_login(conn, &email)?)
@@ -199,8 +196,8 @@ async fn login(
     .await?;
 
     match user.filter(|_| verified) {
-        Some(user) if !user.active => Err(ApiError::forbidden_with(
-            "account_deactivated",
+        Some(user) if !user.active => Err(ApiError::new(
+            ErrorCode::AccountDeactivated,
             "This account has been deactivated; ask your centre's admin.",
         )),
         Some(user) => {
@@ -218,11 +215,7 @@ async fn login(
                 .await?;
             Ok(HttpResponse::Ok().json(tokens))
         }
-        None => Err(ApiError::new(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "The e-mail address or password is wrong.",
-        )),
+        None => Err(ApiError::new(ErrorCode::InvalidCredentials, "The e-mail address or password is wrong.")),
     }
 }
 
@@ -280,8 +273,7 @@ async fn refresh(state: web::Data<AppState>, body: ValidJson<RefreshRequest>) ->
         .await?;
     outcome.map(|tokens| HttpResponse::Ok().json(tokens)).ok_or_else(|| {
         ApiError::new(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            "invalid_refresh_token",
+            ErrorCode::InvalidRefreshToken,
             "The refresh token is unknown, already used, expired or revoked; log in again.",
         )
     })

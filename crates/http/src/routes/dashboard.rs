@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::UserId;
-use yui_store::workforce::{self, center_time_zone, week_start};
+use yui_store::workforce::{self, week_start};
 use yui_store::{jobs, submissions, tasks, teams};
 
 use super::tags;
@@ -94,7 +94,7 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
                 None => None,
             };
             let overdue_tasks = tasks::count_overdue(conn, center.id, now)?;
-            let week_from = week_start(now, center_time_zone(&center));
+            let week_from = week_start(now, center.time_zone);
             let week_to = week_from + Duration::days(7);
             let team_list = teams::list(conn, center.id, false)?;
             let roster = rosters.current(conn, &center, week_from.min(now))?;

@@ -141,7 +141,7 @@ async fn send_quote(
             if terms.price.currency != job.spec.budget.currency {
                 return Err(ApiError::invalid_field("price.currency", "currency", "must be the job's currency"));
             }
-            Ok(flow::quote(conn, actor.user_id, job, terms)?)
+            Ok(flow::quote(conn, actor.user_id, job, terms.clone())?)
         })
         .await?;
     Ok(web::Json(JobView::new(job, None)))

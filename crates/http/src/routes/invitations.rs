@@ -19,7 +19,7 @@ use yui_store::users::NewUser;
 use super::auth::{ensure_email_free, insert_user};
 use super::tags;
 use crate::auth::{Bearer, SecretToken, hash_password, hash_token};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
@@ -214,8 +214,7 @@ async fn accept_invitation(
         .write(move |conn| {
             let not_found = || {
                 ApiError::new(
-                    actix_web::http::StatusCode::NOT_FOUND,
-                    "invitation_not_found",
+                    ErrorCode::InvitationNotFound,
                     "No open invitation has this token; it may have been used or have expired.",
                 )
             };

@@ -72,7 +72,7 @@ pub struct CreateJobRequest {
 }
 
 /// Changes to a draft job; omitted fields stay as they are.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditJobRequest {
     #[validate(length(min = 1, max = 200))]
@@ -212,7 +212,7 @@ async fn create_job(
                 return Err(ApiError::invalid_field("center_id", "unknown_center", "no centre has this id"));
             }
             ensure_known_to_center(conn, center, &spec)?;
-            let job = jobs::insert(conn, center, organization, actor.user_id, spec)?;
+            let job = jobs::insert(conn, center, organization, actor.user_id, spec.clone())?;
             record_job_event(conn, actor.user_id, &job, "created", None, json!({}))?;
             Ok(job)
         })
@@ -298,7 +298,7 @@ async fn edit_job(
         .write_as(bearer, move |conn, actor| {
             require_client(actor)?;
             let mut job = load_job(conn, actor, id)?;
-            job.spec = changes.apply(job.spec)?;
+            job.spec = changes.clone().apply(job.spec)?;
             ensure_known_to_center(conn, job.center_id, &job.spec)?;
             Ok(advance_job(conn, actor.user_id, job, JobAction::Edit, json!({}))?)
         })

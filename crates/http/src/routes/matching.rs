@@ -26,7 +26,7 @@ use yui_store::{DbConnection, flow};
 
 use super::tags;
 use crate::auth::Bearer;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::flow::{load_job, load_task, require_staff};
 use crate::requirements::{self, SkillRequirementView};
@@ -174,7 +174,9 @@ async fn task_candidates(
     let limit = match params.limit {
         None => 10,
         Some(l @ 1..=100) => usize::try_from(l).unwrap_or(10),
-        Some(_) => return Err(ApiError::bad_request("invalid_query_parameter", "`limit` must be between 1 and 100.")),
+        Some(_) => {
+            return Err(ApiError::bad_request(ErrorCode::InvalidQueryParameter, "`limit` must be between 1 and 100."));
+        }
     };
     let include_excluded = params.include_excluded.unwrap_or(false);
     let rosters = Arc::clone(&state.rosters);
@@ -364,10 +366,9 @@ async fn assignment_plan(
                 }),
             }
         }
-        // Assigned in ascending worker id, the order in which every transaction locks
-        // workers' commitment rows (migration `worker_commitments`), so two plans
-        // applied at once cannot deadlock.
-        to_assign.sort_by_key(|(task, _)| (task.assignee_id, task.id));
+        // The plan's workers are locked first, in the one order (`yui_store::locks`),
+        // so two plans applied at once cannot deadlock.
+        let _locks = yui_store::locks::workers(conn, to_assign.iter().filter_map(|(task, _)| task.assignee_id))?;
         for (task, score) in to_assign {
             let worker = task.assignee_id.map(|w| w.to_string());
             let details = json!({"assignee_id": worker, "plan": true, "score": score});

@@ -20,7 +20,7 @@ use yui_store::tasks;
 use super::tags;
 use super::work::SubmitRequest;
 use crate::auth::Bearer;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::flow::{load_task, require_staff, task_views};
 use crate::flow_views::{SubmissionView, TaskView, VerdictName};
@@ -126,7 +126,7 @@ fn require_reviewer(
         return Err(ApiError::forbidden("Only directors and the team's reviewers review submissions."));
     }
     if task.assignee_id == Some(actor.user_id) {
-        return Err(ApiError::forbidden_with("own_work", "Reviewers cannot review their own work."));
+        return Err(ApiError::new(ErrorCode::OwnWork, "Reviewers cannot review their own work."));
     }
     Ok(())
 }
@@ -202,7 +202,7 @@ async fn fix_task(
             require_staff(actor)?;
             let (task, job) = load_task(conn, actor, id)?;
             let fixed = SubmissionId::from(body.submission_id);
-            let (review, task) = flow::fix(conn, actor.user_id, task, fixed, content, &comment)?;
+            let (review, task) = flow::fix(conn, actor.user_id, task, fixed, content.clone(), &comment)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })
         .await?;

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::workforce::Level;
+use yui_domain::workforce::QualityCounts;
 use yui_domain::{CenterId, UserId};
-use yui_store::worker_stats::{self, QualityCounts};
+use yui_store::worker_stats;
 use yui_store::{centers, profiles, skills, tasks, teams};
 
 use super::tags;

@@ -15,12 +15,12 @@ use validator::Validate;
 use yui_domain::text::Slug;
 use yui_domain::workforce::Level;
 use yui_domain::{CenterId, UserId};
-use yui_store::skills::{self, Assessment, Skill};
+use yui_store::skills::{self, Assessment, NewAssessment, Skill};
 use yui_store::{DbConnection, centers};
 
 use super::tags;
 use crate::auth::Bearer;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::flow::require_staff;
 use crate::input;
@@ -132,7 +132,7 @@ pub struct HistoryParams {
 
 /// A skill slug from the path or the query string: malformed is `400`, like every
 /// other bad path or query value.
-fn slug_param(code: &'static str, raw: &str) -> Result<String, ApiError> {
+fn slug_param(code: ErrorCode, raw: &str) -> Result<String, ApiError> {
     yui_domain::text::Name::parse(raw, 50)
         .map(yui_domain::text::Name::into_string)
         .map_err(|e| ApiError::bad_request(code, format!("`skill`: {e}.")))
@@ -173,7 +173,7 @@ async fn create_skill(
             let center = center_of(actor)?;
             skills::insert(conn, center, slug.as_str(), name.as_str(), &description).map_err(|e| match e {
                 yui_store::StoreError::Conflict { .. } => {
-                    ApiError::conflict("skill_exists", "The catalogue already has this slug.")
+                    ApiError::new(ErrorCode::SkillExists, "The catalogue already has this slug.")
                 }
                 other => other.into(),
             })
@@ -232,7 +232,7 @@ async fn assess_worker(
     body: ValidJson<AssessmentRequest>,
 ) -> Result<web::Json<AssessmentView>, ApiError> {
     let (worker, skill) = path.into_inner();
-    let skill = slug_param("invalid_path_parameter", &skill)?;
+    let skill = slug_param(ErrorCode::InvalidPathParameter, &skill)?;
     let body = body.into_inner();
     let level = Level::new(body.level).map_err(|e| ApiError::invalid_field("level", "range", e))?;
     let evidence = input::required_text("evidence", &body.evidence, 2000)?;
@@ -242,7 +242,19 @@ async fn assess_worker(
             let worker = load_worker(conn, actor, UserId::from(worker))?;
             let center = center_of(actor)?;
             ensure_skill(conn, center, &skill)?;
-            Ok(skills::assess(conn, center, worker.id, &skill, level, &evidence, actor.user_id)?)
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            Ok(skills::assess(
+                conn,
+                &locks,
+                center,
+                NewAssessment {
+                    worker: worker.id,
+                    skill: &skill,
+                    level,
+                    evidence: &evidence,
+                    assessed_by: actor.user_id,
+                },
+            )?)
         })
         .await?;
     Ok(web::Json(assessment.into()))
@@ -291,7 +303,7 @@ async fn worker_level_history(
     params: web::Query<HistoryParams>,
 ) -> Result<web::Json<Vec<AssessmentView>>, ApiError> {
     let id = UserId::from(id.into_inner());
-    let skill = params.into_inner().skill.map(|s| slug_param("invalid_query_parameter", &s)).transpose()?;
+    let skill = params.into_inner().skill.map(|s| slug_param(ErrorCode::InvalidQueryParameter, &s)).transpose()?;
     let history = state
         .read_as(bearer, move |conn, actor| {
             let worker = load_worker(conn, actor, id)?;

@@ -299,11 +299,11 @@ async fn edit_task(
     act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, job| {
         let new_due_date = changes.due_at.is_some();
         let merged = TaskInput {
-            title: changes.title.unwrap_or_else(|| task.spec.title.clone()),
-            instructions: changes.instructions.unwrap_or_else(|| task.spec.instructions.clone()),
+            title: changes.title.clone().unwrap_or_else(|| task.spec.title.clone()),
+            instructions: changes.instructions.clone().unwrap_or_else(|| task.spec.instructions.clone()),
             estimated_minutes: changes.estimated_minutes.unwrap_or(task.spec.estimated_minutes),
             due_at: changes.due_at.unwrap_or(task.spec.due_at),
-            skill: changes.skill.or_else(|| task.spec.requirement.as_ref().map(|r| r.skill.clone())),
+            skill: changes.skill.clone().or_else(|| task.spec.requirement.as_ref().map(|r| r.skill.clone())),
             min_level: changes
                 .min_level
                 .or_else(|| task.spec.requirement.as_ref().map(|r| i64::from(r.min_level.get()))),

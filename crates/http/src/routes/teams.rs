@@ -24,7 +24,7 @@ use yui_store::{DbConnection, flow, users, worker_stats};
 
 use super::tags;
 use crate::auth::Bearer;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::flow::{act_on_task, is_staff, require_staff, require_worker, task_views};
 use crate::flow_views::TaskView;
@@ -182,7 +182,7 @@ async fn create_team(
             let team = teams::insert(conn, center_of(actor)?, name.as_str(), &description, body.public).map_err(
                 |e| match e {
                     yui_store::StoreError::Conflict { .. } => {
-                        ApiError::conflict("team_exists", "The centre already has a team of that name.")
+                        ApiError::new(ErrorCode::TeamExists, "The centre already has a team of that name.")
                     }
                     other => other.into(),
                 },
@@ -266,7 +266,8 @@ async fn set_member(
             let worker = users::find_in_tenant(conn, actor.tenant, UserId::from(worker))?
                 .filter(|u| u.role == Role::Worker && u.active)
                 .ok_or_else(|| ApiError::not_found("worker"))?;
-            teams::set_member(conn, &team, worker.id, role)?;
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            teams::set_member(conn, &locks, &team, worker.id, role)?;
             team_view(conn, team)
         })
         .await?;
@@ -291,7 +292,9 @@ async fn remove_member(
         .write_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let team = load_team(conn, actor, TeamId::from(team))?;
-            if teams::remove_member(conn, team.id, UserId::from(worker))? {
+            let worker = UserId::from(worker);
+            let locks = yui_store::locks::workers(conn, [worker])?;
+            if teams::remove_member(conn, &locks, team.id, worker)? {
                 Ok(())
             } else {
                 Err(ApiError::not_found("member"))
@@ -352,7 +355,7 @@ async fn team_quality(
         .read_as(bearer, move |conn, actor| {
             require_staff(actor)?;
             let team = load_team(conn, actor, id)?;
-            let mut total = worker_stats::QualityCounts::default();
+            let mut total = yui_domain::workforce::QualityCounts::default();
             for member in teams::members(conn, team.id)? {
                 total += worker_stats::of(conn, member.worker_id)?;
             }

@@ -15,7 +15,7 @@ use yui_store::{DbConnection, sessions, users};
 
 use super::tags;
 use crate::auth::Bearer;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
 use crate::views::{RoleName, UserView};
@@ -119,7 +119,7 @@ async fn deactivate_user(
         .write_as(bearer, move |conn, actor| {
             require_member_manager(actor)?;
             if actor.user_id == id {
-                return Err(ApiError::conflict("cannot_deactivate_self", "You cannot deactivate your own account."));
+                return Err(ApiError::new(ErrorCode::CannotDeactivateSelf, "You cannot deactivate your own account."));
             }
             let user = set_active(conn, actor, id, false)?;
             sessions::revoke_all_of(conn, id)?;

@@ -236,7 +236,7 @@ async fn submit_task(
         .write_as(bearer, move |conn, actor| {
             require_worker(actor)?;
             let (task, _) = load_task(conn, actor, id)?;
-            let (_, submission) = flow::submit(conn, actor.user_id, task, content)?;
+            let (_, submission) = flow::submit(conn, actor.user_id, task, content.clone())?;
             Ok(submission)
         })
         .await?;

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+use yui_domain::workforce::pay::{RateRefused, check_hourly_rate};
 use yui_domain::workforce::{DayException, ExceptionKind, WeeklyWindow};
 use yui_domain::{TaskId, UserId};
 use yui_store::availability::{self, Exception};
@@ -26,7 +27,7 @@ use yui_store::{flow, tasks, worker_stats, workload};
 use super::tags;
 use crate::auth::Bearer;
 use crate::clock_time;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::flow_views::MoneyInput;
 use crate::input;
@@ -39,6 +40,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(get_profile)
         .service(put_profile)
+        .service(put_hourly_rate)
         .service(get_availability)
         .service(put_windows)
         .service(add_exception)
@@ -71,9 +73,6 @@ pub struct ProfileRequest {
     #[validate(length(min = 1, max = 2))]
     #[schema(min_items = 1, max_items = 2)]
     pub work_modes: Vec<WorkMode>,
-    /// Not below the centre's minimum hourly rate, in its currency.
-    #[validate(nested)]
-    pub hourly_rate: MoneyInput,
     /// Most minutes a week (0–10080).
     #[validate(range(min = 0, max = 10080))]
     #[schema(minimum = 0, maximum = 10080)]
@@ -97,12 +96,23 @@ pub struct ProfileRequest {
     pub public_name: Option<String>,
 }
 
+/// A worker's hourly rate, set by the centre's directors and admins.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HourlyRateRequest {
+    /// Not below the centre's minimum hourly rate, in its currency.
+    #[validate(nested)]
+    pub hourly_rate: MoneyInput,
+}
+
 /// A worker's profile.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileView {
     pub worker_id: Uuid,
     pub display_name: String,
     pub work_modes: Vec<String>,
+    /// Set by directors and admins (`PUT /v1/workers/{id}/hourly-rate`); the
+    /// centre's minimum until then.
     pub hourly_rate: MoneyView,
     pub weekly_cap_minutes: u32,
     pub daily_cap_minutes: u32,
@@ -122,7 +132,7 @@ fn profile_view(profile: Profile, display_name: String) -> ProfileView {
         hourly_rate: profile.hourly_rate.into(),
         weekly_cap_minutes: profile.weekly_cap_minutes,
         daily_cap_minutes: profile.daily_cap_minutes,
-        time_zone: profile.time_zone,
+        time_zone: profile.time_zone.name().to_owned(),
         accommodations: profile.accommodations,
         public_name: profile.public_name,
         updated_at: profile.updated_at,
@@ -249,7 +259,7 @@ impl RangeParams {
         let to = self.to.unwrap_or(from + Duration::days(7));
         if to <= from || to - from > Duration::days(366) {
             return Err(ApiError::bad_request(
-                "invalid_query_parameter",
+                ErrorCode::InvalidQueryParameter,
                 "`to` must be after `from`, and at most 366 days after it.",
             ));
         }
@@ -299,7 +309,8 @@ async fn get_profile(
     Ok(web::Json(view))
 }
 
-/// Save a worker's profile (the worker, or the centre's directors).
+/// Save a worker's profile (the worker, or the centre's directors). The hourly rate
+/// is not part of it: directors set it with `PUT /v1/workers/{id}/hourly-rate`.
 #[utoipa::path(
     tag = tags::WORKERS,
     security(("bearer_token" = [])),
@@ -316,16 +327,7 @@ async fn put_profile(
 ) -> Result<web::Json<ProfileView>, ApiError> {
     let id = worker_id(id);
     let body = body.into_inner();
-    let rate = body.hourly_rate.parse("hourly_rate")?;
-    let time_zone = body
-        .time_zone
-        .as_deref()
-        .map(|tz| {
-            tz.parse::<chrono_tz::Tz>()
-                .map(|_| tz.to_owned())
-                .map_err(|_| ApiError::invalid_field("time_zone", "unknown_time_zone", "is not an IANA time zone"))
-        })
-        .transpose()?;
+    let time_zone = body.time_zone.as_deref().map(|tz| input::time_zone("time_zone", tz)).transpose()?;
     let accommodations = input::text("accommodations", &body.accommodations, 2000)?;
     let public_name = body.public_name.as_deref().map(|n| input::name("public_name", n, 100)).transpose()?;
     let mut modes: Vec<String> = body.work_modes.iter().map(|m| m.as_str().to_owned()).collect();
@@ -339,33 +341,56 @@ async fn put_profile(
         .write_as(bearer, move |conn, actor| {
             let worker = load_worker(conn, actor, id)?;
             let center = center(conn, actor)?;
-            let minimum = center.minimum_hourly_rate;
-            if rate.currency != minimum.currency {
-                return Err(ApiError::invalid_field(
-                    "hourly_rate.currency",
-                    "currency",
-                    "must be the centre's currency",
-                ));
-            }
-            if rate.amount_minor < minimum.amount_minor {
-                return Err(ApiError::invalid_field(
-                    "hourly_rate.amount_minor",
-                    "below_minimum_rate",
-                    format!("must be at least the centre's minimum of {} {}", minimum.amount_minor, minimum.currency),
-                ));
-            }
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            let current = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
             let profile = Profile {
-                worker_id: worker.id,
-                work_modes: modes,
-                hourly_rate: rate,
+                work_modes: modes.clone(),
                 weekly_cap_minutes: weekly,
                 daily_cap_minutes: daily,
-                time_zone: time_zone.unwrap_or_else(|| center.time_zone.clone()),
-                accommodations,
-                public_name: public_name.map(yui_domain::text::Name::into_string),
-                updated_at: Utc::now(),
+                time_zone: time_zone.unwrap_or(center.time_zone),
+                accommodations: accommodations.clone(),
+                public_name: public_name.clone().map(yui_domain::text::Name::into_string),
+                ..current
             };
-            let saved = profiles::save(conn, center.id, profile)?;
+            let saved = profiles::save(conn, &locks, center.id, profile)?;
+            Ok(profile_view(saved, worker.display_name))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// Set a worker's hourly rate (directors and admins; workers read theirs in their
+/// profile). Never below the centre's minimum.
+#[utoipa::path(
+    tag = tags::WORKERS,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The worker's id.")),
+    request_body = HourlyRateRequest,
+    responses((status = 200, description = "The profile with its new rate.", body = ProfileView))
+)]
+#[put("/workers/{id}/hourly-rate")]
+async fn put_hourly_rate(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<HourlyRateRequest>,
+) -> Result<web::Json<ProfileView>, ApiError> {
+    let id = worker_id(id);
+    let rate = body.into_inner().hourly_rate.parse("hourly_rate")?;
+    let view = state
+        .write_as(bearer, move |conn, actor| {
+            crate::flow::require_staff(actor)?;
+            let worker = load_worker(conn, actor, id)?;
+            let center = center(conn, actor)?;
+            let rate = check_hourly_rate(rate, center.minimum_hourly_rate).map_err(|refused| match refused {
+                RateRefused::WrongCurrency(_) => ApiError::invalid_field("hourly_rate.currency", "currency", refused),
+                RateRefused::BelowMinimum(_) => {
+                    ApiError::invalid_field("hourly_rate.amount_minor", "below_minimum_rate", refused)
+                }
+            })?;
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            let current = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
+            let saved = profiles::save(conn, &locks, center.id, Profile { hourly_rate: rate, ..current })?;
             Ok(profile_view(saved, worker.display_name))
         })
         .await?;
@@ -396,7 +421,7 @@ async fn get_availability(
             let windows = availability::windows_of(conn, worker.id)?;
             let exceptions = availability::exceptions_of(conn, worker.id, from.date_naive(), to.date_naive())?;
             Ok(AvailabilityView {
-                time_zone: profile.time_zone,
+                time_zone: profile.time_zone.name().to_owned(),
                 windows: windows
                     .into_iter()
                     .map(|w| WindowView {
@@ -452,7 +477,8 @@ async fn put_windows(
         .write_as(bearer, move |conn, actor| {
             let worker = load_self(conn, actor, id)?;
             let center = center(conn, actor)?;
-            Ok(availability::replace_windows(conn, center.id, worker.id, &windows)?)
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            Ok(availability::replace_windows(conn, &locks, center.id, worker.id, &windows)?)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -514,7 +540,8 @@ async fn add_exception(
                 .into_iter()
                 .map(|r| r.commitment.task_id)
                 .collect();
-            let stored = availability::add_exception(conn, center.id, worker.id, exception, &note)?;
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            let stored = availability::add_exception(conn, &locks, center.id, worker.id, exception, &note)?;
             schedule.exceptions.push(exception);
             let newly_at_risk: Vec<(&Task, AtRisk)> = workforce::at_risk(|_| Some(&schedule), commitments, now)
                 .into_iter()
@@ -559,7 +586,8 @@ async fn delete_exception(
     state
         .write_as(bearer, move |conn, actor| {
             let worker = load_self(conn, actor, UserId::from(id))?;
-            if availability::delete_exception(conn, worker.id, exception)? {
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            if availability::delete_exception(conn, &locks, worker.id, exception)? {
                 Ok(())
             } else {
                 Err(ApiError::not_found("exception"))
