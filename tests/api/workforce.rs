@@ -164,6 +164,16 @@ async fn levels_are_set_by_directors_and_keep_their_history(app: TestApp) {
     app.get(&format!("/v1/workers/{}/skills", worker.id), Some(other_token))
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    // Levels are the directors' to set: not by the worker themself (403), and another
+    // worker's records are not even visible to a worker (404).
+    app.request(
+        Method::PUT,
+        &format!("/v1/workers/{}/skills/hd-map-editing", worker.id),
+        Some(token),
+        Some(json!({"level": 5, "evidence": "me"})),
+    )
+    .await
+    .assert_problem(StatusCode::FORBIDDEN, "forbidden");
     app.request(
         Method::PUT,
         &format!("/v1/workers/{}/skills/hd-map-editing", other.id),
@@ -171,7 +181,7 @@ async fn levels_are_set_by_directors_and_keep_their_history(app: TestApp) {
         Some(json!({"level": 5, "evidence": "me"})),
     )
     .await
-    .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    .assert_problem(StatusCode::NOT_FOUND, "not_found");
     app.request(
         Method::PUT,
         &format!("/v1/workers/{}/skills/juggling", worker.id),
@@ -436,8 +446,45 @@ async fn reviewers_check_teammates_but_never_themselves(app: TestApp) {
             .await
         }
     };
-    let by_member = work(member.clone(), ids[0].clone()).await;
+    // Only the worker holding a task works on it: not a teammate, not the team's
+    // reviewer, though both can see it in their team.
+    let other_member = &cast.workers[2].1;
+    call(&app, Method::POST, &format!("/v1/tasks/{}/claim", ids[0]), member, None, StatusCode::OK).await;
+    for (who, token) in [("teammate", other_member), ("reviewer", reviewer)] {
+        for (action, body) in [("start", None), ("submissions", Some(json!({"result_text": "not mine"})))] {
+            let reply = app.request(Method::POST, &format!("/v1/tasks/{}/{action}", ids[0]), Some(token), body).await;
+            reply.assert_problem(StatusCode::FORBIDDEN, "forbidden");
+            assert!(reply.str("detail").contains("assigned"), "{who} {action}: {}", reply.body);
+        }
+        call(&app, Method::GET, &format!("/v1/tasks/{}", ids[0]), token, None, StatusCode::OK).await;
+    }
+    call(&app, Method::POST, &format!("/v1/tasks/{}/start", ids[0]), member, None, StatusCode::OK).await;
+    let by_member = call(
+        &app,
+        Method::POST,
+        &format!("/v1/tasks/{}/submissions", ids[0]),
+        member,
+        Some(json!({"result_text": "done"})),
+        StatusCode::CREATED,
+    )
+    .await;
     let by_reviewer = work(reviewer.clone(), ids[1].clone()).await;
+
+    // The reviewer's own queue: the team's submitted work, never their own.
+    let queue_path = format!("/v1/teams/{team}/review-queue");
+    let queued = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["task"]["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let theirs = call(&app, Method::GET, &queue_path, reviewer, None, StatusCode::OK).await;
+    assert_eq!(queued(&theirs), vec![ids[0].clone()]);
+    let directors = call(&app, Method::GET, &queue_path, &cast.director, None, StatusCode::OK).await;
+    assert_eq!(queued(&directors), ids);
+    app.get(&queue_path, Some(member)).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
     let approve = |submission: &Value| json!({"submission_id": submission["id"], "decision": "approve"});
     app.request(Method::POST, &format!("/v1/tasks/{}/review", ids[1]), Some(reviewer), Some(approve(&by_reviewer)))
@@ -731,8 +778,15 @@ async fn the_at_risk_list_pages_soonest_due_first(app: TestApp) {
     assert_eq!(second["next_cursor"], Value::Null);
     assert!(second["items"][0]["substitutes"].is_array());
 
-    let nowhere = URL_SAFE_NO_PAD.encode(uuid::Uuid::now_v7().as_bytes());
-    for cursor in [nowhere.as_str(), "not-a-cursor"] {
+    // The cursor carries its place (due date and task), so a well-formed one is a
+    // place in the list even if its task is gone; a malformed one is 400.
+    let past_everything = "f".repeat(32);
+    let empty =
+        call(&app, Method::GET, &format!("/v1/at-risk?cursor={past_everything}"), &cast.director, None, StatusCode::OK)
+            .await;
+    assert_eq!(empty["items"], json!([]));
+    let tasks_cursor = URL_SAFE_NO_PAD.encode(uuid::Uuid::now_v7().as_bytes());
+    for cursor in [tasks_cursor.as_str(), "not-a-cursor"] {
         let reply = app.get(&format!("/v1/at-risk?cursor={cursor}"), Some(&cast.director)).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{cursor}: {}", reply.body);
         assert_eq!(reply.content_type, "application/problem+json");
@@ -980,6 +1034,39 @@ async fn the_showcase_names_only_who_opted_in(app: TestApp) {
         assert!(!text.contains(&worker.email), "no e-mail addresses on the showcase");
     }
     assert!(!text.contains("Test User"), "no display names of workers who did not opt in");
+    assert_eq!(teams[0]["track_record"]["quality_published"], true, "three members");
+
+    // A public team of one would publish that person's quality record: its rates are
+    // withheld until the member opts in to being shown publicly.
+    let solo = call(
+        &app,
+        Method::POST,
+        "/v1/teams",
+        &cast.director,
+        Some(json!({"name": "Solo", "public": true})),
+        StatusCode::CREATED,
+    )
+    .await;
+    let solo = solo["id"].as_str().expect("id").to_owned();
+    let member_path = format!("/v1/teams/{solo}/members/{}", member.id);
+    call(&app, Method::PUT, &member_path, &cast.director, Some(json!({"role": "member"})), StatusCode::OK).await;
+    let solo_record = |showcase: &crate::helpers::Reply| {
+        showcase.body.as_array().expect("teams").iter().find(|t| t["id"] == solo.as_str()).expect("solo")["track_record"]
+            .clone()
+    };
+    let public = app.get(&format!("/v1/public/centers/{}/teams", cast.center_id), None).await;
+    let record = solo_record(&public);
+    assert_eq!(record["quality_published"], false);
+    assert_eq!((record["first_pass_rate"].clone(), record["on_time_rate"].clone()), (Value::Null, Value::Null));
+    assert_eq!(record["tasks_delivered"], 1, "delivered work is still shown");
+    let opt_in =
+        json!({"work_modes": ["home"], "weekly_cap_minutes": 600, "daily_cap_minutes": 300, "public_name": "Ren M."});
+    call(&app, Method::PUT, &format!("/v1/workers/{}/profile", member.id), member_token, Some(opt_in), StatusCode::OK)
+        .await;
+    let public = app.get(&format!("/v1/public/centers/{}/teams", cast.center_id), None).await;
+    let record = solo_record(&public);
+    assert_eq!(record["quality_published"], true);
+    assert_eq!(record["first_pass_rate"], 1.0);
 
     // A client can address a job to that team; directors see the preference.
     let mut body = crate::flow::job_body(&cast.center_id);

@@ -1,8 +1,9 @@
 //! Request extractors that turn every malformed input into a 4xx problem.
 //!
 //! * [`ValidJson`] reads a JSON body (only `application/json`, bounded size),
-//!   deserialises it strictly (unknown fields are refused by the DTOs) and runs the
-//!   DTO's `validator` rules, before the handler sees it.
+//!   checks its shape against the OpenAPI schema (`body_shape`: objects are objects,
+//!   never arrays), deserialises it strictly (unknown fields are refused by the DTOs)
+//!   and runs the DTO's `validator` rules, before the handler sees it.
 //! * [`configure_extractors`] installs problem+json error handlers for actix's own
 //!   path and query extractors, so a bad UUID in a path or a bad query value is a
 //!   `400` like everything else.
@@ -15,8 +16,10 @@ use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::body_shape::BodySchemas;
 use crate::error::{ApiError, ErrorCode};
 
 /// A JSON body that has been deserialised and validated.
@@ -29,19 +32,34 @@ impl<T> ValidJson<T> {
     }
 }
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+impl<T: DeserializeOwned + Validate + ToSchema + 'static> FromRequest for ValidJson<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<T>::from_request(req, payload);
+        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        let schemas = req.app_data::<web::Data<BodySchemas>>().cloned();
         Box::pin(async move {
-            let body = json.await.map_err(|error| match error.as_error::<ApiError>() {
-                Some(api_error) => api_error.clone(),
-                None => ApiError::bad_request(ErrorCode::MalformedBody, error.to_string()),
+            let mut value = json
+                .await
+                .map_err(|error| match error.as_error::<ApiError>() {
+                    Some(api_error) => api_error.clone(),
+                    None => ApiError::bad_request(ErrorCode::MalformedBody, error.to_string()),
+                })?
+                .into_inner();
+            if let Some(schemas) = schemas {
+                schemas
+                    .conform(&T::name(), &mut value)
+                    .map_err(|shape| ApiError::bad_request(ErrorCode::MalformedBody, format!("{shape}.")))?;
+            }
+            let body: T = serde_json::from_value(value).map_err(|cause| {
+                ApiError::bad_request(
+                    ErrorCode::MalformedBody,
+                    format!("The JSON body does not match the schema: {cause}."),
+                )
             })?;
             body.validate()?;
-            Ok(ValidJson(body.into_inner()))
+            Ok(ValidJson(body))
         })
     }
 }

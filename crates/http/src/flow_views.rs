@@ -384,8 +384,8 @@ pub struct SubmissionView {
     pub by_director: bool,
     pub result_text: String,
     pub links: Vec<String>,
-    /// Structured result (any JSON), if given.
-    #[schema(value_type = Option<Object>)]
+    /// Structured result (a JSON object), if given.
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub payload: Option<serde_json::Value>,
     pub note: String,
     pub created_at: DateTime<Utc>,
@@ -424,7 +424,7 @@ pub struct EventView {
     /// The status after the change.
     pub to_state: Option<String>,
     /// Details of the change (e.g. the assignee, a reason).
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub details: serde_json::Value,
     pub created_at: DateTime<Utc>,
 }

@@ -8,7 +8,9 @@
 //! Dependencies run one way: this crate uses `yui-store` and `yui-domain`; nothing
 //! depends on it but the `yui` binary and the end-to-end tests.
 
+mod access;
 mod auth;
+mod body_shape;
 mod clock_time;
 mod error;
 mod extract;
@@ -26,7 +28,6 @@ mod server;
 mod settings;
 mod state;
 mod views;
-mod workforce_access;
 
 pub use auth::{hash_password, verify_password};
 pub use error::{ApiError, ErrorCode, FieldError, Problem};

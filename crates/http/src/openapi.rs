@@ -9,8 +9,11 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::schema::{ArrayItems, Schema};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
@@ -28,7 +31,7 @@ pub const BEARER_SCHEME: &str = "bearer_token";
             check quality and deliver. All bodies are JSON; errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Authenticate with \
             `Authorization: Bearer <access_token>` from `POST /v1/auth/login`.",
-        license(name = "AGPL-3.0-or-later"),
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     tags(
         (name = "auth", description = "Sign-up, login, token refresh and logout."),
@@ -51,6 +54,7 @@ pub const BEARER_SCHEME: &str = "bearer_token";
         (name = "dashboard", description = "The director's day: dashboard, at-risk tasks and team cover."),
         (name = "health", description = "Liveness and readiness probes."),
     ),
+    servers((url = "/", description = "The server that serves this document.")),
     components(schemas(Problem, FieldError)),
 )]
 struct ApiDoc;
@@ -72,13 +76,32 @@ pub fn document() -> utoipa::openapi::OpenApi {
                 .build(),
         ),
     );
+    // Bearer by default; the public operations say so with an empty list.
+    api.security = Some(vec![SecurityRequirement::new(BEARER_SCHEME, Vec::<String>::new())]);
     for (path, item) in &mut api.paths.paths {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
+            operation.security.get_or_insert_with(Vec::new);
             add_problem_responses(path, operation);
         }
     }
+    reference_page_items(&mut api);
     api
+}
+
+/// Every `Paginated_X` lists `X` by reference, so generated clients get one `X` type
+/// (utoipa inlines a generic's argument; the inlined copy becomes the component).
+fn reference_page_items(api: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = api.components.as_mut() else { return };
+    let pages: Vec<String> = components.schemas.keys().filter(|name| name.starts_with("Paginated_")).cloned().collect();
+    for page in pages {
+        let item = page.trim_start_matches("Paginated_").to_owned();
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&page) else { continue };
+        let Some(RefOr::T(Schema::Array(items))) = object.properties.get_mut("items") else { continue };
+        let ArrayItems::RefOrSchema(inlined) = &mut items.items else { continue };
+        let inlined = std::mem::replace(inlined.as_mut(), RefOr::Ref(Ref::from_schema_name(item.clone())));
+        components.schemas.entry(item).or_insert(inlined);
+    }
 }
 
 fn problem(description: &str) -> RefOr<Response> {
@@ -88,6 +111,18 @@ fn problem(description: &str) -> RefOr<Response> {
             .content(PROBLEM_CONTENT_TYPE, Content::new(Some(Ref::from_schema_name("Problem"))))
             .build(),
     )
+}
+
+/// Declares `Retry-After` (whole seconds) on `429` and `503` answers.
+fn add_retry_after(operation: &mut Operation) {
+    for (status, response) in &mut operation.responses.responses {
+        if let ("429" | "503", RefOr::T(response)) = (status.as_str(), response) {
+            let seconds = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).build();
+            let mut header = Header::new(seconds);
+            header.description = Some("Seconds to wait before trying again.".into());
+            response.headers.insert("Retry-After".into(), header);
+        }
+    }
 }
 
 /// Adds the error responses an operation can produce by its shape, keeping any the
@@ -117,9 +152,14 @@ fn add_problem_responses(path: &str, operation: &mut Operation) {
     }
     if path != "/healthz" {
         standard.push(("500", "A fault on the server (`internal_error`)."));
-        standard.push(("503", "The database is unreachable (`unavailable`)."));
+        standard.push((
+            "503",
+            "The database is unreachable (`unavailable`), or the request kept losing races to concurrent \
+             changes (`contention`); see `Retry-After`.",
+        ));
     }
     for (status, description) in standard {
         operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
     }
+    add_retry_after(operation);
 }

@@ -6,6 +6,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the first page.
-    #[param(max_length = 64)]
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$", example = "AZ_80hJd3Zp2mB5kXw9qRg")]
     pub cursor: Option<String>,
 }
 
@@ -45,6 +46,8 @@ impl PageParams {
     }
 }
 
+/// A cursor is a UUID's 16 bytes in URL-safe base64 without padding: 22 characters,
+/// the last of which carries 2 bits (the pattern in the spec says the same).
 fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
     URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| Uuid::from_slice(&bytes).ok()).ok_or_else(unknown_cursor)
 }
@@ -57,6 +60,56 @@ pub fn unknown_cursor() -> ApiError {
 
 fn encode_cursor(after: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(after.as_bytes())
+}
+
+/// Paging for a list ordered by a time, then by id (the at-risk list, soonest due
+/// first). Its cursor carries both, so any well-formed cursor is a place in the
+/// list, whether or not its task still exists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TimedPageParams {
+    /// How many items to return, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the first page.
+    #[param(pattern = "^[A-Za-z0-9_-]{32}$")]
+    pub cursor: Option<String>,
+}
+
+/// A decoded page request of a list ordered by time, then id.
+#[derive(Debug, Clone, Copy)]
+pub struct TimedPageRequest {
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+    pub limit: PageLimit,
+}
+
+impl TimedPageParams {
+    pub fn parse(&self) -> Result<TimedPageRequest, ApiError> {
+        let limit = PageParams { limit: self.limit, cursor: None }.parse()?.limit;
+        let after = self.cursor.as_deref().map(decode_timed_cursor).transpose()?;
+        Ok(TimedPageRequest { after, limit })
+    }
+}
+
+/// The cursor after the item at `at` with id `id`: 8 bytes of nanoseconds since the
+/// epoch (times are kept to the nanosecond on SQLite) and the 16 bytes of the id, in
+/// URL-safe base64 (32 characters).
+#[must_use]
+pub fn timed_cursor(at: DateTime<Utc>, id: Uuid) -> String {
+    let nanos = at.timestamp_nanos_opt().unwrap_or(if at.timestamp() < 0 { i64::MIN } else { i64::MAX });
+    let mut bytes = [0u8; 24];
+    bytes[..8].copy_from_slice(&nanos.to_be_bytes());
+    bytes[8..].copy_from_slice(id.as_bytes());
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn decode_timed_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok().filter(|b| b.len() == 24).ok_or_else(unknown_cursor)?;
+    let mut nanos = [0u8; 8];
+    nanos.copy_from_slice(&bytes[..8]);
+    let at = DateTime::from_timestamp_nanos(i64::from_be_bytes(nanos));
+    let id = Uuid::from_slice(&bytes[8..]).map_err(|_| unknown_cursor())?;
+    Ok((at, id))
 }
 
 /// One page of results.
@@ -91,5 +144,17 @@ mod tests {
             assert!(params.parse().is_err(), "{bad:?}");
         }
         assert!(PageParams { limit: Some(0), cursor: None }.parse().is_err());
+    }
+
+    #[test]
+    fn timed_cursors_round_trip_and_any_well_formed_one_is_a_place() {
+        let at = DateTime::<Utc>::from_timestamp(1_800_000_000, 123_000).expect("time");
+        let id = Uuid::now_v7();
+        let params = TimedPageParams { limit: None, cursor: Some(timed_cursor(at, id)) };
+        assert_eq!(params.parse().expect("valid").after, Some((at, id)));
+        for any in ["A".repeat(32), "_".repeat(32), "-".repeat(32)] {
+            assert!(TimedPageParams { limit: None, cursor: Some(any.clone()) }.parse().is_ok(), "{any}");
+        }
+        assert!(TimedPageParams { limit: None, cursor: Some("A".repeat(22)) }.parse().is_err());
     }
 }

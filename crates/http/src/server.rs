@@ -14,6 +14,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use yui_store::Database;
 
 use crate::auth::TokenKeys;
+use crate::body_shape::BodySchemas;
 use crate::extract::{TrustForwardedFor, configure_extractors};
 use crate::headers;
 use crate::not_served::RouteTable;
@@ -34,6 +35,7 @@ impl Application {
         let state = AppState { db, keys: keys.clone(), settings: settings.clone(), rosters: Arc::default() };
         let spec = openapi::document();
         let routes = RouteTable::from_spec(&spec);
+        let body_schemas = web::Data::new(BodySchemas::from_spec(&spec));
         let workers = settings.workers;
 
         let mut server =
@@ -60,6 +62,7 @@ impl Application {
                         HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }))
                     .app_data(web::Data::new(routes.clone()))
+                    .app_data(body_schemas.clone())
                     .default_service(web::to(|request: HttpRequest, routes: web::Data<RouteTable>| async move {
                         Err::<HttpResponse, _>(routes.refuse(&request))
                     }))

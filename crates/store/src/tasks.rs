@@ -253,16 +253,21 @@ pub fn list(
 /// continues after the given submission id.
 pub fn review_queue(
     conn: &mut DbConnection,
-    center: CenterId,
+    scope: ReviewScope,
     after_submission: Option<SubmissionId>,
     limit: PageLimit,
 ) -> Result<(Vec<Task>, Option<SubmissionId>), StoreError> {
     let mut query = tasks::table
-        .filter(tasks::center_id.eq(center.to_string()))
         .filter(tasks::status.eq(TaskStatus::Submitted.as_str()))
         .order(tasks::current_submission_id.asc())
         .select(TaskRow::as_select())
         .into_boxed();
+    query = match scope {
+        ReviewScope::Center(center) => query.filter(tasks::center_id.eq(center.to_string())),
+        ReviewScope::Team { team, except } => query
+            .filter(tasks::team_id.eq(team.to_string()))
+            .filter(tasks::assignee_id.ne(except.to_string()).or(tasks::assignee_id.is_null())),
+    };
     if let Some(after) = after_submission {
         query = query.filter(tasks::current_submission_id.gt(after.to_string()));
     }
@@ -272,6 +277,15 @@ pub fn review_queue(
     rows.truncate(usize::from(limit.get()));
     let next = if has_more { rows.last().and_then(|t| t.current_submission_id) } else { None };
     Ok((rows, next))
+}
+
+/// Whose submitted work a review queue lists.
+#[derive(Debug, Clone, Copy)]
+pub enum ReviewScope {
+    /// The whole centre's (its directors' QC queue).
+    Center(CenterId),
+    /// One team's, never the reviewer's own work.
+    Team { team: TeamId, except: UserId },
 }
 
 /// How many of the job's tasks are neither accepted nor cancelled.

@@ -95,6 +95,18 @@ impl QualityCounts {
     }
 }
 
+/// The fewest members a public team needs before its summed quality record is
+/// shown publicly, so that no one person's record can be read from it.
+pub const PUBLIC_TEAM_MINIMUM: usize = 3;
+
+/// Whether a public team's summed quality record may be shown to anyone: with at
+/// least [`PUBLIC_TEAM_MINIMUM`] members, or when every member opted in to being
+/// shown publicly. A quality record is otherwise the worker's and their directors'.
+#[must_use]
+pub fn publishable(members: usize, opted_in: usize) -> bool {
+    members >= PUBLIC_TEAM_MINIMUM || (members > 0 && opted_in == members)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +165,17 @@ mod tests {
         assert_eq!(counts.approved_tasks, 0);
         assert_eq!(counts.approved_minutes, 0);
         assert_eq!(counts.reviewed_tasks, 0);
+    }
+
+    #[test]
+    fn small_teams_show_quality_only_with_everyones_consent() {
+        assert!(!publishable(0, 0));
+        assert!(!publishable(1, 0), "one person's record is theirs");
+        assert!(publishable(1, 1), "unless they opted in");
+        assert!(!publishable(2, 1));
+        assert!(publishable(2, 2));
+        assert!(publishable(3, 0));
+        assert!(publishable(8, 2));
     }
 
     #[test]

@@ -149,9 +149,11 @@ impl Points {
     fn of<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Self {
         let skill = match (&needs.requirement, facts.level) {
             (Some(requirement), Some(level)) => {
+                // Meeting the minimum earns 12; the rest of the 30 grows with the
+                // levels above it, full at level 5.
                 let span = f64::from(5 - requirement.min_level.get()).max(1.0);
                 let margin = f64::from(level.get() - requirement.min_level.get()) / span;
-                30.0 * margin.min(1.0)
+                12.0 + 18.0 * margin.min(1.0)
             }
             _ => 15.0,
         };
@@ -329,6 +331,22 @@ mod tests {
         let sum: f64 = reasons.iter().map(|r| r.points).sum();
         assert!((sum - ranked.score).abs() < 0.5, "the points add up to the score");
         assert_eq!(reasons[0].detail, "hd-map level 4 (minimum 3)");
+    }
+
+    /// The documented curve: meeting the minimum earns 12 of the 30 skill points,
+    /// each level above more, 30 at level 5; a task with no skill gives everyone 15.
+    #[test]
+    fn skill_points_follow_the_documented_curve() {
+        let skill_points = |needs: &TaskNeeds, level: u8| Points::of(needs, &facts(1, level, 600)).skill;
+        let needs_three = needs();
+        assert!((skill_points(&needs_three, 3) - 12.0).abs() < 1e-9, "exactly the minimum earns 12");
+        assert!((skill_points(&needs_three, 4) - 21.0).abs() < 1e-9);
+        assert!((skill_points(&needs_three, 5) - 30.0).abs() < 1e-9);
+        let mut needs_five = needs();
+        needs_five.requirement = Some(SkillRequirement { skill: "hd-map".into(), min_level: Level::MAX });
+        assert!((skill_points(&needs_five, 5) - 12.0).abs() < 1e-9, "at the top minimum, meeting it is still 12");
+        let no_skill = TaskNeeds { estimated_minutes: 120, requirement: None };
+        assert!((skill_points(&no_skill, 1) - 15.0).abs() < 1e-9);
     }
 
     #[test]

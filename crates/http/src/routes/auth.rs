@@ -33,15 +33,25 @@ pub fn configure(config: &mut ServiceConfig) {
 pub struct SignupRequest {
     /// The company's or municipality's name.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200, example = "Shiojiri Map Works")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Shiojiri Map Works",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub organization_name: String,
     /// The first user's name.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, example = "Aiko Tanaka")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "Aiko Tanaka",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub display_name: String,
     /// The first user's login e-mail address.
     #[validate(length(min = 3, max = 254))]
-    #[schema(min_length = 3, max_length = 254, example = "aiko@mapworks.example")]
+    #[schema(min_length = 3, max_length = 254, format = Email, example = "aiko@mapworks.example")]
     pub email: String,
     /// At least 10 characters.
     #[validate(length(min = 10, max = 128))]
@@ -120,7 +130,7 @@ fn email_taken() -> ApiError {
 pub struct LoginRequest {
     /// The account's e-mail address.
     #[validate(length(min = 3, max = 254))]
-    #[schema(min_length = 3, max_length = 254, example = "admin@kado.example")]
+    #[schema(min_length = 3, max_length = 254, format = Email, example = "admin@kado.example")]
     pub email: String,
     /// The account's password.
     #[validate(length(min = 1, max = 128))]

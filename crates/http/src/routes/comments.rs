@@ -13,13 +13,14 @@ use yui_domain::{CommentId, JobId, TaskId};
 use yui_store::comments::{self, Comment, Thread};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_job, load_task};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(list_job_comments).service(add_job_comment).service(list_task_comments).service(add_task_comment);
@@ -29,7 +30,12 @@ pub fn configure(config: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000, example = "Should hidden signs be marked too?")]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        example = "Should hidden signs be marked too?",
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub body: String,
 }
 
@@ -79,7 +85,7 @@ async fn list_job_comments(
     let page = page.parse()?;
     let listed = state
         .read_as(bearer, move |conn, actor| {
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::ViewJob)?;
             Ok(comments::list(conn, job_thread(&job), page.after.map(CommentId::from), page.limit)?)
         })
         .await?;
@@ -105,7 +111,7 @@ async fn add_job_comment(
     let text = input::required_text("body", &body.into_inner().body, 5000)?;
     let comment = state
         .write_as(bearer, move |conn, actor| {
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::CommentOnJob)?;
             Ok(comments::insert(conn, job_thread(&job), actor.user_id, &text)?)
         })
         .await?;
@@ -130,7 +136,7 @@ async fn list_task_comments(
     let page = page.parse()?;
     let listed = state
         .read_as(bearer, move |conn, actor| {
-            let (task, _) = load_task(conn, actor, id)?;
+            let (task, _) = access::task(conn, actor, id, Action::ViewTask)?;
             Ok(comments::list(conn, task_thread(&task), page.after.map(CommentId::from), page.limit)?)
         })
         .await?;
@@ -156,7 +162,7 @@ async fn add_task_comment(
     let text = input::required_text("body", &body.into_inner().body, 5000)?;
     let comment = state
         .write_as(bearer, move |conn, actor| {
-            let (task, _) = load_task(conn, actor, id)?;
+            let (task, _) = access::task(conn, actor, id, Action::CommentOnTask)?;
             Ok(comments::insert(conn, task_thread(&task), actor.user_id, &text)?)
         })
         .await?;

@@ -15,21 +15,22 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
-use yui_domain::{Role, TaskId, UserId};
+use yui_domain::{TaskId, UserId};
 use yui_store::workforce::{self, Snapshot};
-use yui_store::{Page, flow, jobs, tasks, users};
+use yui_store::{Page, flow, jobs, tasks};
 
 use super::matching::{CandidateView, candidate_views, rank_task};
 use super::tags;
+use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{act_on_task, require_staff};
+use crate::flow::act_on_task;
 use crate::flow_views::TaskView;
 use crate::input;
-use crate::pagination::{self, PageParams, Paginated};
+use crate::pagination::{Paginated, TimedPageParams, timed_cursor};
 use crate::state::AppState;
-use crate::workforce_access::center;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(at_risk).service(cover_task);
@@ -55,7 +56,7 @@ pub struct CoverRequest {
     pub worker_id: Option<Uuid>,
     /// Why, for the history and the task's thread.
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub note: String,
 }
@@ -66,32 +67,26 @@ pub struct CoverRequest {
 #[utoipa::path(
     tag = tags::DASHBOARD,
     security(("bearer_token" = [])),
-    params(PageParams),
+    params(TimedPageParams),
     responses((status = 200, description = "At-risk tasks, soonest due first.", body = Paginated<AtRiskView>))
 )]
 #[get("/at-risk")]
 async fn at_risk(
     state: web::Data<AppState>,
     bearer: Bearer,
-    page: web::Query<PageParams>,
+    page: web::Query<TimedPageParams>,
 ) -> Result<web::Json<Paginated<AtRiskView>>, ApiError> {
     let page = page.parse()?;
     let rosters = Arc::clone(&state.rosters);
     let views = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let center = center(conn, actor)?;
-            let after = match page.after {
-                Some(id) => {
-                    let task = tasks::find(conn, TaskId::from(id))?.filter(|t| t.center_id == center.id);
-                    Some(task.map(|t| (t.spec.due_at, t.id)).ok_or_else(pagination::unknown_cursor)?)
-                }
-                None => None,
-            };
+            let center = access::own_centre_row(conn, actor, Action::ViewCentreWork)?;
+            let after = page.after.map(|(due_at, id)| (due_at, TaskId::from(id)));
             let now = Utc::now();
             let roster = rosters.current(conn, &center, now)?;
             let risky = workforce::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
             let Page { items, next_after } = workforce::page_of_at_risk(risky, after, page.limit);
+            let last_due = items.last().map(|risk| risk.commitment.due_at);
             if items.is_empty() {
                 return Ok(Paginated { items: Vec::new(), next_cursor: None });
             }
@@ -109,7 +104,8 @@ async fn at_risk(
                     task: TaskView::new(task, &job),
                 });
             }
-            Ok(Paginated::from_page(Page { items: views, next_after }, |view| view))
+            let next_cursor = next_after.zip(last_due).map(|(id, due_at)| timed_cursor(due_at, id));
+            Ok(Paginated { items: views, next_cursor })
         })
         .await?;
     Ok(web::Json(views))
@@ -138,13 +134,11 @@ async fn cover_task(
     let id = TaskId::from(id.into_inner());
     let body = body.into_inner();
     let note = input::text("note", &body.note, 2000)?;
-    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, _| {
+    act_on_task(&state, bearer, id, Action::ManageTask, move |conn, actor, mut task, _| {
         let previous = task.assignee_id.map(|w| w.to_string());
         let task = match body.worker_id {
             Some(worker) => {
-                let worker = users::find_in_tenant(conn, actor.tenant, UserId::from(worker))?
-                    .filter(|u| u.role == Role::Worker && u.active)
-                    .ok_or_else(|| ApiError::invalid_field("worker_id", "not_a_worker", "is not an active worker of this centre"))?;
+                let worker = access::active_worker(conn, task.center_id, UserId::from(worker), Named::Field("worker_id"))?;
                 task.assignee_id = Some(worker.id);
                 let details = json!({"cover": true, "assignee_id": worker.id.to_string(), "previous_assignee_id": previous, "note": note});
                 flow::advance_task(conn, actor.user_id, task, TaskAction::Reassign, details)?

@@ -15,11 +15,11 @@ use yui_store::workforce::{self, week_start};
 use yui_store::{jobs, submissions, tasks, teams};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
-use crate::flow::require_staff;
 use crate::state::AppState;
-use crate::workforce_access::center;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(dashboard);
@@ -81,8 +81,7 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
     let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let center = center(conn, actor)?;
+            let center = access::own_centre_row(conn, actor, Action::ViewCentreWork)?;
             let now = Utc::now();
             let jobs_by_status =
                 jobs::center_counts(conn, center.id)?.into_iter().map(|(s, n)| (s.as_str().to_owned(), n)).collect();

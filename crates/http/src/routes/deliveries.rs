@@ -14,21 +14,21 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::DeliveryAction;
-use yui_domain::{Actor, DeliveryId, JobId, SubmissionId, TaskId};
+use yui_domain::{DeliveryId, JobId, SubmissionId, TaskId};
 use yui_store::deliveries::{self, Delivery};
-use yui_store::jobs::{self, Job};
-use yui_store::{DbConnection, submissions, tasks};
+use yui_store::{submissions, tasks};
 
 use super::intake::ReasonRequest;
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{can_see_job, load_job, require_client, require_staff};
 use crate::flow_views::DeliveryStatusName;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
+use yui_domain::access::Action;
 use yui_store::flow;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -49,7 +49,7 @@ pub struct DeliveryRequest {
     pub task_ids: Vec<Uuid>,
     /// A note for the client.
     #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub note: String,
 }
@@ -78,7 +78,8 @@ pub struct DeliveredResult {
     pub version_number: i64,
     pub result_text: String,
     pub links: Vec<String>,
-    #[schema(value_type = Option<Object>)]
+    /// The structured result (a JSON object), if given.
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub payload: Option<serde_json::Value>,
 }
 
@@ -100,14 +101,6 @@ fn view(delivery: Delivery, task_count: usize) -> DeliveryView {
         task_count,
         created_at: delivery.created_at,
     }
-}
-
-/// The delivery and its job, if `actor` may see the job; otherwise `404`.
-fn load_delivery(conn: &mut DbConnection, actor: Actor, id: DeliveryId) -> Result<(Delivery, Job), ApiError> {
-    let not_found = || ApiError::not_found("delivery");
-    let delivery = deliveries::find(conn, id)?.ok_or_else(not_found)?;
-    let job = jobs::find(conn, delivery.job_id)?.filter(|job| can_see_job(actor, job)).ok_or_else(not_found)?;
-    Ok((delivery, job))
 }
 
 /// Deliver approved tasks of an active job to the client (directors).
@@ -137,8 +130,7 @@ async fn create_delivery(
     task_ids.dedup();
     let created = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::RunJob)?;
             let found = tasks::find_many_in_job(conn, job.id, &task_ids)?;
             if found.len() != task_ids.len() {
                 return Err(ApiError::invalid_field("task_ids", "unknown_task", "every task must belong to this job"));
@@ -169,7 +161,7 @@ async fn list_deliveries(
     let page = page.parse()?;
     let listed = state
         .read_as(bearer, move |conn, actor| {
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::ViewJob)?;
             let found = deliveries::list_for_job(conn, job.id, page.after.map(DeliveryId::from), page.limit)?;
             let mut items = Vec::with_capacity(found.items.len());
             for delivery in found.items {
@@ -198,7 +190,7 @@ async fn get_delivery(
     let id = DeliveryId::from(id.into_inner());
     let detail = state
         .read_as(bearer, move |conn, actor| {
-            let (delivery, job) = load_delivery(conn, actor, id)?;
+            let (delivery, job) = access::delivery(conn, actor, id, Action::ViewJob)?;
             let items = deliveries::items(conn, delivery.id)?;
             let task_ids: Vec<TaskId> = items.iter().map(|i| i.task_id).collect();
             let submission_ids: Vec<SubmissionId> = items.iter().map(|i| i.submission_id).collect();
@@ -281,8 +273,7 @@ async fn decide(
 ) -> Result<web::Json<DeliveryView>, ApiError> {
     let decided = state
         .write_as(bearer, move |conn, actor| {
-            require_client(actor)?;
-            let (delivery, job) = load_delivery(conn, actor, id)?;
+            let (delivery, job) = access::delivery(conn, actor, id, Action::DecideAsClient)?;
             let delivery = flow::decide_delivery(conn, actor.user_id, delivery, &job, action, reason.as_deref())?;
             let count = deliveries::items(conn, delivery.id)?.len();
             Ok(view(delivery, count))

@@ -8,12 +8,13 @@ use yui_domain::{JobId, TaskId};
 use yui_store::events::{self, EventScope};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
-use crate::flow::{load_job, load_task};
 use crate::flow_views::EventView;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(job_events).service(task_events);
@@ -37,7 +38,7 @@ async fn job_events(
     let page = page.parse()?;
     let listed = state
         .read_as(bearer, move |conn, actor| {
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::ViewJob)?;
             Ok(events::list(conn, EventScope::Job(job.id), page.after, page.limit)?)
         })
         .await?;
@@ -62,7 +63,7 @@ async fn task_events(
     let page = page.parse()?;
     let listed = state
         .read_as(bearer, move |conn, actor| {
-            let (task, _) = load_task(conn, actor, id)?;
+            let (task, _) = access::task(conn, actor, id, Action::ViewTask)?;
             Ok(events::list(conn, EventScope::Task(task.id), page.after, page.limit)?)
         })
         .await?;

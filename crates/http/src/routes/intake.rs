@@ -13,14 +13,15 @@ use yui_domain::JobId;
 use yui_store::quotes::{self, Quote, QuoteStatus, QuoteTerms};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_job, require_client, require_staff};
 use crate::flow_views::{JobView, MoneyInput};
 use crate::input;
 use crate::state::AppState;
 use crate::views::MoneyView;
+use yui_domain::access::Action;
 use yui_store::flow;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -40,7 +41,7 @@ pub struct QuoteRequest {
     /// When the centre plans to deliver; in the future.
     pub planned_delivery_at: DateTime<Utc>,
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     pub note: String,
 }
 
@@ -49,7 +50,7 @@ pub struct QuoteRequest {
 pub struct ReasonRequest {
     /// Why, for the other party.
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$")]
     pub reason: String,
 }
 
@@ -136,8 +137,7 @@ async fn send_quote(
     };
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::RunJob)?;
             if terms.price.currency != job.spec.budget.currency {
                 return Err(ApiError::invalid_field("price.currency", "currency", "must be the job's currency"));
             }
@@ -170,8 +170,7 @@ async fn decline_job(
     let reason = input::required_text("reason", &body.into_inner().reason, 2000)?;
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::RunJob)?;
             Ok(flow::decline(conn, actor.user_id, job, &reason)?)
         })
         .await?;
@@ -198,8 +197,7 @@ async fn approve_quote(
     let id = id_param(id);
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_client(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::DecideAsClient)?;
             Ok(flow::decide_quote(conn, actor.user_id, job, None)?)
         })
         .await?;
@@ -229,8 +227,7 @@ async fn reject_quote(
     let reason = input::required_text("reason", &body.into_inner().reason, 2000)?;
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_client(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::DecideAsClient)?;
             Ok(flow::decide_quote(conn, actor.user_id, job, Some(&reason))?)
         })
         .await?;
@@ -253,7 +250,7 @@ async fn list_quotes(
     let id = id_param(id);
     let quotes = state
         .read_as(bearer, move |conn, actor| {
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::ViewJob)?;
             Ok(quotes::list_for_job(conn, job.id)?)
         })
         .await?;

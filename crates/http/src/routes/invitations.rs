@@ -18,6 +18,7 @@ use yui_store::users::NewUser;
 
 use super::auth::{ensure_email_free, insert_user};
 use super::tags;
+use crate::access;
 use crate::auth::{Bearer, SecretToken, hash_password, hash_token};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
@@ -25,6 +26,7 @@ use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
 use crate::views::{RoleName, UserView};
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     // `accept` is registered before nothing that could shadow it; paths are distinct.
@@ -36,7 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
 pub struct InvitationRequest {
     /// The invitee's e-mail address; it becomes their login.
     #[validate(length(min = 3, max = 254))]
-    #[schema(min_length = 3, max_length = 254, example = "hana@kado.example")]
+    #[schema(min_length = 3, max_length = 254, format = Email, example = "hana@kado.example")]
     pub email: String,
     /// The role the invitee will have. Admins invite `admin`, `director` or
     /// `worker`; clients invite `client`.
@@ -122,6 +124,7 @@ async fn create_invitation(
     let ttl = TimeDelta::from_std(state.settings.invitation_ttl).unwrap_or(TimeDelta::days(7));
     let created = state
         .write_as(bearer, move |conn, actor| {
+            access::own_tenant(actor, Action::ManageInvitations)?;
             if !actor.may_invite(role) {
                 return Err(ApiError::forbidden(format!("A {} cannot invite a {}.", actor.role, role)));
             }
@@ -160,9 +163,7 @@ async fn list_invitations(
     let page = page.parse()?;
     let invitations = state
         .read_as(bearer, move |conn, actor| {
-            if !Role::ALL.iter().any(|role| actor.may_invite(*role)) {
-                return Err(ApiError::forbidden("Only admins and clients manage invitations."));
-            }
+            access::own_tenant(actor, Action::ManageInvitations)?;
             Ok(invitations::list_in_tenant(conn, actor.tenant, page.after.map(InvitationId::from), page.limit)?)
         })
         .await?;
@@ -178,7 +179,12 @@ pub struct AcceptInvitationRequest {
     pub token: String,
     /// The name shown to colleagues.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, example = "Hana Suzuki")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "Hana Suzuki",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub display_name: String,
     /// The new account's password: at least 10 characters.
     #[validate(length(min = 10, max = 128))]

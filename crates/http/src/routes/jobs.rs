@@ -18,15 +18,16 @@ use yui_store::jobs::{self, JobScope, JobSpec};
 use yui_store::{DbConnection, centers, teams};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{self, load_job, require_client};
 use crate::flow_views::{JobProgress, JobStatusName, JobView, MoneyInput, PricingName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::requirements::{self, SkillRequirementInput};
 use crate::state::AppState;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -45,13 +46,23 @@ pub struct CreateJobRequest {
     /// The centre to post the job to (see `GET /v1/public/centers`).
     pub center_id: Uuid,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200, example = "Annotate 1 000 street photos")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Annotate 1 000 street photos",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub title: String,
     #[validate(length(max = 10000))]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = "^[^\\x00]*$")]
     pub description: String,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, example = "data-annotation")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "data-annotation",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub category: String,
     /// Skills from the centre's catalogue the work needs, with minimum levels (at most 20).
     #[validate(length(max = 20), nested)]
@@ -64,7 +75,7 @@ pub struct CreateJobRequest {
     pub due_at: DateTime<Utc>,
     /// What the delivered result must look like.
     #[validate(length(max = 10000))]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = "^[^\\x00]*$")]
     pub deliverable_spec: String,
     /// A public team of the centre the client would like to do the work
     /// (see `GET /v1/public/centers/{id}/teams`).
@@ -76,13 +87,21 @@ pub struct CreateJobRequest {
 #[serde(deny_unknown_fields)]
 pub struct EditJobRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub title: Option<String>,
     #[validate(length(max = 10000))]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = "^[^\\x00]*$")]
     pub description: Option<String>,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub category: Option<String>,
     #[validate(length(max = 20), nested)]
     #[schema(max_items = 20)]
@@ -92,7 +111,7 @@ pub struct EditJobRequest {
     pub budget: Option<MoneyInput>,
     pub due_at: Option<DateTime<Utc>>,
     #[validate(length(max = 10000))]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = "^[^\\x00]*$")]
     pub deliverable_spec: Option<String>,
     pub preferred_team_id: Option<Uuid>,
 }
@@ -184,10 +203,12 @@ fn ensure_known_to_center(conn: &mut DbConnection, center: CenterId, spec: &JobS
     Ok(())
 }
 
+/// The caller's organisation, for creating a job in it.
 fn organization_of(actor: Actor) -> Result<yui_domain::OrganizationId, ApiError> {
+    access::own_tenant(actor, Action::CreateJob)?;
     match actor.tenant {
         Tenant::Organization(org) => Ok(org),
-        Tenant::Center(_) => Err(ApiError::forbidden("Only clients create jobs.")),
+        Tenant::Center(_) => Err(ApiError::forbidden(format!("Only {} may do this.", Action::CreateJob.who_may()))),
     }
 }
 
@@ -238,10 +259,10 @@ async fn list_jobs(
     let status = filter.status.map(JobStatus::from);
     let jobs = state
         .read_as(bearer, move |conn, actor| {
+            access::own_tenant(actor, Action::ListJobs)?;
             let scope = match actor.tenant {
                 Tenant::Organization(org) => JobScope::Organization(org),
-                Tenant::Center(center) if flow::is_staff(actor) => JobScope::Center(center),
-                Tenant::Center(_) => return Err(ApiError::forbidden("Workers see their tasks at /v1/me/tasks.")),
+                Tenant::Center(center) => JobScope::Center(center),
             };
             Ok(jobs::list(conn, scope, status, page.after.map(JobId::from), page.limit)?)
         })
@@ -265,7 +286,7 @@ async fn get_job(
     let id = JobId::from(id.into_inner());
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::ViewJob)?;
             let counts = jobs::task_counts(conn, job.id)?;
             Ok(JobView::new(job, Some(JobProgress::from_counts(&counts))))
         })
@@ -296,8 +317,7 @@ async fn edit_job(
     let changes = body.into_inner();
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_client(actor)?;
-            let mut job = load_job(conn, actor, id)?;
+            let mut job = access::job(conn, actor, id, Action::DecideAsClient)?;
             job.spec = changes.clone().apply(job.spec)?;
             ensure_known_to_center(conn, job.center_id, &job.spec)?;
             Ok(advance_job(conn, actor.user_id, job, JobAction::Edit, json!({}))?)
@@ -326,8 +346,7 @@ async fn post_job(
     let id = JobId::from(id.into_inner());
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_client(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::DecideAsClient)?;
             if job.spec.due_at <= chrono::Utc::now() {
                 return Err(ApiError::invalid_field(
                     "due_at",
@@ -361,8 +380,7 @@ async fn cancel_job(
     let id = JobId::from(id.into_inner());
     let job = state
         .write_as(bearer, move |conn, actor| {
-            require_client(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::DecideAsClient)?;
             Ok(advance_job(conn, actor.user_id, job, JobAction::Cancel, json!({}))?)
         })
         .await?;

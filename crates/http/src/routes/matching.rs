@@ -25,13 +25,14 @@ use yui_store::workforce::Snapshot;
 use yui_store::{DbConnection, flow};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
-use crate::flow::{load_job, load_task, require_staff};
+use crate::input;
 use crate::requirements::{self, SkillRequirementView};
 use crate::state::AppState;
-use crate::workforce_access::center;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(task_candidates).service(assignment_plan).service(capacity_check);
@@ -182,9 +183,8 @@ async fn task_candidates(
     let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (task, job) = load_task(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let (task, job) = access::task(conn, actor, id, Action::ManageTask)?;
+            let center = access::actor_centre(conn, actor)?;
             let now = Utc::now();
             let roster = rosters.current(conn, &center, now)?;
             // Only qualified workers can be candidates; everyone is loaded only when the
@@ -296,8 +296,7 @@ async fn assignment_plan(
     let apply = body.into_inner().apply;
     let rosters = Arc::clone(&state.rosters);
     let run = move |conn: &mut DbConnection, actor: yui_domain::Actor| -> Result<PlanView, ApiError> {
-        require_staff(actor)?;
-        let job = load_job(conn, actor, id)?;
+        let job = access::job(conn, actor, id, Action::RunJob)?;
         let mut open = Vec::new();
         let mut after = None;
         loop {
@@ -316,7 +315,7 @@ async fn assignment_plan(
             }
         }
         open.sort_by(|a, b| a.spec.due_at.cmp(&b.spec.due_at).then(a.id.cmp(&b.id)));
-        let center = center(conn, actor)?;
+        let center = access::actor_centre(conn, actor)?;
         let now = Utc::now();
         // Nothing is written before the roster is read (see RosterCache::current).
         let roster = rosters.current(conn, &center, now)?;
@@ -405,7 +404,7 @@ pub struct CapacityRequest {
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
     pub needs: Vec<SkillNeed>,
-    /// Until when; the job's due date when omitted.
+    /// Until when (in the future); the job's due date when omitted.
     pub due_at: Option<DateTime<Utc>>,
 }
 
@@ -466,15 +465,15 @@ async fn capacity_check(
             Ok((requirement, minutes))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
+    let due_at = body.due_at.map(|at| input::future("due_at", at)).transpose()?;
     let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let job = load_job(conn, actor, id)?;
-            let due_at = body.due_at.unwrap_or(job.spec.due_at);
+            let job = access::job(conn, actor, id, Action::RunJob)?;
+            let due_at = due_at.unwrap_or(job.spec.due_at);
             let named = needs.iter().enumerate().map(|(i, (r, _))| (format!("needs[{i}]"), r));
             requirements::ensure_known(conn, job.center_id, named)?;
-            let center = center(conn, actor)?;
+            let center = access::actor_centre(conn, actor)?;
             let now = Utc::now();
             let roster = rosters.current(conn, &center, now)?;
             let snapshot = Snapshot::load(conn, roster, now, None)?;

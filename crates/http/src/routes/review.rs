@@ -12,25 +12,32 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::Verdict;
-use yui_domain::{SubmissionId, TaskId, Tenant};
+use yui_domain::{SubmissionId, TaskId, TeamId};
 use yui_store::reviews::{self, Review};
 use yui_store::submissions;
-use yui_store::tasks;
+use yui_store::tasks::{self, ReviewScope};
 
 use super::tags;
 use super::work::SubmitRequest;
+use crate::access;
 use crate::auth::Bearer;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{load_task, require_staff, task_views};
+use crate::flow::task_views;
 use crate::flow_views::{SubmissionView, TaskView, VerdictName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
+use yui_domain::access::Action;
 use yui_store::flow;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(review_task).service(fix_task).service(list_reviews).service(review_queue);
+    config
+        .service(review_task)
+        .service(fix_task)
+        .service(list_reviews)
+        .service(review_queue)
+        .service(team_review_queue);
 }
 
 /// What a reviewer decides.
@@ -51,7 +58,7 @@ pub struct ReviewRequest {
     pub decision: ReviewDecision,
     /// Required when requesting changes.
     #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub comment: String,
 }
@@ -66,7 +73,7 @@ pub struct FixRequest {
     pub result: SubmitRequest,
     /// What was fixed, for the worker.
     #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
+    #[schema(max_length = 5000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub comment: String,
 }
@@ -112,25 +119,6 @@ pub struct QueueItem {
     pub submission: SubmissionView,
 }
 
-/// Directors review any task of their centre; a team's reviewers review the team's
-/// tasks, but never their own work.
-fn require_reviewer(
-    conn: &mut yui_store::DbConnection,
-    actor: yui_domain::Actor,
-    task: &yui_store::tasks::Task,
-) -> Result<(), ApiError> {
-    if crate::flow::is_staff(actor) {
-        return Ok(());
-    }
-    if !super::teams::is_team_reviewer(conn, actor, task.team_id)? {
-        return Err(ApiError::forbidden("Only directors and the team's reviewers review submissions."));
-    }
-    if task.assignee_id == Some(actor.user_id) {
-        return Err(ApiError::new(ErrorCode::OwnWork, "Reviewers cannot review their own work."));
-    }
-    Ok(())
-}
-
 /// Approve a submission or request changes (directors, or a reviewer of the task's
 /// team on a teammate's work).
 #[utoipa::path(
@@ -163,8 +151,7 @@ async fn review_task(
     let submission = SubmissionId::from(body.submission_id);
     let outcome = state
         .write_as(bearer, move |conn, actor| {
-            let (task, job) = load_task(conn, actor, id)?;
-            require_reviewer(conn, actor, &task)?;
+            let (task, job) = access::task(conn, actor, id, Action::ReviewTask)?;
             let (review, task) = flow::review(conn, actor.user_id, task, submission, verdict, &comment)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
         })
@@ -199,8 +186,7 @@ async fn fix_task(
     let comment = input::text("comment", &body.comment, 5000)?;
     let outcome = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let (task, job) = load_task(conn, actor, id)?;
+            let (task, job) = access::task(conn, actor, id, Action::ManageTask)?;
             let fixed = SubmissionId::from(body.submission_id);
             let (review, task) = flow::fix(conn, actor.user_id, task, fixed, content.clone(), &comment)?;
             Ok(ReviewOutcome { review: review.into(), task: TaskView::new(task, &job) })
@@ -225,7 +211,7 @@ async fn list_reviews(
     let id = TaskId::from(id.into_inner());
     let list = state
         .read_as(bearer, move |conn, actor| {
-            let (task, _) = load_task(conn, actor, id)?;
+            let (task, _) = access::task(conn, actor, id, Action::ViewTask)?;
             Ok(reviews::list_for_task(conn, task.id)?)
         })
         .await?;
@@ -248,21 +234,54 @@ async fn review_queue(
     let page = page.parse()?;
     let response = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let Tenant::Center(center) = actor.tenant else { return Err(ApiError::forbidden("Centre staff only.")) };
-            let (queued, next) = tasks::review_queue(conn, center, page.after.map(SubmissionId::from), page.limit)?;
-            let ids: Vec<SubmissionId> = queued.iter().filter_map(|t| t.current_submission_id).collect();
-            let mut found = submissions::find_many(conn, &ids)?;
-            let mut items = Vec::with_capacity(queued.len());
-            for task in task_views(conn, queued)? {
-                let Some(position) = found.iter().position(|s| Some(s.id.as_uuid()) == task.current_submission_id)
-                else {
-                    continue;
-                };
-                items.push(QueueItem { task, submission: found.swap_remove(position).into() });
-            }
-            Ok(yui_store::Page { items, next_after: next.map(|id| id.as_uuid()) })
+            let center = access::own_centre(actor, Action::ViewCentreWork)?;
+            queue_page(conn, ReviewScope::Center(center), page)
         })
         .await?;
     Ok(web::Json(Paginated::from_page(response, |item| item)))
+}
+
+/// A team's review queue: its members' submissions waiting for review, oldest first,
+/// never the caller's own work (the team's reviewers, and directors).
+#[utoipa::path(
+    tag = tags::REVIEW,
+    security(("bearer_token" = [])),
+    params(("id" = Uuid, Path, description = "The team's id."), PageParams),
+    responses((status = 200, description = "One page of the team's queue, oldest submission first.", body = Paginated<QueueItem>))
+)]
+#[get("/teams/{id}/review-queue")]
+async fn team_review_queue(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<QueueItem>>, ApiError> {
+    let id = TeamId::from(id.into_inner());
+    let page = page.parse()?;
+    let response = state
+        .read_as(bearer, move |conn, actor| {
+            let team = access::team(conn, actor, id, Action::ReviewTeamWork)?;
+            queue_page(conn, ReviewScope::Team { team: team.id, except: actor.user_id }, page)
+        })
+        .await?;
+    Ok(web::Json(Paginated::from_page(response, |item| item)))
+}
+
+/// One page of a review queue: each task with the submission waiting for review.
+fn queue_page(
+    conn: &mut yui_store::DbConnection,
+    scope: ReviewScope,
+    page: crate::pagination::PageRequest,
+) -> Result<yui_store::Page<QueueItem>, ApiError> {
+    let (queued, next) = tasks::review_queue(conn, scope, page.after.map(SubmissionId::from), page.limit)?;
+    let ids: Vec<SubmissionId> = queued.iter().filter_map(|t| t.current_submission_id).collect();
+    let mut found = submissions::find_many(conn, &ids)?;
+    let mut items = Vec::with_capacity(queued.len());
+    for task in task_views(conn, queued)? {
+        let Some(position) = found.iter().position(|s| Some(s.id.as_uuid()) == task.current_submission_id) else {
+            continue;
+        };
+        items.push(QueueItem { task, submission: found.swap_remove(position).into() });
+    }
+    Ok(yui_store::Page { items, next_after: next.map(|id| id.as_uuid()) })
 }

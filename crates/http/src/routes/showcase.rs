@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::workforce::Level;
-use yui_domain::workforce::QualityCounts;
+use yui_domain::workforce::{QualityCounts, quality};
 use yui_domain::{CenterId, UserId};
 use yui_store::worker_stats;
 use yui_store::{centers, profiles, skills, tasks, teams};
@@ -28,9 +28,15 @@ pub struct TrackRecord {
     pub jobs_completed: i64,
     /// Tasks in deliveries the client accepted.
     pub tasks_delivered: i64,
-    /// Share of reviewed tasks approved at the first review, 0–1 (`null` before any).
+    /// Whether the rates below are shown: only for teams of at least 3 members, or
+    /// when every member opted in to being shown publicly; a smaller team's rates
+    /// would be one person's quality record.
+    pub quality_published: bool,
+    /// Share of reviewed tasks approved at the first review, 0–1 (`null` before any,
+    /// or when not published).
     pub first_pass_rate: Option<f64>,
-    /// Share of approved tasks approved by their due date, 0–1 (`null` before any).
+    /// Share of approved tasks approved by their due date, 0–1 (`null` before any,
+    /// or when not published).
     pub on_time_rate: Option<f64>,
     /// Hours of delivered work (by the tasks' estimates).
     pub hours_delivered: f64,
@@ -80,6 +86,7 @@ async fn public_teams(
                         named_members.push(name);
                     }
                 }
+                let published = quality::publishable(members.len(), named_members.len());
                 let (delivered, minutes, completed) = tasks::accepted_by(conn, &members)?;
                 #[allow(clippy::cast_precision_loss)]
                 let hours_delivered = (minutes as f64 / 60.0 * 10.0).round() / 10.0;
@@ -93,8 +100,9 @@ async fn public_teams(
                     track_record: TrackRecord {
                         jobs_completed: completed,
                         tasks_delivered: delivered,
-                        first_pass_rate: round(quality.first_pass_rate()),
-                        on_time_rate: round(quality.on_time_rate()),
+                        quality_published: published,
+                        first_pass_rate: round(quality.first_pass_rate().filter(|_| published)),
+                        on_time_rate: round(quality.on_time_rate().filter(|_| published)),
                         hours_delivered,
                     },
                 });

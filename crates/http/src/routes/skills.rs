@@ -19,13 +19,13 @@ use yui_store::skills::{self, Assessment, NewAssessment, Skill};
 use yui_store::{DbConnection, centers};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
-use crate::flow::require_staff;
 use crate::input;
 use crate::state::AppState;
-use crate::workforce_access::{center_of, load_worker};
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -50,10 +50,15 @@ pub struct SkillRequest {
     )]
     pub slug: String,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, example = "HD-map editing")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "HD-map editing",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub name: String,
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub description: String,
 }
@@ -82,7 +87,12 @@ pub struct AssessmentRequest {
     pub level: i64,
     /// What the level is based on (a test, a review of past work, an interview).
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000, example = "Passed the lane-marking test with 2 errors in 200.")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "Passed the lane-marking test with 2 errors in 200.",
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub evidence: String,
 }
 
@@ -169,8 +179,7 @@ async fn create_skill(
     let description = input::text("description", &body.description, 2000)?;
     let skill = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let center = center_of(actor)?;
+            let center = access::own_centre(actor, Action::EditCatalogue)?;
             skills::insert(conn, center, slug.as_str(), name.as_str(), &description).map_err(|e| match e {
                 yui_store::StoreError::Conflict { .. } => {
                     ApiError::new(ErrorCode::SkillExists, "The catalogue already has this slug.")
@@ -190,7 +199,9 @@ async fn create_skill(
 )]
 #[get("/skills")]
 async fn list_skills(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<Vec<SkillView>>, ApiError> {
-    let list = state.read_as(bearer, |conn, actor| Ok(skills::list(conn, center_of(actor)?)?)).await?;
+    let list = state
+        .read_as(bearer, |conn, actor| Ok(skills::list(conn, access::own_centre(actor, Action::ViewCatalogue)?)?))
+        .await?;
     Ok(web::Json(list.into_iter().map(SkillView::from).collect()))
 }
 
@@ -238,9 +249,8 @@ async fn assess_worker(
     let evidence = input::required_text("evidence", &body.evidence, 2000)?;
     let assessment = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let worker = load_worker(conn, actor, UserId::from(worker))?;
-            let center = center_of(actor)?;
+            let worker = access::worker(conn, actor, UserId::from(worker), Action::AssessSkill)?;
+            let yui_domain::Tenant::Center(center) = worker.tenant else { return Err(ApiError::not_found("worker")) };
             ensure_skill(conn, center, &skill)?;
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             Ok(skills::assess(
@@ -276,7 +286,7 @@ async fn worker_levels(
     let id = UserId::from(id.into_inner());
     let levels = state
         .read_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
+            let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
             Ok(skills::current_levels(conn, worker.id)?)
         })
         .await?;
@@ -306,7 +316,7 @@ async fn worker_level_history(
     let skill = params.into_inner().skill.map(|s| slug_param(ErrorCode::InvalidQueryParameter, &s)).transpose()?;
     let history = state
         .read_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
+            let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
             Ok(skills::history(conn, worker.id, skill.as_deref())?)
         })
         .await?;

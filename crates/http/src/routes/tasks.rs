@@ -17,15 +17,17 @@ use yui_store::jobs::Job;
 use yui_store::tasks::{self, TaskFilter, TaskScope, TaskSpec};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{act_on_task, load_job, load_task, require_staff, task_views};
+use crate::flow::{act_on_task, task_views};
 use crate::flow_views::{TaskStatusName, TaskView};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::requirements;
 use crate::state::AppState;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -42,10 +44,15 @@ pub fn configure(config: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200, example = "Photos 1–20: mark road signs")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Photos 1–20: mark road signs",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub title: String,
     #[validate(length(max = 10000))]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = "^[^\\x00]*$")]
     pub instructions: String,
     /// Estimated work, 1 to 10 000 minutes.
     #[validate(range(min = 1, max = 10000))]
@@ -78,10 +85,14 @@ pub struct SplitRequest {
 #[serde(deny_unknown_fields)]
 pub struct EditTaskRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub title: Option<String>,
     #[validate(length(max = 10000))]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = "^[^\\x00]*$")]
     pub instructions: Option<String>,
     #[validate(range(min = 1, max = 10000))]
     #[schema(minimum = 1, maximum = 10000)]
@@ -172,8 +183,7 @@ async fn split_job(
     let inputs = body.into_inner().tasks;
     let created = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::RunJob)?;
             ensure_accepts_work(&job, "add tasks to")?;
             let specs = inputs
                 .iter()
@@ -212,8 +222,7 @@ async fn list_job_tasks(
     let filter = filter.filter();
     let (job, tasks) = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let job = load_job(conn, actor, id)?;
+            let job = access::job(conn, actor, id, Action::RunJob)?;
             let tasks = tasks::list(conn, TaskScope::Job(job.id), filter, page.after.map(TaskId::from), page.limit)?;
             Ok((job, tasks))
         })
@@ -268,7 +277,7 @@ async fn get_task(
     let id = TaskId::from(id.into_inner());
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let (task, job) = load_task(conn, actor, id)?;
+            let (task, job) = access::task(conn, actor, id, Action::ViewTask)?;
             Ok(TaskView::new(task, &job))
         })
         .await?;
@@ -296,7 +305,7 @@ async fn edit_task(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let changes = body.into_inner();
-    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, job| {
+    act_on_task(&state, bearer, id, Action::ManageTask, move |conn, actor, mut task, job| {
         let new_due_date = changes.due_at.is_some();
         let merged = TaskInput {
             title: changes.title.clone().unwrap_or_else(|| task.spec.title.clone()),
@@ -336,7 +345,7 @@ async fn cancel_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    act_on_task(&state, bearer, id, require_staff, move |conn, actor, task, job| {
+    act_on_task(&state, bearer, id, Action::ManageTask, move |conn, actor, task, job| {
         let task = advance_task(conn, actor.user_id, task, TaskAction::Cancel, json!({}))?;
         complete_job_if_done(conn, actor.user_id, job.id)?;
         Ok(task)

@@ -16,23 +16,24 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
-use yui_domain::{Actor, Role, TaskId, TeamId, Tenant, UserId};
+use yui_domain::{TaskId, TeamId, UserId};
 use yui_store::comments::{self, Thread};
 use yui_store::tasks::{self, TaskFilter, TaskScope};
 use yui_store::teams::{self, Membership, Team, TeamRole};
 use yui_store::{DbConnection, flow, users, worker_stats};
 
 use super::tags;
+use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
-use crate::flow::{act_on_task, is_staff, require_staff, require_worker, task_views};
+use crate::flow::{act_on_task, task_views};
 use crate::flow_views::TaskView;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::quality::QualityView;
 use crate::state::AppState;
-use crate::workforce_access::center_of;
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -52,11 +53,16 @@ pub fn configure(config: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct TeamRequest {
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, example = "Map team")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "Map team",
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub name: String,
     /// Shown on the public showcase when the team is public.
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub description: String,
     /// List the team on the centre's public showcase.
@@ -101,7 +107,12 @@ pub struct QueueRequest {
 pub struct ReleaseRequest {
     /// What the next person needs to know: what is done, what is left.
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000, example = "Photos 1–12 boxed; 13–20 left.")]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        example = "Photos 1–12 boxed; 13–20 left.",
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub note: String,
 }
 
@@ -148,14 +159,6 @@ fn team_view(conn: &mut DbConnection, team: Team) -> Result<TeamView, ApiError> 
     })
 }
 
-/// A team of the actor's centre, visible to its staff and its members; else `404`.
-fn load_team(conn: &mut DbConnection, actor: Actor, id: TeamId) -> Result<Team, ApiError> {
-    let not_found = || ApiError::not_found("team");
-    let center = center_of(actor).map_err(|_| not_found())?;
-    let team = teams::find(conn, center, id)?.ok_or_else(not_found)?;
-    if is_staff(actor) || teams::role_of(conn, team.id, actor.user_id)?.is_some() { Ok(team) } else { Err(not_found()) }
-}
-
 /// Create a team (directors).
 #[utoipa::path(
     tag = tags::TEAMS,
@@ -178,15 +181,13 @@ async fn create_team(
     let description = input::text("description", &body.description, 2000)?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let team = teams::insert(conn, center_of(actor)?, name.as_str(), &description, body.public).map_err(
-                |e| match e {
-                    yui_store::StoreError::Conflict { .. } => {
-                        ApiError::new(ErrorCode::TeamExists, "The centre already has a team of that name.")
-                    }
-                    other => other.into(),
-                },
-            )?;
+            let center = access::own_centre(actor, Action::CreateTeam)?;
+            let team = teams::insert(conn, center, name.as_str(), &description, body.public).map_err(|e| match e {
+                yui_store::StoreError::Conflict { .. } => {
+                    ApiError::new(ErrorCode::TeamExists, "The centre already has a team of that name.")
+                }
+                other => other.into(),
+            })?;
             team_view(conn, team)
         })
         .await?;
@@ -203,10 +204,10 @@ async fn create_team(
 async fn list_teams(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<Vec<TeamView>>, ApiError> {
     let views = state
         .read_as(bearer, |conn, actor| {
-            let center = center_of(actor)?;
+            let center = access::own_centre(actor, Action::ListTeams)?;
             let mut views = Vec::new();
             for team in teams::list(conn, center, false)? {
-                if is_staff(actor) || teams::role_of(conn, team.id, actor.user_id)?.is_some() {
+                if access::may(conn, actor, &team, Action::ViewTeam)? {
                     views.push(team_view(conn, team)?);
                 }
             }
@@ -232,7 +233,7 @@ async fn get_team(
     let id = TeamId::from(id.into_inner());
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let team = load_team(conn, actor, id)?;
+            let team = access::team(conn, actor, id, Action::ViewTeam)?;
             team_view(conn, team)
         })
         .await?;
@@ -261,11 +262,8 @@ async fn set_member(
     };
     let view = state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let team = load_team(conn, actor, TeamId::from(team))?;
-            let worker = users::find_in_tenant(conn, actor.tenant, UserId::from(worker))?
-                .filter(|u| u.role == Role::Worker && u.active)
-                .ok_or_else(|| ApiError::not_found("worker"))?;
+            let team = access::team(conn, actor, TeamId::from(team), Action::ManageTeam)?;
+            let worker = access::active_worker(conn, team.center_id, UserId::from(worker), Named::Path)?;
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             teams::set_member(conn, &locks, &team, worker.id, role)?;
             team_view(conn, team)
@@ -290,8 +288,7 @@ async fn remove_member(
     let (team, worker) = path.into_inner();
     state
         .write_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let team = load_team(conn, actor, TeamId::from(team))?;
+            let team = access::team(conn, actor, TeamId::from(team), Action::ManageTeam)?;
             let worker = UserId::from(worker);
             let locks = yui_store::locks::workers(conn, [worker])?;
             if teams::remove_member(conn, &locks, team.id, worker)? {
@@ -323,7 +320,7 @@ async fn team_queue(
     let page = page.parse()?;
     let views = state
         .read_as(bearer, move |conn, actor| {
-            let team = load_team(conn, actor, id)?;
+            let team = access::team(conn, actor, id, Action::ViewTeam)?;
             let queued = tasks::list(
                 conn,
                 TaskScope::TeamQueue(team.id),
@@ -353,8 +350,7 @@ async fn team_quality(
     let id = TeamId::from(id.into_inner());
     let counts = state
         .read_as(bearer, move |conn, actor| {
-            require_staff(actor)?;
-            let team = load_team(conn, actor, id)?;
+            let team = access::team(conn, actor, id, Action::ViewTeamQuality)?;
             let mut total = yui_domain::workforce::QualityCounts::default();
             for member in teams::members(conn, team.id)? {
                 total += worker_stats::of(conn, member.worker_id)?;
@@ -386,7 +382,7 @@ async fn queue_for_team(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let team = TeamId::from(body.into_inner().team_id);
-    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, _| {
+    act_on_task(&state, bearer, id, Action::ManageTask, move |conn, actor, mut task, _| {
         let team = teams::find(conn, task.center_id, team)?
             .ok_or_else(|| ApiError::invalid_field("team_id", "unknown_team", "is not a team of this centre"))?;
         task.team_id = Some(team.id);
@@ -421,7 +417,7 @@ async fn claim_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    act_on_task(&state, bearer, id, require_worker, move |conn, actor, mut task, _| {
+    act_on_task(&state, bearer, id, Action::ClaimTask, move |conn, actor, mut task, _| {
         if task.team_id.is_none() {
             return Err(ApiError::forbidden("Only tasks in a team's queue can be claimed."));
         }
@@ -460,10 +456,7 @@ async fn release_task(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let note = input::required_text("note", &body.into_inner().note, 5000)?;
-    act_on_task(&state, bearer, id, require_worker, move |conn, actor, task, _| {
-        if task.assignee_id != Some(actor.user_id) {
-            return Err(ApiError::forbidden("Only the task's worker can release it."));
-        }
+    act_on_task(&state, bearer, id, Action::WorkOnTask, move |conn, actor, task, _| {
         if task.team_id.is_none() {
             return Err(ApiError::forbidden("Only team tasks go back to a queue; ask a director to reassign it."));
         }
@@ -473,14 +466,4 @@ async fn release_task(
         Ok(task)
     })
     .await
-}
-
-/// Whether `actor` is a reviewer of the team `team` (for peer review).
-pub fn is_team_reviewer(conn: &mut DbConnection, actor: Actor, team: Option<TeamId>) -> Result<bool, ApiError> {
-    match (actor.role, actor.tenant, team) {
-        (Role::Worker, Tenant::Center(_), Some(team)) => {
-            Ok(teams::role_of(conn, team, actor.user_id)? == Some(TeamRole::Reviewer))
-        }
-        _ => Ok(false),
-    }
 }

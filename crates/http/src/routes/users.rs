@@ -14,11 +14,13 @@ use yui_store::users::UserFilter;
 use yui_store::{DbConnection, sessions, users};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::pagination::{PageParams, Paginated};
 use crate::state::AppState;
 use crate::views::{RoleName, UserView};
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(list_users).service(get_user).service(deactivate_user).service(reactivate_user);
@@ -32,18 +34,6 @@ pub struct UserFilterParams {
     pub role: Option<RoleName>,
     /// Only active (`true`) or deactivated (`false`) users.
     pub active: Option<bool>,
-}
-
-fn require_member_viewer(actor: Actor) -> Result<(), ApiError> {
-    if actor.may_view_members() { Ok(()) } else { Err(ApiError::forbidden("Workers cannot list other users.")) }
-}
-
-fn require_member_manager(actor: Actor) -> Result<(), ApiError> {
-    if actor.may_manage_members() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("Only a centre admin can activate or deactivate users."))
-    }
 }
 
 /// List the users of your centre or organisation.
@@ -64,7 +54,7 @@ async fn list_users(
     let filter = UserFilter { role: filter.role.map(Into::into), active: filter.active };
     let users = state
         .read_as(bearer, move |conn, actor| {
-            require_member_viewer(actor)?;
+            access::own_tenant(actor, Action::ListMembers)?;
             Ok(users::list_in_tenant(conn, actor.tenant, filter, page.after.map(UserId::from), page.limit)?)
         })
         .await?;
@@ -87,7 +77,7 @@ async fn get_user(
     let id = UserId::from(id.into_inner());
     let user = state
         .read_as(bearer, move |conn, actor| {
-            require_member_viewer(actor)?;
+            access::own_tenant(actor, Action::ListMembers)?;
             users::find_in_tenant(conn, actor.tenant, id)?.ok_or_else(|| ApiError::not_found("user"))
         })
         .await?;
@@ -117,7 +107,7 @@ async fn deactivate_user(
     let id = UserId::from(id.into_inner());
     let user = state
         .write_as(bearer, move |conn, actor| {
-            require_member_manager(actor)?;
+            access::own_tenant(actor, Action::ManageMembers)?;
             if actor.user_id == id {
                 return Err(ApiError::new(ErrorCode::CannotDeactivateSelf, "You cannot deactivate your own account."));
             }
@@ -145,7 +135,7 @@ async fn reactivate_user(
     let id = UserId::from(id.into_inner());
     let user = state
         .write_as(bearer, move |conn, actor| {
-            require_member_manager(actor)?;
+            access::own_tenant(actor, Action::ManageMembers)?;
             set_active(conn, actor, id, true)
         })
         .await?;

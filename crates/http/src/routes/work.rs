@@ -10,18 +10,19 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
-use yui_domain::{Actor, Role, TaskId, Tenant, UserId};
+use yui_domain::{TaskId, UserId};
 use yui_store::submissions::{self, SubmissionContent};
-use yui_store::{DbConnection, users};
 
 use super::tags;
+use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::flow::{act_on_task, load_task, require_staff, require_worker};
+use crate::flow::act_on_task;
 use crate::flow_views::{SubmissionView, TaskView};
 use crate::input;
 use crate::state::AppState;
+use yui_domain::access::Action;
 use yui_store::flow::{self, advance_task};
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -47,19 +48,19 @@ pub struct AssignRequest {
 pub struct SubmitRequest {
     /// The result as text (may be empty when links or a payload carry it).
     #[validate(length(max = 100000))]
-    #[schema(max_length = 100000)]
+    #[schema(max_length = 100000, pattern = "^[^\\x00]*$")]
     pub result_text: String,
     /// Links to result files (at most 50).
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     #[serde(default)]
     pub links: Vec<String>,
-    /// A structured result: any JSON value.
-    #[schema(value_type = Option<Object>)]
-    pub payload: Option<serde_json::Value>,
+    /// A structured result: a JSON object of any fields (or `null`).
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
+    pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     /// A note for the reviewer.
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub note: String,
 }
@@ -76,7 +77,7 @@ impl SubmitRequest {
         let content = SubmissionContent {
             result_text: input::text("result_text", &self.result_text, 100_000)?,
             links,
-            payload: self.payload.clone().filter(|p| !p.is_null()),
+            payload: self.payload.clone().map(serde_json::Value::Object),
             note: input::text("note", &self.note, 2000)?,
         };
         if content.result_text.is_empty() && content.links.is_empty() && content.payload.is_none() {
@@ -88,15 +89,6 @@ impl SubmitRequest {
         }
         Ok(content)
     }
-}
-
-/// The worker, if they are an active worker of the actor's centre.
-fn centre_worker(conn: &mut DbConnection, actor: Actor, worker: UserId) -> Result<UserId, ApiError> {
-    let Tenant::Center(_) = actor.tenant else { return Err(ApiError::forbidden("Only centre staff assign tasks.")) };
-    users::find_in_tenant(conn, actor.tenant, worker)?
-        .filter(|user| user.role == Role::Worker && user.active)
-        .map(|user| user.id)
-        .ok_or_else(|| ApiError::invalid_field("worker_id", "not_a_worker", "is not an active worker of this centre"))
 }
 
 /// Assign an open task to a worker (directors). Of two directors assigning one task
@@ -152,8 +144,8 @@ async fn assign_with(
     action: TaskAction,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id);
-    act_on_task(&state, bearer, id, require_staff, move |conn, actor, mut task, _| {
-        let worker = centre_worker(conn, actor, UserId::from(worker))?;
+    act_on_task(&state, bearer, id, Action::ManageTask, move |conn, actor, mut task, _| {
+        let worker = access::active_worker(conn, task.center_id, UserId::from(worker), Named::Field("worker_id"))?.id;
         let previous = task.assignee_id.map(|w| w.to_string());
         task.assignee_id = Some(worker);
         let details = json!({"assignee_id": worker.to_string(), "previous_assignee_id": previous});
@@ -180,7 +172,7 @@ async fn unassign_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    act_on_task(&state, bearer, id, require_staff, move |conn, actor, task, _| {
+    act_on_task(&state, bearer, id, Action::ManageTask, move |conn, actor, task, _| {
         let details = json!({"previous_assignee_id": task.assignee_id.map(|w| w.to_string())});
         Ok(advance_task(conn, actor.user_id, task, TaskAction::Unassign, details)?)
     })
@@ -205,7 +197,7 @@ async fn start_task(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
-    act_on_task(&state, bearer, id, require_worker, move |conn, actor, task, _| {
+    act_on_task(&state, bearer, id, Action::WorkOnTask, move |conn, actor, task, _| {
         Ok(advance_task(conn, actor.user_id, task, TaskAction::Start, json!({}))?)
     })
     .await
@@ -234,8 +226,7 @@ async fn submit_task(
     let content = body.into_inner().content()?;
     let submission = state
         .write_as(bearer, move |conn, actor| {
-            require_worker(actor)?;
-            let (task, _) = load_task(conn, actor, id)?;
+            let (task, _) = access::task(conn, actor, id, Action::WorkOnTask)?;
             let (_, submission) = flow::submit(conn, actor.user_id, task, content.clone())?;
             Ok(submission)
         })
@@ -259,7 +250,7 @@ async fn list_submissions(
     let id = TaskId::from(id.into_inner());
     let list = state
         .read_as(bearer, move |conn, actor| {
-            let (task, _) = load_task(conn, actor, id)?;
+            let (task, _) = access::task(conn, actor, id, Action::ViewTask)?;
             Ok(submissions::list_for_task(conn, task.id)?)
         })
         .await?;

@@ -25,6 +25,7 @@ use yui_store::workforce::{self, AtRisk};
 use yui_store::{flow, tasks, worker_stats, workload};
 
 use super::tags;
+use crate::access;
 use crate::auth::Bearer;
 use crate::clock_time;
 use crate::error::{ApiError, ErrorCode};
@@ -34,7 +35,7 @@ use crate::input;
 use crate::quality::QualityView;
 use crate::state::AppState;
 use crate::views::MoneyView;
-use crate::workforce_access::{center, load_self, load_worker};
+use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -87,12 +88,16 @@ pub struct ProfileRequest {
     pub time_zone: Option<String>,
     /// Private: seen only by the worker and the centre's directors.
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub accommodations: String,
     /// The name shown on the public showcase; omit or `null` to stay private.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub public_name: Option<String>,
 }
 
@@ -186,7 +191,7 @@ pub struct ExceptionRequest {
     #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
     pub end: Option<String>,
     #[validate(length(max = 500))]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = "^[^\\x00]*$")]
     #[serde(default)]
     pub note: String,
 }
@@ -300,8 +305,8 @@ async fn get_profile(
     let id = worker_id(id);
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
+            let center = access::actor_centre(conn, actor)?;
             let profile = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
             Ok(profile_view(profile, worker.display_name))
         })
@@ -339,8 +344,8 @@ async fn put_profile(
         u32::try_from(body.daily_cap_minutes).map_err(|e| ApiError::invalid_field("daily_cap_minutes", "range", e))?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::EditProfile)?;
+            let center = access::actor_centre(conn, actor)?;
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             let current = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
             let profile = Profile {
@@ -379,9 +384,8 @@ async fn put_hourly_rate(
     let rate = body.into_inner().hourly_rate.parse("hourly_rate")?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            crate::flow::require_staff(actor)?;
-            let worker = load_worker(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::SetPay)?;
+            let center = access::actor_centre(conn, actor)?;
             let rate = check_hourly_rate(rate, center.minimum_hourly_rate).map_err(|refused| match refused {
                 RateRefused::WrongCurrency(_) => ApiError::invalid_field("hourly_rate.currency", "currency", refused),
                 RateRefused::BelowMinimum(_) => {
@@ -415,8 +419,8 @@ async fn get_availability(
     let (from, to) = range.parse()?;
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
+            let center = access::actor_centre(conn, actor)?;
             let profile = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
             let windows = availability::windows_of(conn, worker.id)?;
             let exceptions = availability::exceptions_of(conn, worker.id, from.date_naive(), to.date_naive())?;
@@ -475,8 +479,8 @@ async fn put_windows(
         .collect::<Result<Vec<_>, _>>()?;
     state
         .write_as(bearer, move |conn, actor| {
-            let worker = load_self(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::EditAvailability)?;
+            let center = access::actor_centre(conn, actor)?;
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             Ok(availability::replace_windows(conn, &locks, center.id, worker.id, &windows)?)
         })
@@ -528,8 +532,8 @@ async fn add_exception(
     let rosters = Arc::clone(&state.rosters);
     let outcome = state
         .write_as(bearer, move |conn, actor| {
-            let worker = load_self(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::EditAvailability)?;
+            let center = access::actor_centre(conn, actor)?;
             let now = Utc::now();
             // Read before anything is written (see RosterCache::current).
             let roster = rosters.current(conn, &center, now)?;
@@ -585,7 +589,7 @@ async fn delete_exception(
     let (id, exception) = path.into_inner();
     state
         .write_as(bearer, move |conn, actor| {
-            let worker = load_self(conn, actor, UserId::from(id))?;
+            let worker = access::worker(conn, actor, UserId::from(id), Action::EditAvailability)?;
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             if availability::delete_exception(conn, &locks, worker.id, exception)? {
                 Ok(())
@@ -616,8 +620,8 @@ async fn available_hours(
     let rosters = Arc::clone(&state.rosters);
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
-            let center = center(conn, actor)?;
+            let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
+            let center = access::actor_centre(conn, actor)?;
             let roster = rosters.current(conn, &center, from)?;
             let capacity = roster.schedule(worker.id).map_or(0, |schedule| schedule.available_minutes(from, to));
             let committed = u32::try_from(workload::committed_minutes(conn, worker.id)?).unwrap_or(u32::MAX);
@@ -649,7 +653,7 @@ async fn worker_quality(
     let id = worker_id(id);
     let counts = state
         .read_as(bearer, move |conn, actor| {
-            let worker = load_worker(conn, actor, id)?;
+            let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
             Ok(worker_stats::of(conn, worker.id)?)
         })
         .await?;

@@ -1,8 +1,12 @@
-//! Who is acting, and on behalf of which tenant.
+//! Who is acting, on behalf of which tenant, and what they may do.
 //!
-//! Every authorised request resolves to an [`Actor`]. Tenancy rules live here so that
-//! handlers ask the actor ("may you manage users?") instead of re-deriving them from
-//! roles in many places.
+//! Every authorised request resolves to an [`Actor`]; [`decide`] answers every
+//! "may they?" of the API from the actor's role, their relation to the resource and
+//! the action (see `rules`). Handlers ask instead of re-deriving rules from roles.
+
+mod rules;
+
+pub use rules::{Action, Decision, Refusal, Relation, Resource, decide};
 
 use crate::{CenterId, OrganizationId, Role, UserId};
 
@@ -50,18 +54,6 @@ impl Actor {
             Role::Client => role == Role::Client,
             Role::Director | Role::Worker => false,
         }
-    }
-
-    /// Whether this actor may list and read the users of its tenant.
-    #[must_use]
-    pub fn may_view_members(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Director | Role::Client)
-    }
-
-    /// Whether this actor may deactivate or reactivate members of its tenant.
-    #[must_use]
-    pub fn may_manage_members(&self) -> bool {
-        self.role == Role::Admin
     }
 }
 
@@ -112,14 +104,6 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(center.admits(role).is_ok(), role.is_center_role());
             assert_eq!(org.admits(role).is_ok(), !role.is_center_role());
-        }
-    }
-
-    #[test]
-    fn only_admins_manage_members() {
-        for role in Role::ALL {
-            assert_eq!(actor(role).may_manage_members(), role == Role::Admin);
-            assert_eq!(actor(role).may_view_members(), role != Role::Worker);
         }
     }
 }

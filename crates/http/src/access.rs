@@ -1,0 +1,195 @@
+//! Authorisation, asked once per request.
+//!
+//! The rules live in the domain (`yui_domain::access::decide`). This module only
+//! finds out how the caller stands to the resource — the task's assignee, a member
+//! or reviewer of its team, the client organisation that posted the job, staff of
+//! the job's centre, the worker the record is about, or an outsider — loads the
+//! resource, asks `decide`, and turns the answer into the resource or an error:
+//! `404` when the caller may not know the resource exists, `403` when they see it
+//! but may not do this. Every handler calls exactly one of these functions with the
+//! action it performs.
+
+use yui_domain::access::{Action, Decision, Refusal, Relation, decide};
+use yui_domain::{Actor, CenterId, DeliveryId, JobId, Role, TaskId, TeamId, Tenant, UserId};
+use yui_store::centers::{self, Center};
+use yui_store::deliveries::{self, Delivery};
+use yui_store::jobs::{self, Job};
+use yui_store::tasks::{self, Task};
+use yui_store::teams::{self, Team, TeamRole};
+use yui_store::users::{self, User};
+use yui_store::{DbConnection, StoreError};
+
+use crate::error::{ApiError, ErrorCode};
+
+/// Turns the domain's answer into `Ok` or the error to send.
+fn answer(decision: Decision, what: &str, action: Action) -> Result<(), ApiError> {
+    match decision {
+        Decision::Allowed => Ok(()),
+        Decision::Hidden => Err(ApiError::not_found(what)),
+        Decision::Denied(Refusal::OwnWork) => {
+            Err(ApiError::new(ErrorCode::OwnWork, "Reviewers cannot review their own work."))
+        }
+        Decision::Denied(Refusal::NotPermitted) => {
+            Err(ApiError::forbidden(format!("Only {} may do this.", action.who_may())))
+        }
+    }
+}
+
+/// An action in the caller's own centre or organisation.
+pub fn own_tenant(actor: Actor, action: Action) -> Result<(), ApiError> {
+    answer(decide(actor.role, Relation::Member, action), "resource", action)
+}
+
+/// An action in the caller's own centre; its id. Client organisations have none.
+pub fn own_centre(actor: Actor, action: Action) -> Result<CenterId, ApiError> {
+    own_tenant(actor, action)?;
+    match actor.tenant {
+        Tenant::Center(center) => Ok(center),
+        Tenant::Organization(_) => Err(ApiError::forbidden(format!("Only {} may do this.", action.who_may()))),
+    }
+}
+
+/// The caller's centre itself (its time zone, minimum rate), for an allowed action.
+pub fn own_centre_row(conn: &mut DbConnection, actor: Actor, action: Action) -> Result<Center, ApiError> {
+    let id = own_centre(actor, action)?;
+    centers::find(conn, id)?.ok_or_else(|| ApiError::not_found("centre"))
+}
+
+/// The centre of a caller already authorised for something in it (its time zone,
+/// minimum rate, roster).
+pub fn actor_centre(conn: &mut DbConnection, actor: Actor) -> Result<Center, ApiError> {
+    let Tenant::Center(id) = actor.tenant else { return Err(ApiError::not_found("centre")) };
+    centers::find(conn, id)?.ok_or_else(|| ApiError::not_found("centre"))
+}
+
+/// How the caller stands to a job: its organisation's clients and, once it is
+/// posted, its centre's people are members; everyone else is an outsider.
+fn job_relation(actor: Actor, job: &Job) -> Relation {
+    match actor.tenant {
+        Tenant::Organization(org) if job.organization_id == org => Relation::Member,
+        Tenant::Center(center) if job.center_id == center && job.status.visible_to_center() => Relation::Member,
+        _ => Relation::Outsider,
+    }
+}
+
+/// The job, if the caller may do `action` to it.
+pub fn job(conn: &mut DbConnection, actor: Actor, id: JobId, action: Action) -> Result<Job, ApiError> {
+    let job = jobs::find(conn, id)?.ok_or_else(|| ApiError::not_found("job"))?;
+    answer(decide(actor.role, job_relation(actor, &job), action), "job", action)?;
+    Ok(job)
+}
+
+/// The delivery and its job, if the caller may do `action` to the job.
+pub fn delivery(
+    conn: &mut DbConnection,
+    actor: Actor,
+    id: DeliveryId,
+    action: Action,
+) -> Result<(Delivery, Job), ApiError> {
+    let not_found = || ApiError::not_found("delivery");
+    let delivery = deliveries::find(conn, id)?.ok_or_else(not_found)?;
+    let job = jobs::find(conn, delivery.job_id)?.ok_or_else(not_found)?;
+    answer(decide(actor.role, job_relation(actor, &job), action), "delivery", action)?;
+    Ok((delivery, job))
+}
+
+/// How the caller stands to a task: its assignee, a reviewer or member of its team,
+/// a member of its centre, or an outsider.
+fn task_relation(conn: &mut DbConnection, actor: Actor, task: &Task) -> Result<Relation, StoreError> {
+    if actor.tenant != Tenant::Center(task.center_id) {
+        return Ok(Relation::Outsider);
+    }
+    if actor.role != Role::Worker {
+        return Ok(Relation::Member);
+    }
+    if task.assignee_id == Some(actor.user_id) {
+        return Ok(Relation::Assignee);
+    }
+    Ok(match task.team_id {
+        Some(team) => team_tie(teams::role_of(conn, team, actor.user_id)?),
+        None => Relation::Member,
+    })
+}
+
+fn team_tie(role: Option<TeamRole>) -> Relation {
+    match role {
+        Some(TeamRole::Reviewer) => Relation::TeamReviewer,
+        Some(TeamRole::Member) => Relation::Teammate,
+        None => Relation::Member,
+    }
+}
+
+/// The task and its job, if the caller may do `action` to the task.
+pub fn task(conn: &mut DbConnection, actor: Actor, id: TaskId, action: Action) -> Result<(Task, Job), ApiError> {
+    let not_found = || ApiError::not_found("task");
+    let task = tasks::find(conn, id)?.ok_or_else(not_found)?;
+    answer(decide(actor.role, task_relation(conn, actor, &task)?, action), "task", action)?;
+    let job = jobs::find(conn, task.job_id)?.ok_or_else(not_found)?;
+    Ok((task, job))
+}
+
+/// The worker `id` (a worker of the caller's centre), if the caller may do `action`
+/// to their records.
+pub fn worker(conn: &mut DbConnection, actor: Actor, id: UserId, action: Action) -> Result<User, ApiError> {
+    let not_found = || ApiError::not_found("worker");
+    let Tenant::Center(center) = actor.tenant else { return Err(not_found()) };
+    let worker = users::find_in_tenant(conn, Tenant::Center(center), id)?
+        .filter(|user| user.role == Role::Worker)
+        .ok_or_else(not_found)?;
+    let relation = if worker.id == actor.user_id { Relation::Themself } else { Relation::Member };
+    answer(decide(actor.role, relation, action), "worker", action)?;
+    Ok(worker)
+}
+
+/// How the caller stands to a team of their centre.
+pub fn team_relation(conn: &mut DbConnection, actor: Actor, team: &Team) -> Result<Relation, StoreError> {
+    if actor.tenant != Tenant::Center(team.center_id) {
+        return Ok(Relation::Outsider);
+    }
+    if actor.role != Role::Worker {
+        return Ok(Relation::Member);
+    }
+    Ok(team_tie(teams::role_of(conn, team.id, actor.user_id)?))
+}
+
+/// The team, if the caller may do `action` to it.
+pub fn team(conn: &mut DbConnection, actor: Actor, id: TeamId, action: Action) -> Result<Team, ApiError> {
+    let not_found = || ApiError::not_found("team");
+    let Tenant::Center(center) = actor.tenant else { return Err(not_found()) };
+    let team = teams::find(conn, center, id)?.ok_or_else(not_found)?;
+    answer(decide(actor.role, team_relation(conn, actor, &team)?, action), "team", action)?;
+    Ok(team)
+}
+
+/// Whether the caller may do `action` to `team` (for filtering lists).
+pub fn may(conn: &mut DbConnection, actor: Actor, team: &Team, action: Action) -> Result<bool, ApiError> {
+    Ok(decide(actor.role, team_relation(conn, actor, team)?, action) == Decision::Allowed)
+}
+
+/// Where a request names a worker.
+#[derive(Clone, Copy, Debug)]
+pub enum Named<'a> {
+    /// In a body field: an unusable worker is invalid input (`422` on the field).
+    Field(&'a str),
+    /// In the path: an unusable worker is a resource that is not there (`404`).
+    Path,
+}
+
+/// An active worker of `center` that a request names (to assign, cover or add to a
+/// team). Unknown ids, another centre's people, non-workers and deactivated workers
+/// get the same answer, which depends only on where the request named them.
+pub fn active_worker(
+    conn: &mut DbConnection,
+    center: CenterId,
+    id: UserId,
+    named: Named<'_>,
+) -> Result<User, ApiError> {
+    users::find_in_tenant(conn, Tenant::Center(center), id)?
+        .filter(|user| user.role == Role::Worker && user.active)
+        .ok_or_else(|| match named {
+            Named::Field(field) => {
+                ApiError::invalid_field(field, "not_a_worker", "is not an active worker of this centre")
+            }
+            Named::Path => ApiError::not_found("worker"),
+        })
+}
