@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod authorization;
 mod bad_input;
 mod binary;
 mod docs;

@@ -27,7 +27,7 @@ fn answer(decision: Decision, what: &str, action: Action) -> Result<(), ApiError
         Decision::Allowed => Ok(()),
         Decision::Hidden => Err(ApiError::not_found(what)),
         Decision::Denied(Refusal::OwnWork) => {
-            Err(ApiError::new(ErrorCode::OwnWork, "Reviewers cannot review their own work."))
+            Err(ApiError::new(ErrorCode::OwnWork, "You hold this task: nobody reviews their own work."))
         }
         Decision::Denied(Refusal::NotPermitted) => {
             Err(ApiError::forbidden(format!("Only {} may do this.", action.who_may())))

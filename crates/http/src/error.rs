@@ -69,7 +69,7 @@ error_codes! {
     InvalidRefreshToken = (UNAUTHORIZED, "invalid_refresh_token", "refresh refused: the token is unknown, spent, expired or revoked"),
     Forbidden = (FORBIDDEN, "forbidden", "your role, or your relation to this resource, does not allow this"),
     AccountDeactivated = (FORBIDDEN, "account_deactivated", "the account is deactivated"),
-    OwnWork = (FORBIDDEN, "own_work", "reviewers cannot review their own work"),
+    OwnWork = (FORBIDDEN, "own_work", "nobody reviews a task they hold themselves"),
     NotFound = (NOT_FOUND, "not_found", "no such resource in your tenant (or not yours: the same answer)"),
     InvitationNotFound = (NOT_FOUND, "invitation_not_found", "no open invitation has this token"),
     MethodNotAllowed = (METHOD_NOT_ALLOWED, "method_not_allowed", "the path exists but not with this method; `Allow` lists those it takes"),

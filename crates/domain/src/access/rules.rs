@@ -21,8 +21,8 @@ use crate::Role;
 /// a worker who holds a task is its `Assignee` even if they also review its team.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Relation {
-    /// Not of the resource's tenant (another centre or organisation), or a client
-    /// looking at a centre's job that is still a draft: nothing to see.
+    /// Not of the resource's tenant (another centre or organisation), or a centre's
+    /// people looking at a client's job that is still a draft: nothing to see.
     Outsider,
     /// Of the resource's tenant with no closer tie (the role decides): a director of
     /// the task's centre, a client of the job's organisation, a worker of the centre.
@@ -197,14 +197,14 @@ impl Action {
             ViewCatalogue | ListTeams => "a centre's people",
             EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ManageTask | SetPay | AssessSkill | ManageTeam
             | ViewTeamQuality => "a centre's directors and admins",
-            ViewJob | CommentOnJob => "the posting client and the centre's directors",
-            ViewTask | CommentOnTask => "the centre's directors, the task's worker and their team",
+            ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
+            ViewTask | CommentOnTask => "the centre's directors and admins, the task's worker and their team",
             WorkOnTask => "the worker the task is assigned to",
             ClaimTask => "members of the task's team",
-            ReviewTask | ReviewTeamWork => "directors and the team's reviewers",
-            ViewWorker | EditProfile => "the worker and the centre's directors",
-            EditAvailability => "the worker (directors can read it)",
-            ViewTeam => "the team's members and the centre's directors",
+            ReviewTask | ReviewTeamWork => "the centre's directors and admins, and the team's reviewers",
+            ViewWorker | EditProfile => "the worker and the centre's directors and admins",
+            EditAvailability => "the worker (directors and admins can read it)",
+            ViewTeam => "the team's members and the centre's directors and admins",
         }
     }
 }
@@ -214,7 +214,7 @@ impl Action {
 pub enum Refusal {
     /// The role or relation does not allow the action.
     NotPermitted,
-    /// A reviewer asked to judge a task they hold themselves.
+    /// The worker holding a task asked to judge it: nobody reviews their own work.
     OwnWork,
 }
 

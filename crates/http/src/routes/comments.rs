@@ -1,6 +1,6 @@
-//! Comment threads: one on each job (the client and the centre's directors) and one
-//! on each task (the directors and the task's worker). Each party sees only the
-//! threads it belongs to.
+//! Comment threads: one on each job (the posting client and the centre's directors
+//! and admins) and one on each task (the centre's directors and admins, the task's
+//! worker and their team). Each party sees only the threads it belongs to.
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -118,7 +118,7 @@ async fn add_job_comment(
     Ok(HttpResponse::Created().json(CommentView::from(comment)))
 }
 
-/// A task's comment thread (the centre's directors and the task's worker).
+/// A task's comment thread (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::COMMENTS,
     security(("bearer_token" = [])),

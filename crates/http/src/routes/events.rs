@@ -45,7 +45,7 @@ async fn job_events(
     Ok(web::Json(Paginated::from_page(listed, EventView::from)))
 }
 
-/// A task's history, oldest first (its directors and worker).
+/// A task's history, oldest first (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::HISTORY,
     security(("bearer_token" = [])),

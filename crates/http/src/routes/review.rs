@@ -195,7 +195,7 @@ async fn fix_task(
     Ok(web::Json(outcome))
 }
 
-/// Every review of a task, oldest first (its directors and worker).
+/// Every review of a task, oldest first (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::REVIEW,
     security(("bearer_token" = [])),

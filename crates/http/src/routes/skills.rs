@@ -191,7 +191,7 @@ async fn create_skill(
     Ok(HttpResponse::Created().json(SkillView::from(skill)))
 }
 
-/// Your centre's skill catalogue (its directors and workers).
+/// Your centre's skill catalogue (its people: admins, directors and workers).
 #[utoipa::path(
     tag = tags::SKILLS,
     security(("bearer_token" = [])),

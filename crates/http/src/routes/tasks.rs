@@ -261,7 +261,7 @@ async fn my_tasks(
     Ok(web::Json(Paginated::from_page(views, |view| view)))
 }
 
-/// Read a task (its directors, or the worker it is assigned to).
+/// Read a task (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::TASKS,
     security(("bearer_token" = [])),

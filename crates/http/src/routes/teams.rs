@@ -419,7 +419,7 @@ async fn claim_task(
     let id = TaskId::from(id.into_inner());
     act_on_task(&state, bearer, id, Action::ClaimTask, move |conn, actor, mut task, _| {
         if task.team_id.is_none() {
-            return Err(ApiError::forbidden("Only tasks in a team's queue can be claimed."));
+            return Err(ApiError::new(ErrorCode::Conflict, "Only tasks in a team's queue can be claimed."));
         }
         task.assignee_id = Some(actor.user_id);
         let task = flow::advance_task(
@@ -458,7 +458,10 @@ async fn release_task(
     let note = input::required_text("note", &body.into_inner().note, 5000)?;
     act_on_task(&state, bearer, id, Action::WorkOnTask, move |conn, actor, task, _| {
         if task.team_id.is_none() {
-            return Err(ApiError::forbidden("Only team tasks go back to a queue; ask a director to reassign it."));
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "Only team tasks go back to a queue; ask a director to reassign it.",
+            ));
         }
         let thread = Thread { center_id: task.center_id, job_id: task.job_id, task_id: Some(task.id) };
         comments::insert(conn, thread, actor.user_id, &format!("Hand-off: {note}"))?;

@@ -234,7 +234,7 @@ async fn submit_task(
     Ok(HttpResponse::Created().json(SubmissionView::from(submission)))
 }
 
-/// Every version of a task's result, oldest first (its directors and worker).
+/// Every version of a task's result, oldest first (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::WORK,
     security(("bearer_token" = [])),
