@@ -13,9 +13,8 @@ use yui_store::jobs::Job;
 use yui_store::profiles::{self, Profile};
 use yui_store::roster::Roster;
 use yui_store::skills::NewAssessment;
-use yui_store::tasks::{Commitment, TaskSpec};
+use yui_store::tasks::TaskSpec;
 use yui_store::teams::{self, TeamRole};
-use yui_store::workforce;
 use yui_store::{DbConnection, StoreError, availability, centers, locks, skills};
 
 /// The centre's skills: (slug, name).
@@ -220,8 +219,8 @@ pub fn seed_absence(conn: &mut DbConnection, job: &Job, director: UserId, worker
     let mine = yui_store::tasks::committed(conn, job.center_id, worker)?;
     // The absence is already written: a fresh roster, never the cache.
     let roster = Roster::load(conn, &center, today)?;
-    let commitments = mine.iter().filter_map(Commitment::of).collect();
-    for risk in workforce::at_risk(|w| roster.schedule(w), commitments, now) {
+    let commitments = mine.iter().filter_map(yui_store::tasks::commitment_of).collect();
+    for risk in yui_domain::workforce::risk::at_risk(|w| roster.schedule(w), commitments, now) {
         let Some(task) = mine.iter().find(|t| t.id == risk.commitment.task_id) else { continue };
         let details =
             json!({"reason": "absence", "day": today.to_string(), "weekday": today.weekday().num_days_from_monday()});

@@ -216,23 +216,12 @@ pub struct JobProgress {
 impl JobProgress {
     #[must_use]
     pub fn from_counts(counts: &[(TaskStatus, i64)]) -> Self {
-        let total: i64 = counts.iter().filter(|(s, _)| *s != TaskStatus::Cancelled).map(|(_, n)| n).sum();
-        let approved: i64 = counts.iter().filter(|(s, _)| s.is_approved()).map(|(_, n)| n).sum();
-        let delivered: i64 = counts.iter().filter(|(s, _)| s.is_delivered()).map(|(_, n)| n).sum();
-        let percent = |part: i64| {
-            if total == 0 {
-                0.0
-            } else {
-                #[allow(clippy::cast_precision_loss)]
-                let raw = part as f64 * 100.0 / total as f64;
-                (raw * 10.0).round() / 10.0
-            }
-        };
+        let progress = yui_domain::flow::Progress::from_counts(counts);
         Self {
-            total_tasks: total,
+            total_tasks: progress.total_tasks,
             tasks_by_status: counts.iter().map(|(s, n)| (s.as_str().to_owned(), *n)).collect(),
-            approved_percent: percent(approved),
-            delivered_percent: percent(delivered),
+            approved_percent: progress.approved_percent,
+            delivered_percent: progress.delivered_percent,
         }
     }
 }

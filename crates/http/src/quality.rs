@@ -29,8 +29,7 @@ pub struct QualityView {
 
 impl From<QualityCounts> for QualityView {
     fn from(counts: QualityCounts) -> Self {
-        #[allow(clippy::cast_precision_loss)]
-        let hours = (counts.approved_minutes as f64 / 60.0 * 10.0).round() / 10.0;
+        let hours = yui_domain::workforce::hours(counts.approved_minutes);
         Self {
             submissions: counts.submissions,
             reviewed_tasks: counts.reviewed_tasks,

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use yui_domain::flow::TaskStatus;
+use yui_domain::workforce::risk::Commitment;
 use yui_domain::workforce::{Level, SkillRequirement};
 use yui_domain::{CenterId, JobId, PageLimit, SubmissionId, TaskId, TeamId, UserId};
 
@@ -327,27 +328,16 @@ fn is_committed() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
     diesel::dsl::sql(COMMITTED_SQL)
 }
 
-/// One piece of unfinished assigned work: what the at-risk check needs of a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Commitment {
-    pub task_id: TaskId,
-    pub worker: UserId,
-    pub estimated_minutes: i64,
-    pub due_at: DateTime<Utc>,
-}
-
-impl Commitment {
-    /// The commitment a task stands for, if it is someone's unfinished work.
-    #[must_use]
-    pub fn of(task: &Task) -> Option<Self> {
-        let worker = task.assignee_id.filter(|_| COMMITTED.contains(&task.status))?;
-        Some(Self {
-            task_id: task.id,
-            worker,
-            estimated_minutes: task.spec.estimated_minutes,
-            due_at: task.spec.due_at,
-        })
-    }
+/// The commitment a task stands for, if it is someone's unfinished work.
+#[must_use]
+pub fn commitment_of(task: &Task) -> Option<Commitment> {
+    let worker = task.assignee_id.filter(|_| COMMITTED.contains(&task.status))?;
+    Some(Commitment {
+        task_id: task.id,
+        worker,
+        estimated_minutes: task.spec.estimated_minutes,
+        due_at: task.spec.due_at,
+    })
 }
 
 /// Every commitment in the centre, read from the covering index alone.

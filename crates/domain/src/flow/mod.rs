@@ -8,10 +8,12 @@
 
 mod delivery;
 mod job;
+mod progress;
 mod task;
 
 pub use delivery::{DeliveryAction, DeliveryStatus};
 pub use job::{JobAction, JobStatus};
+pub use progress::Progress;
 pub use task::{TaskAction, TaskStatus};
 
 /// How a job is priced.

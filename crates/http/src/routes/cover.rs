@@ -15,9 +15,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
+use yui_domain::workforce::risk;
 use yui_domain::{TaskId, UserId};
-use yui_store::workforce::{self, Snapshot};
-use yui_store::{Page, flow, jobs, tasks};
+use yui_store::workforce::Snapshot;
+use yui_store::{flow, jobs, tasks};
 
 use super::matching::{CandidateView, candidate_views, rank_task};
 use super::tags;
@@ -84,9 +85,8 @@ async fn at_risk(
             let after = page.after.map(|(due_at, id)| (due_at, TaskId::from(id)));
             let now = Utc::now();
             let roster = rosters.current(conn, &center, now)?;
-            let risky = workforce::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
-            let Page { items, next_after } = workforce::page_of_at_risk(risky, after, page.limit);
-            let last_due = items.last().map(|risk| risk.commitment.due_at);
+            let risky = risk::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
+            let (items, next) = risk::page(risky, after, page.limit);
             if items.is_empty() {
                 return Ok(Paginated { items: Vec::new(), next_cursor: None });
             }
@@ -104,7 +104,7 @@ async fn at_risk(
                     task: TaskView::new(task, &job),
                 });
             }
-            let next_cursor = next_after.zip(last_due).map(|(id, due_at)| timed_cursor(due_at, id));
+            let next_cursor = next.map(|(due_at, id)| timed_cursor(due_at, id.as_uuid()));
             Ok(Paginated { items: views, next_cursor })
         })
         .await?;

@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::UserId;
-use yui_store::workforce::{self, week_start};
+use yui_domain::workforce::risk;
+use yui_store::workforce::week_start;
 use yui_store::{jobs, submissions, tasks, teams};
 
 use super::tags;
@@ -65,9 +66,7 @@ pub struct DashboardView {
 }
 
 fn hours(minutes: u64) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
-    let h = minutes as f64 / 60.0;
-    (h * 10.0).round() / 10.0
+    yui_domain::workforce::hours(i64::try_from(minutes).unwrap_or(i64::MAX))
 }
 
 /// The director's dashboard (directors).
@@ -103,7 +102,7 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
                 *committed_by_worker.entry(commitment.worker).or_default() +=
                     u64::try_from(commitment.estimated_minutes).unwrap_or(0);
             }
-            let at_risk_tasks = workforce::at_risk(|w| roster.schedule(w), commitments, now).len();
+            let at_risk_tasks = risk::at_risk(|w| roster.schedule(w), commitments, now).len();
             let teams = team_list
                 .into_iter()
                 .map(|team| {

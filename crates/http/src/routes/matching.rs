@@ -16,7 +16,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::{TaskAction, TaskStatus};
-use yui_domain::workforce::capacity::{self, SkillCapacity};
+use yui_domain::workforce::capacity;
+use yui_domain::workforce::planning::{self, Placement, PlanTask};
 use yui_domain::workforce::ranking::{self, CandidateFacts, Exclusion, Ranked, Ranking, TaskNeeds};
 use yui_domain::{JobId, TaskId, TeamId, UserId};
 use yui_store::jobs::Job;
@@ -314,37 +315,38 @@ async fn assignment_plan(
                 None => break,
             }
         }
-        open.sort_by(|a, b| a.spec.due_at.cmp(&b.spec.due_at).then(a.id.cmp(&b.id)));
         let center = access::actor_centre(conn, actor)?;
         let now = Utc::now();
         // Nothing is written before the roster is read (see RosterCache::current).
         let roster = rosters.current(conn, &center, now)?;
         let snapshot = Snapshot::load(conn, roster, now, None)?;
         let preferred = job.spec.preferred_team_id.map(TeamId::from);
-        let mut planned: HashMap<UserId, u32> = HashMap::new();
+        let by_id: HashMap<TaskId, Task> = open.iter().map(|task| (task.id, task.clone())).collect();
+        let to_plan =
+            open.iter().map(|task| PlanTask { id: task.id, due_at: task.spec.due_at, needs: needs_of(task) }).collect();
+        // Tasks with the same due date and pool share their facts but for the level.
         let mut facts_cache: FactsByDueDate = HashMap::new();
-        let mut to_assign = Vec::new();
-        let mut plan =
-            PlanView { job_id: job.id.as_uuid(), applied: apply, assignments: Vec::new(), unplaced: Vec::new() };
-        for task in open {
+        let placements = planning::plan(to_plan, |planned| {
+            let task = &by_id[&planned.id];
             let base = facts_cache
                 .entry((task.spec.due_at, task.team_id))
                 .or_insert_with(|| snapshot.candidate_facts(None, now, task.spec.due_at, task.team_id, preferred));
-            let facts: Vec<_> = base
-                .iter()
-                .map(|f| {
-                    let extra = planned.get(&f.worker).copied().unwrap_or(0);
-                    let mut f = f.clone();
-                    f.level = task.spec.requirement.as_ref().and_then(|r| snapshot.level(f.worker, &r.skill));
-                    f.available_minutes = f.available_minutes.saturating_sub(extra);
-                    f.committed_minutes = f.committed_minutes.saturating_add(extra);
-                    f
+            let skill = task.spec.requirement.as_ref();
+            base.iter()
+                .cloned()
+                .map(|mut facts| {
+                    facts.level = skill.and_then(|r| snapshot.level(facts.worker, &r.skill));
+                    facts
                 })
-                .collect();
-            let (ranked, excluded) = ranking::rank(&needs_of(&task), &facts);
-            match ranked.into_iter().next() {
-                Some(best) => {
-                    *planned.entry(best.worker).or_default() += needs_of(&task).estimated_minutes;
+                .collect()
+        });
+        let mut to_assign = Vec::new();
+        let mut plan =
+            PlanView { job_id: job.id.as_uuid(), applied: apply, assignments: Vec::new(), unplaced: Vec::new() };
+        for (planned, placement) in placements {
+            let task = &by_id[&planned.id];
+            match placement {
+                Placement::Placed(best) => {
                     plan.assignments.push(PlannedAssignment {
                         task_id: task.id.as_uuid(),
                         task_title: task.spec.title.clone(),
@@ -353,12 +355,12 @@ async fn assignment_plan(
                         score: best.score,
                     });
                     if apply {
-                        let mut task = task;
+                        let mut task = task.clone();
                         task.assignee_id = Some(best.worker);
                         to_assign.push((task, best.score));
                     }
                 }
-                None => plan.unplaced.push(UnplacedTask {
+                Placement::Unplaced(excluded) => plan.unplaced.push(UnplacedTask {
                     task_id: task.id.as_uuid(),
                     task_title: task.spec.title.clone(),
                     reason: summarise(&excluded),
@@ -434,7 +436,7 @@ pub struct CapacityView {
 }
 
 fn hours(minutes: u32) -> f64 {
-    (f64::from(minutes) / 60.0 * 10.0).round() / 10.0
+    yui_domain::workforce::hours(i64::from(minutes))
 }
 
 /// Can the centre do this work before the due date? (directors, before quoting)
@@ -482,41 +484,20 @@ async fn capacity_check(
                 .filter(|w| w.active)
                 .map(|w| (w.id, snapshot.free_minutes(w.id, now, due_at)))
                 .collect();
-            let mut anyone: HashMap<UserId, u32> = HashMap::new();
-            let mut per_skill = Vec::with_capacity(needs.len());
-            for (requirement, needed) in &needs {
-                let qualified: Vec<(UserId, u32)> = free
-                    .iter()
-                    .filter(|(w, _)| requirement.met_by(snapshot.level(**w, &requirement.skill)))
-                    .map(|(w, m)| (*w, *m))
-                    .collect();
-                for (worker, minutes) in &qualified {
-                    anyone.insert(*worker, *minutes);
-                }
-                per_skill.push((
-                    requirement.min_level.get(),
-                    SkillCapacity {
-                        skill: requirement.skill.clone(),
-                        needed_minutes: *needed,
-                        available_minutes: qualified.iter().map(|(_, m)| *m).sum(),
-                        qualified_workers: u32::try_from(qualified.len()).unwrap_or(u32::MAX),
-                    },
-                ));
-            }
-            let skills_only: Vec<SkillCapacity> = per_skill.iter().map(|(_, s)| s.clone()).collect();
-            let verdict = capacity::verdict(&skills_only, anyone.values().sum());
+            let (skills, verdict) = capacity::check(&needs, &free, |worker, skill| snapshot.level(worker, skill));
             Ok(CapacityView {
                 feasible: verdict.feasible,
                 bottleneck: verdict.bottleneck,
                 due_at,
                 total_needed_hours: hours(verdict.total_needed_minutes),
                 total_available_hours: hours(verdict.total_available_minutes),
-                skills: per_skill
+                skills: skills
                     .into_iter()
-                    .map(|(min_level, s)| SkillCapacityView {
+                    .zip(&needs)
+                    .map(|(s, (requirement, _))| SkillCapacityView {
                         covered: s.covered(),
                         skill: s.skill,
-                        min_level,
+                        min_level: requirement.min_level.get(),
                         needed_hours: hours(s.needed_minutes),
                         available_hours: hours(s.available_minutes),
                         qualified_workers: s.qualified_workers,

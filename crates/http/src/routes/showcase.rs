@@ -88,8 +88,7 @@ async fn public_teams(
                 }
                 let published = quality::publishable(members.len(), named_members.len());
                 let (delivered, minutes, completed) = tasks::accepted_by(conn, &members)?;
-                #[allow(clippy::cast_precision_loss)]
-                let hours_delivered = (minutes as f64 / 60.0 * 10.0).round() / 10.0;
+                let hours_delivered = yui_domain::workforce::hours(minutes);
                 views.push(PublicTeamView {
                     id: team.id.as_uuid(),
                     name: team.name,

@@ -16,12 +16,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 use yui_domain::workforce::pay::{RateRefused, check_hourly_rate};
+use yui_domain::workforce::risk::{self, AtRisk, Commitment};
 use yui_domain::workforce::{DayException, ExceptionKind, WeeklyWindow};
 use yui_domain::{TaskId, UserId};
 use yui_store::availability::{self, Exception};
 use yui_store::profiles::{self, Profile};
-use yui_store::tasks::{Commitment, Task};
-use yui_store::workforce::{self, AtRisk};
+use yui_store::tasks::Task;
 use yui_store::{flow, tasks, worker_stats, workload};
 
 use super::tags;
@@ -539,15 +539,15 @@ async fn add_exception(
             let roster = rosters.current(conn, &center, now)?;
             let mut schedule = roster.schedule(worker.id).cloned().ok_or_else(|| ApiError::not_found("worker"))?;
             let mine = tasks::committed(conn, center.id, worker.id)?;
-            let commitments: Vec<Commitment> = mine.iter().filter_map(Commitment::of).collect();
-            let before: Vec<TaskId> = workforce::at_risk(|_| Some(&schedule), commitments.clone(), now)
+            let commitments: Vec<Commitment> = mine.iter().filter_map(tasks::commitment_of).collect();
+            let before: Vec<TaskId> = risk::at_risk(|_| Some(&schedule), commitments.clone(), now)
                 .into_iter()
                 .map(|r| r.commitment.task_id)
                 .collect();
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             let stored = availability::add_exception(conn, &locks, center.id, worker.id, exception, &note)?;
             schedule.exceptions.push(exception);
-            let newly_at_risk: Vec<(&Task, AtRisk)> = workforce::at_risk(|_| Some(&schedule), commitments, now)
+            let newly_at_risk: Vec<(&Task, AtRisk)> = risk::at_risk(|_| Some(&schedule), commitments, now)
                 .into_iter()
                 .filter(|r| !before.contains(&r.commitment.task_id))
                 .filter_map(|r| mine.iter().find(|t| t.id == r.commitment.task_id).map(|t| (t, r)))
