@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::{DeliveryStatus, JobStatus, Pricing, TaskStatus, Verdict};
 use yui_domain::{Currency, Money};
+use yui_store::comments::Comment;
 use yui_store::events::Event;
 use yui_store::jobs::Job;
 use yui_store::submissions::Submission;
@@ -430,6 +431,39 @@ impl From<Event> for EventView {
             to_state: event.to_state,
             details: event.details,
             created_at: event.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentRequest {
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        example = "Should hidden signs be marked too?",
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
+    pub body: String,
+}
+
+/// A comment on a job or task thread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentView {
+    pub id: Uuid,
+    pub author_id: Uuid,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Comment> for CommentView {
+    fn from(comment: Comment) -> Self {
+        Self {
+            id: comment.id.as_uuid(),
+            author_id: comment.author_id.as_uuid(),
+            body: comment.body,
+            created_at: comment.created_at,
         }
     }
 }

@@ -1,27 +1,20 @@
 //! Every route of the API, registered through utoipa so the OpenAPI document and the
 //! routing table are built from the same list and cannot drift apart.
+//!
+//! One folder per resource: `account` (auth, the caller, users, invitations),
+//! `public` (directory, showcase), `jobs` (jobs, intake, deliveries, their threads and
+//! history), `tasks` (tasks, work, review, their threads and history), `workforce`
+//! (skills, workers, teams, matching, cover, dashboard). Request and response types
+//! live next to their handlers; what two handlers of a folder share lives in the
+//! folder's `mod.rs`; no route module imports another's. Views shared across folders
+//! are in `crate::views` and `crate::flow_views`.
 
-mod auth;
-mod centers;
-mod comments;
-mod cover;
-mod dashboard;
-mod deliveries;
-mod events;
+mod account;
 mod health;
-mod intake;
-mod invitations;
 mod jobs;
-mod matching;
-mod me;
-mod review;
-mod showcase;
-mod skills;
+mod public;
 mod tasks;
-mod teams;
-mod users;
-mod work;
-mod workers;
+mod workforce;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -30,26 +23,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(config: &mut ServiceConfig) {
     config.service(health::healthz).service(health::readyz).service(
         scope::scope("/v1")
-            .configure(auth::configure)
-            .configure(me::configure)
-            .configure(users::configure)
-            .configure(invitations::configure)
-            .configure(centers::configure)
+            .configure(account::configure)
+            .configure(public::configure)
             .configure(jobs::configure)
-            .configure(intake::configure)
             .configure(tasks::configure)
-            .configure(work::configure)
-            .configure(review::configure)
-            .configure(deliveries::configure)
-            .configure(comments::configure)
-            .configure(events::configure)
-            .configure(skills::configure)
-            .configure(workers::configure)
-            .configure(teams::configure)
-            .configure(matching::configure)
-            .configure(cover::configure)
-            .configure(dashboard::configure)
-            .configure(showcase::configure),
+            .configure(workforce::configure),
     );
 }
 

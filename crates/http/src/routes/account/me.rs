@@ -7,9 +7,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use yui_domain::Tenant;
 use yui_store::{centers, organizations, users};
 
-use super::tags;
 use crate::auth::Bearer;
 use crate::error::ApiError;
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::{CenterView, OrganizationView, UserView};
 

@@ -12,13 +12,14 @@ use validator::Validate;
 use yui_domain::JobId;
 use yui_store::quotes::{self, Quote, QuoteStatus, QuoteTerms};
 
-use super::tags;
+use super::ReasonRequest;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::flow_views::{JobView, MoneyInput};
 use crate::input;
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::MoneyView;
 use yui_domain::access::Action;
@@ -43,15 +44,6 @@ pub struct QuoteRequest {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
     pub note: String,
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonRequest {
-    /// Why, for the other party.
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000, pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$")]
-    pub reason: String,
 }
 
 /// Where a quote stands.

@@ -22,7 +22,6 @@ use yui_store::tasks::{self, TaskFilter, TaskScope};
 use yui_store::teams::{self, Membership, Team, TeamRole};
 use yui_store::{DbConnection, flow, users, worker_stats};
 
-use super::tags;
 use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
@@ -32,6 +31,7 @@ use crate::flow_views::TaskView;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::quality::QualityView;
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 

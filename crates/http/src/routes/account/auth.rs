@@ -10,16 +10,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use yui_domain::{Email, Role, Tenant};
+use yui_domain::{Role, Tenant};
 use yui_store::sessions::Rotation;
-use yui_store::users::{NewUser, User};
-use yui_store::{DbConnection, login_failures, organizations, sessions, users};
+use yui_store::users::NewUser;
+use yui_store::{login_failures, organizations, sessions, users};
 
-use super::tags;
+use super::{ensure_email_free, insert_user};
 use crate::auth::{SecretToken, hash_password, hash_token, verify_password};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ClientAddress, ValidJson};
 use crate::input;
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::{OrganizationView, UserView};
 
@@ -106,23 +107,6 @@ async fn signup(state: web::Data<AppState>, body: ValidJson<SignupRequest>) -> R
         })
         .await?;
     Ok(HttpResponse::Created().json(response))
-}
-
-/// `409 email_taken` when an account already uses `email`.
-pub(super) fn ensure_email_free(conn: &mut DbConnection, email: &Email) -> Result<(), ApiError> {
-    if users::email_taken(conn, email)? { Err(email_taken()) } else { Ok(()) }
-}
-
-/// Inserts a user, reporting a lost race on the e-mail address as `email_taken`.
-pub(super) fn insert_user(conn: &mut DbConnection, new: NewUser<'_>) -> Result<User, ApiError> {
-    users::insert(conn, new).map_err(|error| match error {
-        yui_store::StoreError::Conflict { .. } => email_taken(),
-        other => other.into(),
-    })
-}
-
-fn email_taken() -> ApiError {
-    ApiError::new(ErrorCode::EmailTaken, "An account with this e-mail address already exists.")
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -17,7 +17,6 @@ use yui_store::flow::{advance_job, record_job_event};
 use yui_store::jobs::{self, JobScope, JobSpec};
 use yui_store::{DbConnection, centers, teams};
 
-use super::tags;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -26,6 +25,7 @@ use crate::flow_views::{JobProgress, JobStatusName, JobView, MoneyInput, Pricing
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::requirements::{self, SkillRequirementInput};
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 

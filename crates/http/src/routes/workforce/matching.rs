@@ -18,48 +18,25 @@ use validator::Validate;
 use yui_domain::flow::{TaskAction, TaskStatus};
 use yui_domain::workforce::capacity;
 use yui_domain::workforce::planning::{self, Placement, PlanTask};
-use yui_domain::workforce::ranking::{self, CandidateFacts, Exclusion, Ranked, Ranking, TaskNeeds};
+use yui_domain::workforce::ranking::{CandidateFacts, Exclusion};
 use yui_domain::{JobId, TaskId, TeamId, UserId};
-use yui_store::jobs::Job;
 use yui_store::tasks::{self, Task, TaskFilter, TaskScope};
 use yui_store::workforce::Snapshot;
 use yui_store::{DbConnection, flow};
 
-use super::tags;
+use super::candidates::{CandidateView, candidate_views, name_of, needs_of, rank_task};
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::input;
 use crate::requirements::{self, SkillRequirementView};
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(task_candidates).service(assignment_plan).service(capacity_check);
-}
-
-/// One factor of a candidate's score.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReasonView {
-    /// `skill`, `time`, `quality`, `load`, `fairness` or `team`.
-    pub factor: String,
-    /// The points it contributed to the score (of 100, plus a 5-point team bonus).
-    pub points: f64,
-    /// The fact behind it.
-    pub detail: String,
-}
-
-/// A ranked candidate.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CandidateView {
-    /// 1 for the best.
-    pub rank: usize,
-    pub worker_id: Uuid,
-    pub display_name: String,
-    /// 0–100 (105 with the team bonus).
-    pub score: f64,
-    pub reasons: Vec<ReasonView>,
 }
 
 /// A worker who cannot take the task.
@@ -103,59 +80,6 @@ fn exclusion_code(exclusion: &Exclusion) -> &'static str {
         Exclusion::BelowMinimumLevel { .. } => "below_minimum_level",
         Exclusion::NotEnoughTime { .. } => "not_enough_time",
     }
-}
-
-fn needs_of(task: &Task) -> TaskNeeds {
-    TaskNeeds {
-        estimated_minutes: u32::try_from(task.spec.estimated_minutes).unwrap_or(u32::MAX),
-        requirement: task.spec.requirement.clone(),
-    }
-}
-
-/// Ranks the workers for `task`, leaving out `except` (e.g. its current worker).
-pub(super) fn rank_task(snapshot: &Snapshot, task: &Task, job: &Job, except: Option<UserId>) -> Ranking<UserId> {
-    let preferred = job.spec.preferred_team_id.map(TeamId::from);
-    let facts: Vec<_> = snapshot
-        .candidate_facts(task.spec.requirement.as_ref(), Utc::now(), task.spec.due_at, task.team_id, preferred)
-        .into_iter()
-        .filter(|f| Some(f.worker) != except)
-        .collect();
-    ranking::rank(&needs_of(task), &facts)
-}
-
-/// A worker's display name, from the roster.
-fn name_of(snapshot: &Snapshot, worker: UserId) -> String {
-    snapshot.roster.worker(worker).map(|w| w.display_name.clone()).unwrap_or_default()
-}
-
-/// The best `limit` of `ranked` for `task`, with their reasons.
-pub(super) fn candidate_views(
-    snapshot: &Snapshot,
-    task: &Task,
-    ranked: Vec<Ranked<UserId>>,
-    limit: usize,
-) -> Vec<CandidateView> {
-    let needs = needs_of(task);
-    ranked
-        .into_iter()
-        .take(limit)
-        .enumerate()
-        .map(|(index, r)| CandidateView {
-            rank: index + 1,
-            worker_id: r.worker.as_uuid(),
-            display_name: name_of(snapshot, r.worker),
-            score: r.score,
-            reasons: r
-                .reasons(&needs)
-                .into_iter()
-                .map(|reason| ReasonView {
-                    factor: reason.factor.to_owned(),
-                    points: reason.points,
-                    detail: reason.detail,
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 /// The workers ranked for a task, with the reasons for each rank (directors).

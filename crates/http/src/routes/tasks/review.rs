@@ -17,8 +17,7 @@ use yui_store::reviews::{self, Review};
 use yui_store::submissions;
 use yui_store::tasks::{self, ReviewScope};
 
-use super::tags;
-use super::work::SubmitRequest;
+use super::SubmitRequest;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -27,6 +26,7 @@ use crate::flow::task_views;
 use crate::flow_views::{SubmissionView, TaskView, VerdictName};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 use yui_store::flow;

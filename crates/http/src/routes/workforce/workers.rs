@@ -24,7 +24,6 @@ use yui_store::profiles::{self, Profile};
 use yui_store::tasks::Task;
 use yui_store::{flow, tasks, worker_stats, workload};
 
-use super::tags;
 use crate::access;
 use crate::auth::Bearer;
 use crate::clock_time;
@@ -33,6 +32,7 @@ use crate::extract::ValidJson;
 use crate::flow_views::MoneyInput;
 use crate::input;
 use crate::quality::QualityView;
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::MoneyView;
 use yui_domain::access::Action;

@@ -13,8 +13,8 @@ use yui_domain::{CenterId, UserId};
 use yui_store::worker_stats;
 use yui_store::{centers, profiles, skills, tasks, teams};
 
-use super::tags;
 use crate::error::ApiError;
+use crate::routes::tags;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {

@@ -20,8 +20,7 @@ use yui_domain::{TaskId, UserId};
 use yui_store::workforce::Snapshot;
 use yui_store::{flow, jobs, tasks};
 
-use super::matching::{CandidateView, candidate_views, rank_task};
-use super::tags;
+use super::candidates::{CandidateView, candidate_views, rank_task};
 use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -30,6 +29,7 @@ use crate::flow::act_on_task;
 use crate::flow_views::TaskView;
 use crate::input;
 use crate::pagination::{Paginated, TimedPageParams, timed_cursor};
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 

@@ -15,10 +15,10 @@ use yui_domain::workforce::risk;
 use yui_store::workforce::week_start;
 use yui_store::{jobs, submissions, tasks, teams};
 
-use super::tags;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 

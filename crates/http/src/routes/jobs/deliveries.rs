@@ -18,8 +18,7 @@ use yui_domain::{DeliveryId, JobId, SubmissionId, TaskId};
 use yui_store::deliveries::{self, Delivery};
 use yui_store::{submissions, tasks};
 
-use super::intake::ReasonRequest;
-use super::tags;
+use super::ReasonRequest;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -27,6 +26,7 @@ use crate::extract::ValidJson;
 use crate::flow_views::DeliveryStatusName;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 use yui_store::flow;

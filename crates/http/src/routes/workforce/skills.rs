@@ -18,12 +18,12 @@ use yui_domain::{CenterId, UserId};
 use yui_store::skills::{self, Assessment, NewAssessment, Skill};
 use yui_store::{DbConnection, centers};
 
-use super::tags;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::input;
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 

@@ -16,7 +16,6 @@ use yui_store::flow::{add_tasks, advance_task, complete_job_if_done, ensure_acce
 use yui_store::jobs::Job;
 use yui_store::tasks::{self, TaskFilter, TaskScope, TaskSpec};
 
-use super::tags;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -26,6 +25,7 @@ use crate::flow_views::{TaskStatusName, TaskView};
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::requirements;
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 

@@ -13,11 +13,11 @@ use yui_domain::{Actor, UserId};
 use yui_store::users::UserFilter;
 use yui_store::{DbConnection, sessions, users};
 
-use super::tags;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 use crate::pagination::{PageParams, Paginated};
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::{RoleName, UserView};
 use yui_domain::access::Action;

@@ -16,14 +16,14 @@ use yui_domain::{InvitationId, Role, Tenant};
 use yui_store::invitations::{self, Invitation, NewInvitation};
 use yui_store::users::NewUser;
 
-use super::auth::{ensure_email_free, insert_user};
-use super::tags;
+use super::{ensure_email_free, insert_user};
 use crate::access;
 use crate::auth::{Bearer, SecretToken, hash_password, hash_token};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::{RoleName, UserView};
 use yui_domain::access::Action;

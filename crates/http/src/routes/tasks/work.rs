@@ -11,16 +11,16 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::{TaskId, UserId};
-use yui_store::submissions::{self, SubmissionContent};
+use yui_store::submissions::{self};
 
-use super::tags;
+use super::SubmitRequest;
 use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::flow::act_on_task;
 use crate::flow_views::{SubmissionView, TaskView};
-use crate::input;
+use crate::routes::tags;
 use crate::state::AppState;
 use yui_domain::access::Action;
 use yui_store::flow::{self, advance_task};
@@ -40,55 +40,6 @@ pub fn configure(config: &mut ServiceConfig) {
 pub struct AssignRequest {
     /// An active worker of the task's centre.
     pub worker_id: Uuid,
-}
-
-/// A result handed in for review.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubmitRequest {
-    /// The result as text (may be empty when links or a payload carry it).
-    #[validate(length(max = 100000))]
-    #[schema(max_length = 100000, pattern = "^[^\\x00]*$")]
-    pub result_text: String,
-    /// Links to result files (at most 50).
-    #[validate(length(max = 50))]
-    #[schema(max_items = 50)]
-    #[serde(default)]
-    pub links: Vec<String>,
-    /// A structured result: a JSON object of any fields (or `null`).
-    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
-    pub payload: Option<serde_json::Map<String, serde_json::Value>>,
-    /// A note for the reviewer.
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000, pattern = "^[^\\x00]*$")]
-    #[serde(default)]
-    pub note: String,
-}
-
-impl SubmitRequest {
-    /// Parses the content; a result needs text, a link or a payload.
-    pub(super) fn content(&self) -> Result<SubmissionContent, ApiError> {
-        let links = self
-            .links
-            .iter()
-            .enumerate()
-            .map(|(index, link)| input::required_text(&format!("links[{index}]"), link, 2000))
-            .collect::<Result<Vec<_>, _>>()?;
-        let content = SubmissionContent {
-            result_text: input::text("result_text", &self.result_text, 100_000)?,
-            links,
-            payload: self.payload.clone().map(serde_json::Value::Object),
-            note: input::text("note", &self.note, 2000)?,
-        };
-        if content.result_text.is_empty() && content.links.is_empty() && content.payload.is_none() {
-            return Err(ApiError::invalid_field(
-                "result_text",
-                "empty_result",
-                "give a result: text, links or a payload",
-            ));
-        }
-        Ok(content)
-    }
 }
 
 /// Assign an open task to a worker (directors). Of two directors assigning one task

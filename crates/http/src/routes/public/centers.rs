@@ -5,9 +5,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use yui_domain::CenterId;
 use yui_store::centers;
 
-use super::tags;
 use crate::error::ApiError;
 use crate::pagination::{PageParams, Paginated};
+use crate::routes::tags;
 use crate::state::AppState;
 use crate::views::CenterView;
 
