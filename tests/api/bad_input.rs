@@ -91,6 +91,50 @@ async fn malformed_requests_are_refused_and_write_nothing(app: TestApp) {
         ),
         (
             "POST",
+            format!("/v1/jobs/{}/assignment-plan", uuid::Uuid::now_v7()),
+            true,
+            Body::Raw(json_type, "[]".into()),
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+        ),
+        // A submission's payload is a JSON object (or null), as the spec says.
+        (
+            "POST",
+            format!("/v1/tasks/{}/submissions", uuid::Uuid::now_v7()),
+            true,
+            Body::Json(json!({"result_text": "done", "payload": [1, 2, 3]})),
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+        ),
+        (
+            "POST",
+            format!("/v1/tasks/{}/submissions", uuid::Uuid::now_v7()),
+            true,
+            Body::Json(json!({"result_text": "done", "payload": "text"})),
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+        ),
+        // A capacity check looks ahead: a due date in year -1 (or any past) is refused.
+        (
+            "POST",
+            format!("/v1/jobs/{}/capacity-check", uuid::Uuid::now_v7()),
+            true,
+            Body::Json(json!({"needs": [{"skill": "writing", "hours": 2}], "due_at": "-0001-01-01T00:00:00Z"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        // Whole numbers written as floats are integers, as JSON Schema says (the admin
+        // may not assess, so the body got past parsing to the 404 of an unknown worker).
+        (
+            "PUT",
+            format!("/v1/workers/{}/skills/writing", uuid::Uuid::now_v7()),
+            true,
+            Body::Json(json!({"level": 3.0, "evidence": "test"})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
             "/v1/auth/signup".into(),
             false,
             Body::Raw("text/plain", "hello".into()),
