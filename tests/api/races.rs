@@ -350,3 +350,25 @@ fn a_deadlock_victim_is_run_again() {
     let tries: Vec<u32> = attempts.iter().map(|a| a.load(Ordering::SeqCst)).collect();
     assert_eq!(tries.iter().sum::<u32>(), 3, "one of the two ran twice: {tries:?}");
 }
+
+/// A read transaction cannot write, on either engine (PostgreSQL: `READ ONLY`;
+/// SQLite: `query_only` connections), and it sees one snapshot.
+#[test]
+fn reads_cannot_write() {
+    use diesel::RunQueryDsl;
+
+    for engine in [crate::helpers::Engine::Sqlite, crate::helpers::Engine::Postgres] {
+        if engine == crate::helpers::Engine::Postgres && crate::helpers::postgres_url().is_none() {
+            continue;
+        }
+        let database = crate::helpers::TestDatabase::create(engine);
+        let db = database.open();
+        db.migrate().expect("migrate");
+        let now = if engine == crate::helpers::Engine::Sqlite { "CURRENT_TIMESTAMP" } else { "now()" };
+        let insert = format!("INSERT INTO organizations VALUES ('r', 'Read', {now})");
+        let refused = db.read(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
+        assert!(refused.is_err(), "{engine:?}: a read wrote");
+        let written = db.write(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
+        assert_eq!(written.expect("a write writes"), 1, "{engine:?}");
+    }
+}
