@@ -51,8 +51,8 @@ pub fn own_centre(actor: Actor, action: Action) -> Result<CenterId, ApiError> {
 
 /// The caller's centre itself (its time zone, minimum rate), for an allowed action.
 pub fn own_centre_row(conn: &mut DbConnection, actor: Actor, action: Action) -> Result<Center, ApiError> {
-    let id = own_centre(actor, action)?;
-    centers::find(conn, id)?.ok_or_else(|| ApiError::not_found("centre"))
+    own_centre(actor, action)?;
+    actor_centre(conn, actor)
 }
 
 /// The centre of a caller already authorised for something in it (its time zone,

@@ -174,17 +174,16 @@ pub fn submit(
     Ok((task, submission))
 }
 
-/// Adds a review of `task` (already saved with its new state) to its worker's
-/// quality record; the review itself is stored after, so the earlier reviews tell a
-/// first review from later ones.
+/// Adds a review of `task` (already saved with its new state, still held by its
+/// worker) to that worker's quality record; the review itself is stored after, so the
+/// earlier reviews tell a first review from later ones.
 fn record_quality(
     conn: &mut DbConnection,
     locks: &locks::WorkerLocks,
     task: &Task,
-    worker: Option<UserId>,
     verdict: Verdict,
 ) -> Result<(), StoreError> {
-    let Some(worker) = worker else { return Ok(()) };
+    let Some(worker) = task.assignee_id else { return Ok(()) };
     let earlier: Vec<Verdict> = reviews::list_for_task(conn, task.id)?.iter().map(|r| r.verdict).collect();
     let delta = QualityCounts::review(ReviewFacts {
         earlier: &earlier,
@@ -219,11 +218,10 @@ pub fn review(
     };
     task.status.apply(action)?;
     ensure_current(&task, submission)?;
-    let worker = task.assignee_id;
-    let locks = locks::workers(conn, worker)?;
+    let locks = locks::workers(conn, task.assignee_id)?;
     let details = json!({"submission_id": submission.to_string(), "comment": comment});
     let task = advance_task(conn, actor, task, action, details)?;
-    record_quality(conn, &locks, &task, worker, verdict)?;
+    record_quality(conn, &locks, &task, verdict)?;
     let review = reviews::insert(conn, &task, submission, actor, verdict, comment)?;
     Ok((review, task))
 }
@@ -240,14 +238,13 @@ pub fn fix(
 ) -> Result<(Review, Task), FlowError> {
     task.status.apply(TaskAction::Fix)?;
     ensure_current(&task, fixed)?;
-    let worker = task.assignee_id;
-    let locks = locks::workers(conn, worker)?;
+    let locks = locks::workers(conn, task.assignee_id)?;
     let id = SubmissionId::generate();
     task.current_submission_id = Some(id);
     let details = json!({"fixed_submission_id": fixed.to_string(), "submission_id": id.to_string()});
     let task = advance_task(conn, actor, task, TaskAction::Fix, details)?;
     let version = submissions::insert(conn, id, &task, actor, true, content)?;
-    record_quality(conn, &locks, &task, worker, Verdict::Fixed)?;
+    record_quality(conn, &locks, &task, Verdict::Fixed)?;
     let review = reviews::insert(conn, &task, version.id, actor, Verdict::Fixed, comment)?;
     Ok((review, task))
 }

@@ -142,7 +142,7 @@ pub fn set_member(
     team: &Team,
     worker: UserId,
     role: TeamRole,
-) -> Result<Membership, StoreError> {
+) -> Result<(), StoreError> {
     locks.check(worker)?;
     let values = (
         team_members::team_id.eq(team.id.to_string()),
@@ -157,12 +157,7 @@ pub fn set_member(
         .do_update()
         .set(team_members::role.eq(diesel::upsert::excluded(team_members::role)))
         .execute(c))?;
-    let joined_at: NaiveDateTime = team_members::table
-        .filter(team_members::team_id.eq(team.id.to_string()))
-        .filter(team_members::worker_id.eq(worker.to_string()))
-        .select(team_members::joined_at)
-        .first(conn)?;
-    Ok(Membership { team_id: team.id, worker_id: worker, role, joined_at: from_db_time(joined_at) })
+    Ok(())
 }
 
 /// Removes a worker from a team; `false` if they were not in it.
