@@ -9,6 +9,7 @@ pub mod email;
 pub mod flow;
 pub mod id;
 pub mod money;
+pub mod notice;
 pub mod page;
 pub mod password;
 pub mod role;
@@ -22,6 +23,7 @@ pub use id::{
     TaskId, TeamId, UserId,
 };
 pub use money::{Currency, Money};
+pub use notice::{Locale, Notice, NoticeDelivery, NoticePreference, Template};
 pub use page::PageLimit;
 pub use password::NewPassword;
 pub use role::Role;

@@ -1,6 +1,7 @@
 //! The event history: every state change writes an event row in the same
 //! transaction as the change itself, so a change without its event (or an event
-//! without its change) cannot exist.
+//! without its change) cannot exist. The messages an event is worth (see
+//! [`crate::notices`]) are written to the outbox in that transaction too.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -91,7 +92,7 @@ pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<()
             .collect::<Result<Vec<_>, StoreError>>()?;
         crate::db::on_engine!(conn, |c| diesel::insert_into(events::table).values(rows).execute(c))?;
     }
-    Ok(())
+    crate::notices::for_events(conn, new_events)
 }
 
 /// Whose history a list shows.
@@ -120,4 +121,23 @@ pub fn list(
     let rows =
         query.limit(overfetch(limit)).load(conn)?.into_iter().map(Event::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(rows, limit.get(), |e| e.id))
+}
+
+/// Whether `task` has an `at_risk` event since it was last given to a worker
+/// (assigned, reassigned or claimed), so the periodic sweep records each risk once.
+pub fn at_risk_since_assignment(conn: &mut DbConnection, task: TaskId) -> Result<bool, StoreError> {
+    let of_task = events::table.filter(events::task_id.eq(task.to_string()));
+    let assigned: Option<String> = of_task
+        .clone()
+        .filter(events::kind.eq_any(["assigned", "reassigned", "claimed"]))
+        .order(events::id.desc())
+        .select(events::id)
+        .first(conn)
+        .optional()?;
+    let mut at_risk = of_task.filter(events::kind.eq("at_risk")).into_boxed();
+    if let Some(assigned) = assigned {
+        at_risk = at_risk.filter(events::id.gt(assigned));
+    }
+    let count: i64 = at_risk.count().get_result(conn)?;
+    Ok(count > 0)
 }

@@ -17,6 +17,10 @@ pub(crate) fn parse_role(text: &str) -> Result<Role, StoreError> {
     text.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))
 }
 
+pub(crate) fn parse_locale(text: &str) -> Result<yui_domain::Locale, StoreError> {
+    text.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))
+}
+
 /// Reads the (centre, organisation) column pair back into a tenant.
 pub(crate) fn parse_tenant(center_id: Option<&str>, organization_id: Option<&str>) -> Result<Tenant, StoreError> {
     match (center_id, organization_id) {

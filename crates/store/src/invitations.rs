@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use yui_domain::{Email, InvitationId, PageLimit, Role, Tenant, UserId};
+use yui_domain::{Email, InvitationId, Locale, PageLimit, Role, Tenant, UserId};
 
-use crate::ids::{from_db_time, parse_role, parse_tenant, parse_uuid, tenant_columns, to_db_time};
+use crate::ids::{from_db_time, parse_locale, parse_role, parse_tenant, parse_uuid, tenant_columns, to_db_time};
 use crate::schema::invitations;
 use crate::{DbConnection, Page, StoreError, overfetch};
 
@@ -23,6 +23,8 @@ pub struct Invitation {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
+    /// The language of the invitation e-mail and of the account it makes.
+    pub locale: Locale,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +35,7 @@ pub struct NewInvitation<'a> {
     pub invited_by: UserId,
     pub token_hash: &'a str,
     pub expires_at: DateTime<Utc>,
+    pub locale: Locale,
 }
 
 #[derive(Queryable, Selectable)]
@@ -47,6 +50,7 @@ struct InvitationRow {
     created_at: NaiveDateTime,
     expires_at: NaiveDateTime,
     accepted_at: Option<NaiveDateTime>,
+    locale: String,
 }
 
 impl TryFrom<InvitationRow> for Invitation {
@@ -61,6 +65,7 @@ impl TryFrom<InvitationRow> for Invitation {
             created_at: from_db_time(row.created_at),
             expires_at: from_db_time(row.expires_at),
             accepted_at: row.accepted_at.map(from_db_time),
+            locale: parse_locale(&row.locale)?,
         })
     }
 }
@@ -75,6 +80,7 @@ pub fn insert(conn: &mut DbConnection, new: NewInvitation<'_>) -> Result<Invitat
         created_at: crate::now(),
         expires_at: new.expires_at,
         accepted_at: None,
+        locale: new.locale,
     };
     let (center_id, organization_id) = tenant_columns(invitation.tenant);
     diesel::insert_into(invitations::table)
@@ -88,6 +94,7 @@ pub fn insert(conn: &mut DbConnection, new: NewInvitation<'_>) -> Result<Invitat
             invitations::invited_by.eq(invitation.invited_by.to_string()),
             invitations::created_at.eq(to_db_time(invitation.created_at)),
             invitations::expires_at.eq(to_db_time(invitation.expires_at)),
+            invitations::locale.eq(invitation.locale.as_str()),
         ))
         .execute(conn)?;
     Ok(invitation)
@@ -114,6 +121,15 @@ pub fn mark_accepted(conn: &mut DbConnection, id: InvitationId) -> Result<bool, 
     .set(invitations::accepted_at.eq(to_db_time(crate::now())))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Deletes invitations that expired unaccepted more than `grace` ago. Returns how many.
+pub fn prune_expired(conn: &mut DbConnection, grace: chrono::TimeDelta) -> Result<usize, StoreError> {
+    let before = to_db_time(crate::now() - grace);
+    Ok(diesel::delete(
+        invitations::table.filter(invitations::accepted_at.is_null()).filter(invitations::expires_at.lt(before)),
+    )
+    .execute(conn)?)
 }
 
 /// A tenant's invitations, newest last, one page after `after`.

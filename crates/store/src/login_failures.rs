@@ -80,3 +80,9 @@ pub fn clear_for_email(conn: &mut DbConnection, email: &str) -> Result<(), Store
     diesel::delete(login_failures::table.filter(login_failures::email.eq(email))).execute(conn)?;
     Ok(())
 }
+
+/// Deletes failures older than a day (they no longer count towards any limit).
+pub fn prune(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    let before = to_db_time(crate::now() - TimeDelta::days(1));
+    Ok(diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before))).execute(conn)?)
+}

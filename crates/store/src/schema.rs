@@ -36,6 +36,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locale -> Text,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -79,6 +81,54 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         accepted_at -> Nullable<Timestamp>,
+        locale -> Text,
+    }
+}
+
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notice_preferences (user_id, notice) {
+        user_id -> Text,
+        notice -> Text,
+        enabled -> Bool,
+        delivery -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient_user_id -> Nullable<Text>,
+        recipient -> Text,
+        locale -> Text,
+        template -> Text,
+        data -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    housekeeping_runs (job) {
+        job -> Text,
+        last_run_at -> Timestamp,
     }
 }
 
@@ -366,6 +416,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     invitations,
+    account_tokens,
+    notice_preferences,
+    outbox,
+    housekeeping_runs,
     jobs,
     quotes,
     tasks,

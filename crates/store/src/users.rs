@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use yui_domain::{Email, PageLimit, Role, Tenant, UserId};
+use yui_domain::{Email, Locale, PageLimit, Role, Tenant, UserId};
 
-use crate::ids::{from_db_time, parse_role, parse_tenant, parse_uuid, tenant_columns, to_db_time};
+use crate::ids::{from_db_time, parse_locale, parse_role, parse_tenant, parse_uuid, tenant_columns, to_db_time};
 use crate::schema::users;
 use crate::{DbConnection, Page, StoreError, overfetch};
 
@@ -19,6 +19,10 @@ pub struct User {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The language of every message the user receives.
+    pub locale: Locale,
+    /// When the user proved they read mail at `email`; `None` until then.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// A new account. The password arrives already hashed.
@@ -29,6 +33,9 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub tenant: Tenant,
+    pub locale: Locale,
+    /// Set when the address is already proven (an accepted invitation was sent to it).
+    pub email_verified: bool,
 }
 
 /// Optional filters for listing a tenant's users.
@@ -50,6 +57,8 @@ pub(crate) struct UserRow {
     active: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    locale: String,
+    email_verified_at: Option<NaiveDateTime>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -64,6 +73,8 @@ impl TryFrom<UserRow> for User {
             active: row.active,
             created_at: from_db_time(row.created_at),
             updated_at: from_db_time(row.updated_at),
+            locale: parse_locale(&row.locale)?,
+            email_verified_at: row.email_verified_at.map(from_db_time),
         })
     }
 }
@@ -81,6 +92,8 @@ pub fn insert(conn: &mut DbConnection, new: NewUser<'_>) -> Result<User, StoreEr
         active: true,
         created_at: now,
         updated_at: now,
+        locale: new.locale,
+        email_verified_at: new.email_verified.then_some(now),
     };
     let (center_id, organization_id) = tenant_columns(user.tenant);
     diesel::insert_into(users::table)
@@ -95,6 +108,8 @@ pub fn insert(conn: &mut DbConnection, new: NewUser<'_>) -> Result<User, StoreEr
             users::active.eq(true),
             users::created_at.eq(to_db_time(now)),
             users::updated_at.eq(to_db_time(now)),
+            users::locale.eq(user.locale.as_str()),
+            users::email_verified_at.eq(user.email_verified_at.map(to_db_time)),
         ))
         .execute(conn)
         .map_err(|e| StoreError::from_write(e, "users.email"))?;
@@ -198,6 +213,45 @@ pub fn set_active(
         .set((users::active.eq(active), users::updated_at.eq(to_db_time(crate::now()))))
         .execute(conn)?;
     find(conn, id)
+}
+
+/// Changes the language of the user's messages.
+pub fn set_locale(conn: &mut DbConnection, id: UserId, locale: Locale) -> Result<(), StoreError> {
+    diesel::update(users::table.filter(users::id.eq(id.to_string())))
+        .set((users::locale.eq(locale.as_str()), users::updated_at.eq(to_db_time(crate::now()))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that the user proved they read mail at their address. `false` when it
+/// was already verified.
+pub fn mark_email_verified(conn: &mut DbConnection, id: UserId) -> Result<bool, StoreError> {
+    let now = to_db_time(crate::now());
+    let updated =
+        diesel::update(users::table.filter(users::id.eq(id.to_string())).filter(users::email_verified_at.is_null()))
+            .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
+            .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Replaces the user's password hash (after a password reset).
+pub fn set_password_hash(conn: &mut DbConnection, id: UserId, password_hash: &str) -> Result<(), StoreError> {
+    diesel::update(users::table.filter(users::id.eq(id.to_string())))
+        .set((users::password_hash.eq(password_hash), users::updated_at.eq(to_db_time(crate::now()))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Active accounts by login e-mail, in any tenant (for a password reset request).
+pub fn find_active_by_email(conn: &mut DbConnection, email: &Email) -> Result<Option<User>, StoreError> {
+    users::table
+        .filter(users::email.eq(email.as_str()))
+        .filter(users::active.eq(true))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
 }
 
 /// How many accounts exist in all (used by tests and the demo seeder).
