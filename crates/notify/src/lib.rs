@@ -1,0 +1,59 @@
+//! Yui tells people what happened: the outbox dispatcher, e-mail in Japanese and
+//! English, daily digests and housekeeping.
+//!
+//! Messages are written to the outbox by the change that causes them, in its
+//! transaction (`yui_store::outbox`, `yui_store::notices`); this crate sends them
+//! afterwards. [`run`] is the whole background process: it dispatches due messages
+//! and runs periodic housekeeping. `yui serve` runs it beside the API by default;
+//! `yui worker` runs it alone, and several may run against one PostgreSQL.
+
+pub mod dispatcher;
+pub mod housekeeping;
+pub mod mailer;
+pub mod render;
+
+use std::sync::Arc;
+
+pub use dispatcher::{DispatchSettings, Dispatcher, Pass};
+pub use housekeeping::HousekeepingSettings;
+pub use mailer::{MailSettingsError, Mailer, TransportSettings};
+use yui_store::roster::RosterCache;
+
+/// Dispatches messages and runs housekeeping until the task is dropped or aborted.
+/// Errors (a database restart, say) are logged and the loop goes on.
+pub async fn run(dispatcher: Dispatcher, housekeeping: HousekeepingSettings) {
+    let mut dispatch_tick = tokio::time::interval(dispatcher.settings().poll_interval);
+    dispatch_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut housekeeping_tick = tokio::time::interval(housekeeping.check_every);
+    housekeeping_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let rosters = Arc::new(RosterCache::default());
+    loop {
+        tokio::select! {
+            _ = dispatch_tick.tick() => {
+                // Keep going while full batches come back: a backlog drains at once.
+                loop {
+                    match dispatcher.pass().await {
+                        Ok(pass) if pass.handled() as i64 >= dispatcher.settings().batch_size => continue,
+                        Ok(_) => break,
+                        Err(error) => {
+                            tracing::error!(%error, "outbox dispatch failed; retrying at the next tick");
+                            break;
+                        }
+                    }
+                }
+            }
+            _ = housekeeping_tick.tick() => {
+                let (db, rosters, settings) = (dispatcher.database().clone(), Arc::clone(&rosters), housekeeping.clone());
+                let outcome = tokio::task::spawn_blocking(move || {
+                    housekeeping::run_due(&db, &rosters, &settings, chrono::Utc::now())
+                })
+                .await;
+                match outcome {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => tracing::error!(%error, "housekeeping failed; retrying at the next check"),
+                    Err(error) => tracing::error!(%error, "housekeeping task failed"),
+                }
+            }
+        }
+    }
+}
