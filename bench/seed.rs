@@ -126,7 +126,19 @@ fn add_user(
     tenant: Tenant,
 ) -> Result<UserId> {
     let email = Email::parse(email).map_err(|e| format!("e-mail {email}: {e}"))?;
-    Ok(users::insert(conn, NewUser { email: &email, password_hash: hash, display_name: name, role, tenant })?.id)
+    Ok(users::insert(
+        conn,
+        NewUser {
+            email: &email,
+            password_hash: hash,
+            display_name: name,
+            role,
+            tenant,
+            locale: yui_domain::Locale::default(),
+            email_verified: true,
+        },
+    )?
+    .id)
 }
 
 /// Everything the seeding steps share.

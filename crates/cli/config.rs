@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use yui_http::HttpSettings;
+use yui_notify::{DispatchSettings, Dispatcher, HousekeepingSettings, Mailer, TransportSettings};
 use yui_store::{Database, PoolSettings, SqliteDurability};
 
 #[derive(Debug, Parser)]
@@ -32,6 +33,11 @@ pub enum Command {
     Openapi,
     /// Create a centre and its first admin, for a real deployment.
     Bootstrap(crate::bootstrap::BootstrapArgs),
+    /// Send outbox messages and run housekeeping, without serving HTTP (run it when
+    /// `yui serve --dispatcher false`; several may run on one PostgreSQL).
+    Worker(MailArgs),
+    /// Inspect the outbox, or retry dead messages.
+    Outbox(crate::outbox::OutboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +112,86 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "YUI_WORKERS")]
     pub workers: Option<usize>,
+    /// Send outbox messages and run housekeeping inside this process. Turn it off
+    /// when `yui worker` processes do it instead.
+    #[arg(long, env = "YUI_DISPATCHER", default_value_t = true, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub dispatcher: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// How e-mail leaves Yui (see docs/notifications.md).
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// `smtp`, `file` (`.eml` files in `<data-dir>/mail`) or `off`. Default: `smtp`
+    /// when `--smtp-url` is given, else `file`.
+    #[arg(long, env = "YUI_MAIL_TRANSPORT", value_enum)]
+    pub mail_transport: Option<MailTransport>,
+    /// `smtp://[user:password@]host:port` (add `?tls=required` for STARTTLS) or
+    /// `smtps://…` for TLS from the start.
+    #[arg(long, env = "YUI_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of every e-mail.
+    #[arg(long, env = "YUI_MAIL_FROM", default_value = "Yui <yui@localhost>")]
+    pub mail_from: String,
+    /// The web app's address: links in e-mails start with it (it serves
+    /// `/accept-invitation`, `/verify-email`, `/reset-password` and the API paths).
+    #[arg(long, env = "YUI_APP_URL", default_value = "http://127.0.0.1:8080")]
+    pub app_url: String,
+    /// How often the dispatcher looks for new messages, in milliseconds.
+    #[arg(long, env = "YUI_OUTBOX_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub outbox_poll_ms: u64,
+    /// The time of day (UTC, `HH:MM`) daily digests are sent; 23:00 UTC is 08:00 in Japan.
+    #[arg(long, env = "YUI_DIGEST_AT", default_value = "23:00", value_parser = parse_time_of_day)]
+    pub digest_at: chrono::NaiveTime,
+}
+
+/// Where e-mail goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MailTransport {
+    Smtp,
+    File,
+    Off,
+}
+
+fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| format!("`{text}` is not a time of day such as 23:00"))
+}
+
+impl MailArgs {
+    /// Checks the mail settings and builds the dispatcher: a clear error for bad
+    /// settings, before anything else starts.
+    pub fn dispatcher(&self, db: Database, data_dir: &std::path::Path) -> anyhow::Result<yui_notify::Dispatcher> {
+        let kind = self.mail_transport.unwrap_or(if self.smtp_url.is_some() {
+            MailTransport::Smtp
+        } else {
+            MailTransport::File
+        });
+        let transport = match (kind, &self.smtp_url) {
+            (MailTransport::Smtp, Some(url)) => TransportSettings::Smtp { url: url.clone() },
+            (MailTransport::Smtp, None) => {
+                anyhow::bail!("YUI_MAIL_TRANSPORT=smtp needs YUI_SMTP_URL (smtp://host:port)")
+            }
+            (MailTransport::File, _) => TransportSettings::Files { directory: data_dir.join("mail") },
+            (MailTransport::Off, _) => TransportSettings::Off,
+        };
+        let mailer = Mailer::new(&transport, &self.mail_from).context("mail settings")?;
+        let app_url = self.app_url.trim_end_matches('/').to_owned();
+        if !(app_url.starts_with("http://") || app_url.starts_with("https://")) {
+            anyhow::bail!("YUI_APP_URL must start with http:// or https:// (got `{app_url}`)");
+        }
+        let settings = DispatchSettings {
+            app_url,
+            poll_interval: Duration::from_millis(self.outbox_poll_ms),
+            ..DispatchSettings::default()
+        };
+        tracing::info!(?mailer, "e-mail transport ready");
+        Ok(Dispatcher::new(db, std::sync::Arc::new(mailer), settings))
+    }
+
+    pub fn housekeeping(&self) -> HousekeepingSettings {
+        HousekeepingSettings { digest_at: self.digest_at, ..HousekeepingSettings::default() }
+    }
 }
 
 impl ServeArgs {

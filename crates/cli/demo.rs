@@ -9,7 +9,7 @@ mod jobs;
 mod workforce;
 
 use anyhow::anyhow;
-use yui_domain::{Currency, Email, Money, Role, Tenant, UserId};
+use yui_domain::{Currency, Email, Locale, Money, Role, Tenant, UserId};
 use yui_store::centers::{self, NewCenter};
 use yui_store::users::{self, NewUser};
 use yui_store::{Database, DbConnection, StoreError, organizations};
@@ -110,5 +110,17 @@ fn add_user(
     tenant: Tenant,
 ) -> Result<UserId, StoreError> {
     let email = Email::parse(email).map_err(|e| StoreError::Corrupt(format!("demo e-mail {email}: {e}")))?;
-    Ok(users::insert(conn, NewUser { email: &email, password_hash, display_name, role, tenant })?.id)
+    Ok(users::insert(
+        conn,
+        NewUser {
+            email: &email,
+            password_hash,
+            display_name,
+            role,
+            tenant,
+            locale: Locale::default(),
+            email_verified: true,
+        },
+    )?
+    .id)
 }

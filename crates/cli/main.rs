@@ -1,13 +1,16 @@
 //! The `yui` binary: configuration, wiring and subcommands.
 //!
 //! `yui serve` runs the API (SQLite in `./data` unless `DATABASE_URL` says
-//! otherwise), `yui migrate` applies migrations, `yui openapi` prints the API
-//! description, `yui bootstrap` opens a centre with its first admin. Every option is
-//! also an environment variable; `README.md` has the table.
+//! otherwise) and, by default, the outbox dispatcher beside it; `yui worker` runs
+//! the dispatcher alone; `yui outbox` lists or retries messages; `yui migrate`
+//! applies migrations, `yui openapi` prints the API description, `yui bootstrap`
+//! opens a centre with its first admin. Every option is also an environment
+//! variable; `README.md` has the table.
 
 mod bootstrap;
 mod config;
 mod demo;
+mod outbox;
 mod secret;
 
 use std::net::TcpListener;
@@ -45,6 +48,22 @@ async fn main() -> anyhow::Result<()> {
             db.migrate()?;
             bootstrap::run(&db, args)
         }
+        Command::Worker(mail) => {
+            let db = cli.database.open()?;
+            db.migrate()?;
+            let dispatcher = mail.dispatcher(db, &cli.database.data_dir)?;
+            tracing::info!("Yui worker: sending outbox messages and running housekeeping");
+            tokio::select! {
+                () = yui_notify::run(dispatcher, mail.housekeeping()) => {}
+                () = shutdown_signal() => tracing::info!("stopping"),
+            }
+            Ok(())
+        }
+        Command::Outbox(args) => {
+            let db = cli.database.open()?;
+            db.migrate()?;
+            outbox::run(&db, args)
+        }
     }
 }
 
@@ -52,6 +71,7 @@ async fn serve(database: &config::DatabaseArgs, args: ServeArgs) -> anyhow::Resu
     // Configuration first: nothing touches the database before it is known to be valid.
     let secret = secret::jwt_secret(args.jwt_secret.as_deref(), &database.data_dir)?;
     let db: Database = database.open()?;
+    let dispatcher = if args.dispatcher { Some(args.mail.dispatcher(db.clone(), &database.data_dir)?) } else { None };
     let applied = db.migrate()?;
     tracing::info!(engine = db.engine().name(), applied = applied.len(), "database ready");
     if args.demo {
@@ -62,6 +82,31 @@ async fn serve(database: &config::DatabaseArgs, args: ServeArgs) -> anyhow::Resu
     let address = listener.local_addr()?;
     let app = yui_http::Application::build(listener, db, settings)?;
     tracing::info!("Yui listening on http://{address} (API docs at http://{address}/docs/)");
+    let background =
+        dispatcher.map(|dispatcher| actix_web::rt::spawn(yui_notify::run(dispatcher, args.mail.housekeeping())));
     app.run_until_stopped().await?;
+    if let Some(background) = background {
+        background.abort();
+    }
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what `docker stop` and systemd send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }

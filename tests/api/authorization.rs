@@ -88,11 +88,18 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /v1/auth/refresh", "SS SSS S SS S S"),
     ("POST /v1/auth/logout", "SS SSS S SS S S"),
     ("POST /v1/invitations/accept", "SS SSS S SS S S"),
+    ("POST /v1/auth/password-reset", "SS SSS S SS S S"),
+    ("POST /v1/auth/password-reset/confirm", "SS SSS S SS S S"),
+    ("POST /v1/auth/verify-email", "SS SSS S SS S S"),
     ("GET /v1/public/centers", "SS SSS S SS S S"),
     ("GET /v1/public/centers/{id}/skills", "SS SSS S SS S S"),
     ("GET /v1/public/centers/{id}/teams", "SS SSS S SS S S"),
     // The caller's own account.
     ("GET /v1/me", "SS SSS S SS S U"),
+    ("PATCH /v1/me", "SS SSS S SS S U"),
+    ("POST /v1/me/verification-email", "SS SSS S SS S U"), // the caller's address unverified
+    ("GET /v1/me/notification-preferences", "SS SSS S SS S U"),
+    ("PUT /v1/me/notification-preferences", "SS SSS S SS S U"),
     ("GET /v1/me/tasks", "SS SSS S SS S U"),
     // The caller's own tenant (a user of centre A: not in the clients' or B's tenant).
     ("GET /v1/users", "SS FFF F SS S U"),
@@ -469,7 +476,36 @@ impl Runner<'_> {
         match op {
             "GET /healthz" | "GET /readyz" | "GET /v1/public/centers" | "GET /v1/me" | "GET /v1/me/tasks"
             | "GET /v1/users" | "GET /v1/invitations" | "GET /v1/skills" | "GET /v1/teams" | "GET /v1/review-queue"
-            | "GET /v1/at-risk" | "GET /v1/dashboard" | "GET /v1/jobs" => Fill::default(),
+            | "GET /v1/at-risk" | "GET /v1/dashboard" | "GET /v1/jobs" | "GET /v1/me/notification-preferences" => {
+                Fill::default()
+            }
+            "PATCH /v1/me" => Fill::default().body(json!({"locale": "en"})),
+            "PUT /v1/me/notification-preferences" => Fill::default()
+                .body(json!({"items": [{"kind": "task_assigned", "enabled": true, "delivery": "daily_digest"}]})),
+            "POST /v1/me/verification-email" => {
+                if let Some(token) = self.w.token(caller) {
+                    let me = call(self.app, Method::GET, "/v1/me", token, None, StatusCode::OK).await;
+                    let id = me["user"]["id"].as_str().expect("user id").to_owned();
+                    self.app.unverify_email(&id);
+                }
+                Fill::default()
+            }
+            "POST /v1/auth/password-reset" => Fill::default().body(json!({"email": email()})),
+            "POST /v1/auth/password-reset/confirm" => {
+                let account = self.app.create_user(Tenant::Center(self.w.center), Role::Worker);
+                let asked = self.app.post("/v1/auth/password-reset", None, json!({"email": account.email})).await;
+                assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.body);
+                let token = self.app.mailed_token(&account.email, "password_reset");
+                Fill::default().body(json!({"token": token, "new_password": "another long passphrase"}))
+            }
+            "POST /v1/auth/verify-email" => {
+                let address = email();
+                let body = json!({"organization_name": unique("Org"), "display_name": "New Client",
+                    "email": address, "password": PASSWORD});
+                let signed_up = self.app.post("/v1/auth/signup", None, body).await;
+                assert_eq!(signed_up.status, StatusCode::CREATED, "{}", signed_up.body);
+                Fill::default().body(json!({"token": self.app.mailed_token(&address, "verify_email")}))
+            }
             "GET /v1/public/centers/{id}/skills" | "GET /v1/public/centers/{id}/teams" => {
                 Fill::id(self.w.cast.center_id.clone())
             }
@@ -483,11 +519,11 @@ impl Runner<'_> {
                 Fill::default().body(json!({"refresh_token": refresh}))
             }
             "POST /v1/invitations/accept" => {
-                let invitation = json!({"email": email(), "role": "worker"});
-                let created =
-                    call(self.app, Method::POST, "/v1/invitations", &self.w.admin, Some(invitation), StatusCode::CREATED)
-                        .await;
-                Fill::default().body(json!({"token": created["token"], "display_name": "New Worker", "password": PASSWORD}))
+                let address = email();
+                let invitation = json!({"email": address, "role": "worker"});
+                call(self.app, Method::POST, "/v1/invitations", &self.w.admin, Some(invitation), StatusCode::CREATED).await;
+                let token = self.app.mailed_token(&address, "invitation");
+                Fill::default().body(json!({"token": token, "display_name": "New Worker", "password": PASSWORD}))
             }
 
             // The caller's tenant.

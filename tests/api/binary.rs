@@ -225,9 +225,11 @@ fn the_data_directory_and_database_are_private() {
     }
     let server = serve_demo(&data_dir, &url);
     assert!(data_dir.join("yui.sqlite3-wal").exists(), "WAL is on");
+    assert!(data_dir.join("mail").is_dir(), "the default mail transport writes into the data directory");
     for entry in std::fs::read_dir(&data_dir).expect("data dir") {
         let path = entry.expect("entry").path();
-        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        let private = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&path), private, "{}", path.display());
     }
     drop(server);
     let _ = std::fs::remove_dir_all(&data_dir);

@@ -12,7 +12,7 @@ async fn a_method_a_path_does_not_take_is_405_with_allow() {
     let app = TestApp::spawn(Engine::Sqlite).await;
     let cases = [
         (Method::PUT, "/healthz", "GET"),
-        (Method::TRACE, "/v1/me", "GET"),
+        (Method::TRACE, "/v1/me", "GET, PATCH"),
         (Method::DELETE, "/v1/jobs", "GET, POST"),
         (Method::GET, "/v1/tasks/0191a3c4-0000-7000-8000-000000000000/start", "POST"),
         (Method::POST, "/v1/workers/0191a3c4-0000-7000-8000-000000000000/profile", "GET, PUT"),

@@ -295,11 +295,54 @@ impl TestApp {
             .write(|conn| {
                 users::insert(
                     conn,
-                    NewUser { email: &parsed, password_hash: hash, display_name: "Test User", role, tenant },
+                    NewUser {
+                        email: &parsed,
+                        password_hash: hash,
+                        display_name: "Test User",
+                        role,
+                        tenant,
+                        locale: yui_domain::Locale::En,
+                        email_verified: true,
+                    },
                 )
             })
             .expect("user");
         Account { id: user.id, email }
+    }
+
+    /// The one-time token of the newest `template` e-mail (invitation,
+    /// verify_email, password_reset) waiting in the outbox for `email`: what the
+    /// recipient would click. The e-mail tests read it from a real SMTP server.
+    pub fn mailed_token(&self, email: &str, template: &str) -> String {
+        self.outbox_messages(email)
+            .into_iter()
+            .rev()
+            .find(|m| m.template.as_str() == template)
+            .and_then(|m| m.data["token"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| panic!("no {template} e-mail with a token for {email} in the outbox"))
+    }
+
+    /// Marks the user's e-mail address unverified again (to test asking for a new link).
+    pub fn unverify_email(&self, user_id: &str) {
+        let id = uuid::Uuid::parse_str(user_id).expect("a user id");
+        let mut conn = self.db.connection().expect("connection");
+        diesel::sql_query(format!("UPDATE users SET email_verified_at = NULL WHERE id = '{id}'"))
+            .execute(&mut *conn)
+            .expect("unverify");
+    }
+
+    /// Every outbox message to `email`, oldest first.
+    pub fn outbox_messages(&self, email: &str) -> Vec<yui_store::outbox::Message> {
+        let limit = yui_domain::PageLimit::new(100).expect("limit");
+        let (mut messages, mut after) = (Vec::new(), None);
+        loop {
+            let page = self.db.read(|conn| yui_store::outbox::list(conn, None, after, limit)).expect("outbox");
+            messages.extend(page.items.into_iter().filter(|m| m.recipient == email));
+            match page.next_after {
+                Some(next) => after = Some(next),
+                None => return messages,
+            }
+        }
     }
 
     /// Counts the rows of every application table.
@@ -309,7 +352,7 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        const TABLES: [&str; 26] = [
+        const TABLES: [&str; 30] = [
             "centers",
             "organizations",
             "users",
@@ -336,6 +379,10 @@ impl TestApp {
             "team_members",
             "worker_stats",
             "worker_commitments",
+            "account_tokens",
+            "notice_preferences",
+            "outbox",
+            "housekeeping_runs",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

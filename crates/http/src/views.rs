@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use yui_domain::{Money, Role, Tenant};
+use yui_domain::{Locale, Money, Role, Tenant};
 use yui_store::centers::Center;
 use yui_store::organizations::Organization;
 use yui_store::users::User;
@@ -41,6 +41,33 @@ impl From<RoleName> for Role {
             RoleName::Director => Role::Director,
             RoleName::Worker => Role::Worker,
             RoleName::Client => Role::Client,
+        }
+    }
+}
+
+/// The language of everything a person reads from Yui (e-mails): `ja` (the
+/// default) or `en`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LocaleName {
+    Ja,
+    En,
+}
+
+impl From<Locale> for LocaleName {
+    fn from(locale: Locale) -> Self {
+        match locale {
+            Locale::Ja => LocaleName::Ja,
+            Locale::En => LocaleName::En,
+        }
+    }
+}
+
+impl From<LocaleName> for Locale {
+    fn from(locale: LocaleName) -> Self {
+        match locale {
+            LocaleName::Ja => Locale::Ja,
+            LocaleName::En => Locale::En,
         }
     }
 }
@@ -82,6 +109,11 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
     /// When the account last changed (RFC 3339, UTC).
     pub updated_at: DateTime<Utc>,
+    /// The language of the user's e-mails.
+    pub locale: LocaleName,
+    /// Whether the user proved they read mail at `email` (a verification link, an
+    /// accepted invitation or a password reset).
+    pub email_verified: bool,
 }
 
 impl From<User> for UserView {
@@ -100,6 +132,8 @@ impl From<User> for UserView {
             active: user.active,
             created_at: user.created_at,
             updated_at: user.updated_at,
+            locale: user.locale.into(),
+            email_verified: user.email_verified_at.is_some(),
         }
     }
 }

@@ -10,19 +10,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
-use yui_domain::{Role, Tenant};
+use yui_domain::{Locale, Role, Tenant};
+use yui_store::account_tokens::Purpose;
 use yui_store::sessions::Rotation;
 use yui_store::users::NewUser;
 use yui_store::{login_failures, organizations, sessions, users};
 
-use super::{ensure_email_free, insert_user};
+use super::{ensure_email_free, insert_user, mail_account_token};
 use crate::auth::{SecretToken, hash_password, hash_token, verify_password};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ClientAddress, ValidJson};
 use crate::input;
 use crate::routes::tags;
 use crate::state::AppState;
-use crate::views::{OrganizationView, UserView};
+use crate::views::{LocaleName, OrganizationView, UserView};
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(signup).service(login).service(refresh).service(logout);
@@ -58,6 +59,9 @@ pub struct SignupRequest {
     #[validate(length(min = 10, max = 128))]
     #[schema(min_length = 10, max_length = 128, example = "a long passphrase")]
     pub password: String,
+    /// The language of the user's e-mails (default `ja`).
+    #[serde(default)]
+    pub locale: Option<LocaleName>,
 }
 
 /// The new organisation and its first user.
@@ -69,8 +73,9 @@ pub struct SignupResponse {
 
 /// Sign up a client organisation.
 ///
-/// Creates the organisation and its first `client` user. Log in afterwards with
-/// the same e-mail and password.
+/// Creates the organisation and its first `client` user, and e-mails a link to
+/// verify the address (valid 48 hours; `POST /v1/auth/verify-email`). Log in
+/// afterwards with the same e-mail and password.
 #[utoipa::path(
     tag = tags::AUTH,
     request_body = SignupRequest,
@@ -87,6 +92,7 @@ async fn signup(state: web::Data<AppState>, body: ValidJson<SignupRequest>) -> R
     let display_name = input::name("display_name", &body.display_name, 100)?;
     let email = input::email("email", &body.email)?;
     let password = input::new_password("password", &body.password)?;
+    let locale = body.locale.map_or(Locale::default(), Locale::from);
     let password_hash = web::block(move || hash_password(password.expose())).await??;
 
     let response = state
@@ -101,8 +107,11 @@ async fn signup(state: web::Data<AppState>, body: ValidJson<SignupRequest>) -> R
                     display_name: display_name.as_str(),
                     role: Role::Client,
                     tenant: Tenant::Organization(organization.id),
+                    locale,
+                    email_verified: false,
                 },
             )?;
+            mail_account_token(conn, &user, Purpose::VerifyEmail)?;
             Ok(SignupResponse { organization: organization.into(), user: user.into() })
         })
         .await?;

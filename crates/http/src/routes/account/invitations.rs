@@ -1,20 +1,24 @@
 //! Invitations: how people join a centre or a client organisation.
 //!
 //! A centre admin invites admins, directors and workers; a client invites
-//! colleagues. The response carries a one-time token (shown once, stored only as a
-//! hash) for the inviter to pass on; the invitee accepts with it, choosing their own
-//! name and password. E-mail delivery of the token is planned with notifications.
+//! colleagues. The invitee gets an e-mail (in the invitation's language) with a
+//! one-time link; the token in it is stored only as a hash and never returned by
+//! the API, so only the person who reads that mailbox can accept. They accept with
+//! it, choosing their own name and password; the address then counts as verified.
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
-use yui_domain::{InvitationId, Role, Tenant};
+use yui_domain::{Actor, InvitationId, Locale, Role, Template, Tenant};
 use yui_store::invitations::{self, Invitation, NewInvitation};
+use yui_store::outbox::{self, NewMessage};
 use yui_store::users::NewUser;
+use yui_store::{DbConnection, centers, organizations, users};
 
 use super::{ensure_email_free, insert_user};
 use crate::access;
@@ -25,7 +29,7 @@ use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::routes::tags;
 use crate::state::AppState;
-use crate::views::{RoleName, UserView};
+use crate::views::{LocaleName, RoleName, UserView};
 use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -43,6 +47,9 @@ pub struct InvitationRequest {
     /// The role the invitee will have. Admins invite `admin`, `director` or
     /// `worker`; clients invite `client`.
     pub role: RoleName,
+    /// The language of the invitation e-mail and of the new account (default `ja`).
+    #[serde(default)]
+    pub locale: Option<LocaleName>,
 }
 
 /// Where an invitation stands.
@@ -71,6 +78,8 @@ pub struct InvitationView {
     pub expires_at: DateTime<Utc>,
     /// When it was accepted, if it was.
     pub accepted_at: Option<DateTime<Utc>>,
+    /// The language of the invitation e-mail and of the account it makes.
+    pub locale: LocaleName,
 }
 
 impl From<Invitation> for InvitationView {
@@ -89,25 +98,21 @@ impl From<Invitation> for InvitationView {
             created_at: invitation.created_at,
             expires_at: invitation.expires_at,
             accepted_at: invitation.accepted_at,
+            locale: invitation.locale.into(),
         }
     }
 }
 
-/// A new invitation and its one-time token.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvitationCreated {
-    pub invitation: InvitationView,
-    /// Give this to the invitee; it is shown only once.
-    pub token: String,
-}
-
 /// Invite someone into your centre or organisation.
+///
+/// The invitee is e-mailed a link with a one-time token, valid for 7 days; the
+/// token is never returned here.
 #[utoipa::path(
     tag = tags::INVITATIONS,
     security(("bearer_token" = [])),
     request_body = InvitationRequest,
     responses(
-        (status = 201, description = "The invitation and its one-time token.", body = InvitationCreated),
+        (status = 201, description = "The invitation; its link is on its way to the invitee.", body = InvitationView),
         (status = 409, description = "The e-mail address already has an account (`email_taken`).",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
@@ -121,6 +126,7 @@ async fn create_invitation(
     let body = body.into_inner();
     let email = input::email("email", &body.email)?;
     let role = Role::from(body.role);
+    let locale = body.locale.map_or(Locale::default(), Locale::from);
     let ttl = TimeDelta::from_std(state.settings.invitation_ttl).unwrap_or(TimeDelta::days(7));
     let created = state
         .write_as(bearer, move |conn, actor| {
@@ -139,12 +145,54 @@ async fn create_invitation(
                     invited_by: actor.user_id,
                     token_hash: &token.hash,
                     expires_at: yui_store::now() + ttl,
+                    locale,
                 },
             )?;
-            Ok(InvitationCreated { invitation: invitation.into(), token: token.secret })
+            mail_invitation(conn, actor, &invitation, &token.secret)?;
+            Ok(InvitationView::from(invitation))
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
+}
+
+/// Writes the invitation e-mail to the outbox, in the inviting transaction.
+fn mail_invitation(
+    conn: &mut DbConnection,
+    actor: Actor,
+    invitation: &Invitation,
+    token: &str,
+) -> Result<(), ApiError> {
+    let inviter = users::find(conn, actor.user_id)?.map(|u| u.display_name).unwrap_or_default();
+    let (tenant_name, time_zone) = match actor.tenant {
+        Tenant::Center(id) => {
+            let center = centers::find(conn, id)?.ok_or_else(|| ApiError::not_found("centre"))?;
+            (center.name, center.time_zone.name().to_owned())
+        }
+        Tenant::Organization(id) => {
+            let organization = organizations::find(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))?;
+            (organization.name, "Asia/Tokyo".to_owned())
+        }
+    };
+    outbox::enqueue(
+        conn,
+        &[NewMessage {
+            recipient_user: None,
+            recipient: invitation.email.clone(),
+            locale: invitation.locale,
+            template: Template::Invitation,
+            data: json!({
+                "inviter_name": inviter,
+                "tenant_name": tenant_name,
+                "role": invitation.role.as_str(),
+                "time_zone": time_zone,
+                "expires_at": invitation.expires_at.to_rfc3339(),
+                "path": "/accept-invitation",
+                "token": token,
+            }),
+            held: false,
+        }],
+    )?;
+    Ok(())
 }
 
 /// List the invitations of your centre or organisation.
@@ -190,6 +238,9 @@ pub struct AcceptInvitationRequest {
     #[validate(length(min = 10, max = 128))]
     #[schema(min_length = 10, max_length = 128)]
     pub password: String,
+    /// The language of your e-mails (default: the invitation's).
+    #[serde(default)]
+    pub locale: Option<LocaleName>,
 }
 
 /// Accept an invitation and create your account (no authentication: the token is
@@ -215,6 +266,7 @@ async fn accept_invitation(
     let display_name = input::name("display_name", &body.display_name, 100)?;
     let password = input::new_password("password", &body.password)?;
     let token_hash = hash_token(&body.token);
+    let chosen_locale = body.locale.map(Locale::from);
     let password_hash = web::block(move || hash_password(password.expose())).await??;
     let user = state
         .write(move |conn| {
@@ -238,6 +290,8 @@ async fn accept_invitation(
                     display_name: display_name.as_str(),
                     role: invitation.role,
                     tenant,
+                    locale: chosen_locale.unwrap_or(invitation.locale),
+                    email_verified: true,
                 },
             )
         })
