@@ -17,6 +17,14 @@ pub struct Server {
     pub address: String,
 }
 
+impl Server {
+    /// Kills the process at once (`SIGKILL`): no shutdown code runs.
+    pub fn kill_9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -36,8 +44,14 @@ pub fn yui(data_dir: &std::path::Path, database_url: &str) -> Command {
 
 /// Starts `yui serve --demo` on a random port and waits until it listens.
 pub fn serve_demo(data_dir: &std::path::Path, database_url: &str) -> Server {
+    serve_demo_with(data_dir, database_url, &[])
+}
+
+/// [`serve_demo`] with more options.
+pub fn serve_demo_with(data_dir: &std::path::Path, database_url: &str, options: &[&str]) -> Server {
     let mut child = yui(data_dir, database_url)
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--workers", "1"])
+        .args(options)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -56,7 +70,7 @@ pub fn serve_demo(data_dir: &std::path::Path, database_url: &str) -> Server {
     Server { child, address: format!("http://{address}") }
 }
 
-async fn login(client: &reqwest::Client, server: &Server, email: &str) -> String {
+pub async fn login(client: &reqwest::Client, server: &Server, email: &str) -> String {
     let reply = client
         .post(format!("{}/v1/auth/login", server.address))
         .json(&json!({"email": email, "password": DEMO_PASSWORD}))

@@ -209,6 +209,16 @@ impl TestApp {
         Self { address, client, db, engine, handle, _database: database }
     }
 
+    /// Another pool on this app's database (as a second process would have).
+    pub fn second_pool(&self) -> Database {
+        self._database.open()
+    }
+
+    /// This app's database URL (for running the `yui` binary on it).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// A second server on this app's database, with its own pool and caches: what
     /// one instance writes, the other must see.
     pub async fn neighbour(&self) -> Neighbour {

@@ -24,7 +24,9 @@ use yui_store::roster::RosterCache;
 pub async fn run(dispatcher: Dispatcher, housekeeping: HousekeepingSettings) {
     let mut dispatch_tick = tokio::time::interval(dispatcher.settings().poll_interval);
     dispatch_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut housekeeping_tick = tokio::time::interval(housekeeping.check_every);
+    // Housekeeping first runs one period after start, not at once.
+    let first_check = tokio::time::Instant::now() + housekeeping.check_every;
+    let mut housekeeping_tick = tokio::time::interval_at(first_check, housekeeping.check_every);
     housekeeping_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let rosters = Arc::new(RosterCache::default());
     loop {

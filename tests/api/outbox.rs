@@ -1,0 +1,261 @@
+//! The outbox's promises, against a real SMTP server: a temporary failure is
+//! retried with backoff, a message that keeps failing goes `dead` and an operator
+//! can retry it, a dispatcher that dies mid-send loses nothing (the repeat carries
+//! the same `Message-ID`), a `kill -9` of the server with messages pending loses
+//! nothing, two dispatchers never send one message twice, bad mail settings stop
+//! the server at start-up with a clear error.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use yui_domain::{Locale, Template};
+use yui_store::outbox::{self, NewMessage, Status};
+
+use crate::binary::{login, serve_demo_with, yui};
+use crate::helpers::{Engine, TestApp, TestDatabase, postgres_url};
+use crate::on_both_engines;
+use crate::smtp::{SinkOptions, SmtpSink, dispatcher, quick_settings, run};
+
+on_both_engines!(
+    a_temporary_failure_is_retried_until_it_is_sent,
+    a_message_that_keeps_failing_goes_dead_until_an_operator_retries_it,
+    a_dispatcher_that_dies_mid_send_loses_nothing,
+    two_dispatchers_never_send_one_message_twice,
+    smtp_with_a_password,
+);
+
+/// `count` password-reset style messages written straight to the outbox.
+fn enqueue(app: &TestApp, count: usize) -> Vec<String> {
+    let addresses: Vec<String> = (0..count).map(|i| format!("person{i}@test.example")).collect();
+    let messages: Vec<NewMessage> = addresses
+        .iter()
+        .map(|address| NewMessage {
+            recipient_user: None,
+            recipient: address.clone(),
+            locale: Locale::En,
+            template: Template::PasswordReset,
+            data: json!({"recipient_name": address, "path": "/reset-password", "token": "t0ken",
+                         "expires_at": "2026-12-01T08:00:00+00:00"}),
+            held: false,
+        })
+        .collect();
+    app.db.write(|conn| outbox::enqueue(conn, &messages)).expect("enqueue");
+    addresses
+}
+
+fn all_messages(app: &TestApp) -> Vec<outbox::Message> {
+    let limit = yui_domain::PageLimit::new(100).expect("limit");
+    let (mut all, mut after) = (Vec::new(), None);
+    loop {
+        let page = app.db.read(|conn| outbox::list(conn, None, after, limit)).expect("outbox");
+        all.extend(page.items);
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => return all,
+        }
+    }
+}
+
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn a_temporary_failure_is_retried_until_it_is_sent(app: TestApp) {
+    let Some((sink, _dispatcher)) = app.with_mail(SinkOptions { fail_first: 2, ..SinkOptions::default() }) else {
+        return;
+    };
+    enqueue(&app, 1);
+    let received = sink.wait_for(1).await;
+    assert_eq!(sink.failures(), 2, "the server refused twice before accepting");
+    wait_until("the message is marked sent", || all_messages(&app)[0].status == Status::Sent).await;
+    let message = &all_messages(&app)[0];
+    assert_eq!(message.attempts, 3);
+    assert_eq!(received[0]["message_id"], format!("<{}@kado.example>", message.id));
+    assert_eq!(all_messages(&app)[0].data["token"], "(erased after sending)", "secrets do not outlive sending");
+}
+
+async fn a_message_that_keeps_failing_goes_dead_until_an_operator_retries_it(app: TestApp) {
+    let Some(failing) = SmtpSink::start(SinkOptions { fail_first: 1000, ..SinkOptions::default() }) else { return };
+    let settings = yui_notify::DispatchSettings { max_attempts: 3, ..quick_settings() };
+    let running = run(dispatcher(app.db.clone(), &failing.url(), settings));
+    enqueue(&app, 1);
+    wait_until("the message is dead", || all_messages(&app)[0].status == Status::Dead).await;
+    drop(running);
+    let dead = &all_messages(&app)[0];
+    assert_eq!(dead.attempts, 3);
+    assert!(dead.last_error.as_deref().is_some_and(|e| e.contains("451")), "{:?}", dead.last_error);
+    assert_eq!(failing.failures(), 3);
+
+    // The operator fixes the mail server and retries, with the `yui` binary.
+    let healthy = SmtpSink::start(SinkOptions::default()).expect("sink");
+    let _running = run(dispatcher(app.db.clone(), &healthy.url(), quick_settings()));
+    // On SQLite the binary finds the database in its data directory.
+    let data_dir = match app.engine {
+        Engine::Sqlite => std::path::Path::new(app.database_url()).parent().expect("dir").to_path_buf(),
+        Engine::Postgres => std::env::temp_dir().join(format!("yui-outbox-{}", uuid::Uuid::now_v7().simple())),
+    };
+    let listed =
+        yui(&data_dir, app.database_url()).args(["outbox", "list", "--status", "dead"]).output().expect("yui outbox");
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&dead.id.to_string()));
+    let retried =
+        yui(&data_dir, app.database_url()).args(["outbox", "retry", &dead.id.to_string()]).output().expect("retry");
+    assert!(retried.status.success(), "{}", String::from_utf8_lossy(&retried.stderr));
+    healthy.wait_for(1).await;
+    wait_until("the retried message is sent", || all_messages(&app)[0].status == Status::Sent).await;
+    let again =
+        yui(&data_dir, app.database_url()).args(["outbox", "retry", &dead.id.to_string()]).output().expect("retry");
+    assert!(!again.status.success(), "retrying a message that is not dead is an error");
+    if app.engine == Engine::Postgres {
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
+}
+
+/// A dispatcher claimed messages and died before recording the outcome: once its
+/// claim runs out they are sent, with the Message-ID they always had.
+async fn a_dispatcher_that_dies_mid_send_loses_nothing(app: TestApp) {
+    let Some(sink) = SmtpSink::start(SinkOptions::default()) else { return };
+    let addresses = enqueue(&app, 5);
+    let claimed = app.db.write(|conn| outbox::claim(conn, 10, TimeDelta::milliseconds(700))).expect("claim");
+    assert_eq!(claimed.len(), 5);
+    let _running = run(dispatcher(app.db.clone(), &sink.url(), quick_settings()));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(sink.messages().is_empty(), "claimed messages wait for their claim to run out");
+    let received = sink.wait_for(5).await;
+    let by_address: BTreeMap<String, Value> = received
+        .iter()
+        .map(|m| (m["rcpt_tos"][0].as_str().expect("rcpt").to_owned(), m["message_id"].clone()))
+        .collect();
+    assert_eq!(by_address.keys().cloned().collect::<Vec<_>>(), {
+        let mut a = addresses.clone();
+        a.sort();
+        a
+    });
+    for message in claimed {
+        assert_eq!(by_address[&message.recipient], format!("<{}@kado.example>", message.id));
+    }
+    wait_until("all are sent", || all_messages(&app).iter().all(|m| m.status == Status::Sent && m.attempts == 2)).await;
+}
+
+/// Two dispatchers on two pools share one queue: every message once.
+async fn two_dispatchers_never_send_one_message_twice(app: TestApp) {
+    let Some(sink) = SmtpSink::start(SinkOptions::default()) else { return };
+    let settings = yui_notify::DispatchSettings { batch_size: 5, ..quick_settings() };
+    let _first = run(dispatcher(app.db.clone(), &sink.url(), settings.clone()));
+    let _second = run(dispatcher(app.second_pool(), &sink.url(), settings));
+    let mut expected = 0;
+    for _round in 0..3 {
+        expected += enqueue(&app, 100).len();
+        sink.wait_for(expected).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = sink.messages();
+    assert_eq!(received.len(), expected, "no message was sent twice");
+    let ids: BTreeSet<&str> = received.iter().map(|m| m["message_id"].as_str().expect("id")).collect();
+    assert_eq!(ids.len(), expected);
+}
+
+async fn smtp_with_a_password(app: TestApp) {
+    let Some(sink) = SmtpSink::start(SinkOptions { auth: Some(("yui", "s3cret pass")), ..SinkOptions::default() })
+    else {
+        return;
+    };
+    let url = format!("smtp://yui:s3cret%20pass@127.0.0.1:{}", sink.port);
+    let _running = run(dispatcher(app.db.clone(), &url, quick_settings()));
+    enqueue(&app, 1);
+    sink.wait_for(1).await;
+}
+
+/// `kill -9` of a server with messages pending; after a restart every one arrives.
+async fn pending_messages_survive_kill_9(engine: Engine) {
+    let Some(sink) = SmtpSink::start(SinkOptions::default()) else { return };
+    let database = TestDatabase::create(engine);
+    let data_dir = std::env::temp_dir().join(format!("yui-kill-{}", uuid::Uuid::now_v7().simple()));
+    let smtp = sink.url();
+    // The first server looks at its outbox once, at start, then not for a minute.
+    let server = serve_demo_with(&data_dir, &database.url, &["--smtp-url", &smtp, "--outbox-poll-ms", "60000"]);
+    let client = reqwest::Client::new();
+    let admin = login(&client, &server, "admin@kado.example").await;
+    let invited: Vec<String> = (0..10).map(|i| format!("new{i}@kado.example")).collect();
+    for email in &invited {
+        let reply = client
+            .post(format!("{}/v1/invitations", server.address))
+            .bearer_auth(&admin)
+            .json(&json!({"email": email, "role": "worker"}))
+            .send()
+            .await
+            .expect("invite");
+        assert_eq!(reply.status(), StatusCode::CREATED);
+    }
+    server.kill_9();
+    let invitations = || -> Vec<Value> {
+        sink.messages().into_iter().filter(|m| invited.iter().any(|e| m["rcpt_tos"] == json!([e]))).collect()
+    };
+    assert!(invitations().is_empty(), "no invitation was sent before the kill");
+
+    // (The demo's own notices, written when it was seeded, go out too; they are not counted.)
+    let _server = serve_demo_with(&data_dir, &database.url, &["--smtp-url", &smtp, "--outbox-poll-ms", "100"]);
+    wait_until("every invitation arrived", || invitations().len() >= invited.len()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = invitations();
+    assert_eq!(received.len(), invited.len(), "each invitation arrives once");
+    let recipients: BTreeSet<String> =
+        received.iter().map(|m| m["rcpt_tos"][0].as_str().expect("rcpt").to_owned()).collect();
+    assert_eq!(recipients, invited.iter().cloned().collect::<BTreeSet<_>>());
+    for message in &received {
+        assert!(message["subject"].as_str().is_some_and(|s| s.contains("Yui")), "{message}");
+        assert!(message["text"].as_str().is_some_and(|t| t.contains("/accept-invitation?token=")));
+    }
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_messages_survive_kill_9_on_sqlite() {
+    pending_messages_survive_kill_9(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_messages_survive_kill_9_on_postgres() {
+    if postgres_url().is_some() {
+        pending_messages_survive_kill_9(Engine::Postgres).await;
+    }
+}
+
+/// Bad mail settings stop `yui serve` and `yui worker` before anything starts, with
+/// a sentence saying what is wrong (never a panic).
+#[test]
+fn bad_mail_settings_are_a_clear_start_up_error() {
+    let data_dir = std::env::temp_dir().join(format!("yui-mail-{}", uuid::Uuid::now_v7().simple()));
+    let url = data_dir.join("yui.sqlite3").to_string_lossy().into_owned();
+    let cases: [(&[&str], &str); 5] = [
+        (&["serve", "--smtp-url", "http://mail.example:25"], "YUI_SMTP_URL must start with smtp:// or smtps://"),
+        (&["serve", "--smtp-url", "smtp://"], "YUI_SMTP_URL is not a valid SMTP URL"),
+        (&["serve", "--mail-from", "not an address"], "YUI_MAIL_FROM is not a valid mailbox"),
+        (&["worker", "--mail-transport", "smtp"], "YUI_MAIL_TRANSPORT=smtp needs YUI_SMTP_URL"),
+        (&["serve", "--app-url", "ftp://x"], "YUI_APP_URL must start with http:// or https://"),
+    ];
+    for (args, expected) in cases {
+        let mut command = yui(&data_dir, &url);
+        command.args(args);
+        if args[0] == "serve" {
+            command.args(["--bind", "127.0.0.1:0"]);
+        }
+        let output = command.output();
+        let output = match output {
+            Ok(output) => output,
+            Err(error) => panic!("yui {args:?}: {error}"),
+        };
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "yui {args:?} started");
+        assert!(stderr.contains(expected), "yui {args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "yui {args:?} panicked: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
