@@ -65,7 +65,7 @@ impl SmtpSink {
         if options.fail_first > 0 {
             command.args(["--fail-first", &options.fail_first.to_string()]);
         }
-        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start the SMTP sink");
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start the SMTP sink");
         let stdout = child.stdout.take().expect("sink stdout");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("the sink reports its port");
