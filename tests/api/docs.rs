@@ -1,7 +1,8 @@
-//! `docs/api.md`'s walk-through works as written: its shell blocks run, in order, in
-//! one `bash`, against a real `yui serve --demo`, on each engine. Every line of the
-//! doc that ends in `# <value>` promises that output; the values must appear in the
-//! output in that order.
+//! `docs/api.md`'s walk-throughs work as written: each one's shell blocks run, in
+//! order, in one `bash`, against a real `yui serve --demo` (default settings, so
+//! e-mail goes to `.eml` files in `data/mail`), on each engine. Every line of the doc
+//! that ends in `# <value>` promises that output; the values must appear in the output
+//! in that order.
 
 use std::process::Command;
 
@@ -10,12 +11,19 @@ use crate::helpers::{Engine, TestDatabase, postgres_url};
 
 const GUIDE: &str = include_str!("../../docs/api.md");
 const SECTION: &str = "## Walk-through: a job from post to completion";
+const SET_UP: &str = "## Walk-through: a company and a centre get set up";
 
-/// The walk-through's `sh` blocks, joined in order.
+/// The job walk-through's `sh` blocks, joined in order.
 fn walkthrough_script() -> String {
-    let start = GUIDE.find(SECTION).expect("the walk-through section");
+    section_script(SECTION)
+}
+
+/// A section's `sh` blocks (up to its first sub-heading or the next section).
+fn section_script(heading: &str) -> String {
+    let start = GUIDE.find(heading).expect("the walk-through section");
     let section = &GUIDE[start..];
-    let section = &section[..section.find("\n### ").unwrap_or(section.len())];
+    let end = [section.find("\n### "), section[1..].find("\n## ").map(|i| i + 1)].into_iter().flatten().min();
+    let section = &section[..end.unwrap_or(section.len())];
     let mut script = String::new();
     let mut in_block = false;
     for line in section.lines() {
@@ -42,18 +50,20 @@ fn promised_outputs(script: &str) -> Vec<String> {
         .collect()
 }
 
-fn run_walkthrough(engine: Engine) {
+fn run_walkthrough(engine: Engine, script: &str) -> String {
     let database = TestDatabase::create(engine);
-    let data_dir = std::env::temp_dir().join(format!("yui-docs-{}", uuid::Uuid::now_v7().simple()));
+    // The commands run where `data/` is, as a newcomer's do after `cargo run -- serve`.
+    let base = std::env::temp_dir().join(format!("yui-docs-{}", uuid::Uuid::now_v7().simple()));
+    let data_dir = base.join("data");
     let url = match engine {
         Engine::Sqlite => data_dir.join("yui.sqlite3").to_string_lossy().into_owned(),
         Engine::Postgres => database.url.clone(),
     };
     let server = serve_demo(&data_dir, &url);
-    let script = walkthrough_script();
     let output = Command::new("bash")
         .arg("-c")
         .arg(format!("set -euo pipefail\n{script}"))
+        .current_dir(&base)
         .env("API", &server.address)
         .output()
         .expect("run bash");
@@ -61,15 +71,32 @@ fn run_walkthrough(engine: Engine) {
     assert!(output.status.success(), "the walk-through failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
 
     let mut lines = stdout.lines().map(str::trim);
-    for promised in promised_outputs(&script) {
+    for promised in promised_outputs(script) {
         assert!(
             lines.any(|line| line == promised),
             "the doc promises `{promised}`, in order; the output was:\n{stdout}"
         );
     }
-    assert!(stdout.contains("quote_approved → tasks_added → delivery_created → delivery_rejected"), "{stdout}");
     drop(server);
-    let _ = std::fs::remove_dir_all(&data_dir);
+    let _ = std::fs::remove_dir_all(&base);
+    stdout.into_owned()
+}
+
+fn run_job_walkthrough(engine: Engine) {
+    let stdout = run_walkthrough(engine, &walkthrough_script());
+    assert!(stdout.contains("quote_approved → tasks_added → delivery_created → delivery_rejected"), "{stdout}");
+}
+
+/// Sign-up, verification, invitations and a password reset, with every token read
+/// from the e-mail written into `data/mail`.
+#[test]
+fn the_set_up_walkthrough_reads_its_tokens_from_the_mail() {
+    let script = section_script(SET_UP);
+    assert_eq!(promised_outputs(&script), ["204", "True", "204"]);
+    run_walkthrough(Engine::Sqlite, &script);
+    if postgres_url().is_some() {
+        run_walkthrough(Engine::Postgres, &script);
+    }
 }
 
 #[test]
@@ -81,13 +108,13 @@ fn the_walkthrough_promises_something() {
 
 #[test]
 fn the_api_guide_walkthrough_runs_on_sqlite() {
-    run_walkthrough(Engine::Sqlite);
+    run_job_walkthrough(Engine::Sqlite);
 }
 
 #[test]
 fn the_api_guide_walkthrough_runs_on_postgres() {
     if postgres_url().is_some() {
-        run_walkthrough(Engine::Postgres);
+        run_job_walkthrough(Engine::Postgres);
     }
 }
 
