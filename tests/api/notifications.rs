@@ -13,6 +13,8 @@ use crate::smtp::SinkOptions;
 
 on_both_engines!(
     each_person_is_told_in_their_language,
+    a_released_task_is_announced_to_the_rest_of_its_team,
+    every_message_arrives_in_both_languages,
     preferences_turn_notices_off_or_into_a_daily_digest,
     a_refused_request_tells_nobody,
 );
@@ -339,4 +341,109 @@ async fn a_refused_request_tells_nobody(app: TestApp) {
     let all = sink.messages();
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0]["rcpt_tos"], json!(["new@kado.example"]));
+}
+
+/// A worker hands a task back to the team's queue: the other members hear of it,
+/// with the hand-off note; the worker who released it does not.
+async fn a_released_task_is_announced_to_the_rest_of_its_team(app: TestApp) {
+    let Some((sink, _dispatcher)) = app.with_mail(SinkOptions::default()) else { return };
+    let cast = cast(&app).await;
+    let team = crate::workforce::team_of_three(&app, &cast, false).await;
+    let job = crate::flow::active_job(&app, &cast).await;
+    let ids = crate::workforce::tasks_for(
+        &app,
+        &cast.director,
+        &job,
+        vec![crate::workforce::task("Route 19, km 1", 90, 10, None)],
+    )
+    .await;
+    let id = &ids[0];
+    call(
+        &app,
+        Method::POST,
+        &format!("/v1/tasks/{id}/queue-for-team"),
+        &cast.director,
+        Some(json!({"team_id": team})),
+        StatusCode::OK,
+    )
+    .await;
+    let (holder, holder_token) = (&cast.workers[0].0, &cast.workers[0].1);
+    call(&app, Method::POST, &format!("/v1/tasks/{id}/claim"), holder_token, None, StatusCode::OK).await;
+    call(
+        &app,
+        Method::POST,
+        &format!("/v1/tasks/{id}/release"),
+        holder_token,
+        Some(json!({"note": "km 1 half done; the tunnel is left"})),
+        StatusCode::OK,
+    )
+    .await;
+    for (teammate, _) in &cast.workers[1..] {
+        let mail = sink.wait_to(&teammate.email, "Route 19, km 1").await;
+        assert_message(
+            &mail,
+            &teammate.email,
+            "en",
+            &["Route 19, km 1"],
+            &["km 1 half done; the tunnel is left", "Test User"],
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(sink.to(&holder.email).is_empty(), "the worker who released it is not told");
+}
+
+/// Every message, in Japanese and in English, through the real SMTP server: the
+/// values a message carries are in its subject or body, both parts are there, and
+/// each language reads as itself.
+async fn every_message_arrives_in_both_languages(app: TestApp) {
+    let Some((sink, _dispatcher)) = app.with_mail(SinkOptions::default()) else { return };
+    let data = json!({
+        "recipient_name": "Hana Suzuki", "inviter_name": "Keiko Ito", "tenant_name": "Shiojiri KADO",
+        "role": "worker", "job_title": "Annotate street photos", "task_title": "Photos 1–20",
+        "center_name": "Shiojiri KADO", "organization_name": "Shiojiri Map Works", "actor_name": "Daichi Mori",
+        "assignee_name": "Aya Kobayashi", "comment": "Signs behind trees", "note": "Half done", "reason": "time",
+        "amount_minor": 450_000, "currency": "JPY", "task_count": 3, "time_zone": "Asia/Tokyo",
+        "due_at": "2026-12-01T08:00:00+00:00", "job_due_at": "2026-12-20T08:00:00+00:00",
+        "expires_at": "2026-12-01T09:00:00+00:00", "path": "/v1/tasks/0193",
+        "items": [{"template": "task_assigned", "data": {"task_title": "Photos 1–20", "recipient_name": "Hana Suzuki",
+            "job_title": "Annotate street photos", "center_name": "Shiojiri KADO", "organization_name": "",
+            "actor_name": "", "assignee_name": "", "comment": "", "note": "", "reason": "",
+            "due_at": "2026-12-01T08:00:00+00:00", "job_due_at": "2026-12-20T08:00:00+00:00", "path": "/v1/tasks/0193"}}],
+    });
+    let mut expected = Vec::new();
+    for template in yui_domain::Template::all() {
+        for locale in yui_domain::Locale::ALL {
+            let to = format!("{}-{}@test.example", template.as_str(), locale.as_str());
+            expected.push((template, locale, to.clone()));
+            let message = yui_store::outbox::NewMessage {
+                recipient_user: None,
+                recipient: to,
+                locale,
+                template,
+                data: data.clone(),
+                held: false,
+            };
+            app.db.write(|conn| yui_store::outbox::enqueue(conn, std::slice::from_ref(&message))).expect("enqueue");
+        }
+    }
+    sink.wait_for(expected.len()).await;
+    for (template, locale, to) in expected {
+        let mail = sink.to(&to).pop().unwrap_or_else(|| panic!("nothing for {to}"));
+        let lang = locale.as_str();
+        let (subject, text) = (mail["subject"].as_str().expect("subject"), mail["text"].as_str().expect("text"));
+        // A value the message is about shows in it: the task, the job, the inviter, the
+        // recipient, the date in the recipient's language.
+        let date = if locale == yui_domain::Locale::Ja { "2026年12月1日" } else { "1 December 2026" };
+        let about: &[&str] = match template.as_str() {
+            "invitation" => &["Keiko Ito", "Shiojiri KADO", date],
+            "verify_email" | "password_reset" => &["Hana Suzuki", date],
+            "digest" => &["Hana Suzuki", "Photos 1–20"],
+            "quote_sent" => &["Annotate street photos", "¥450,000"],
+            "delivery_ready" | "job_completed" | "job_posted" => &["Annotate street photos"],
+            _ => &["Photos 1–20", "Annotate street photos"],
+        };
+        assert_message(&mail, &to, lang, &[], about);
+        assert!(subject.contains("Yui"), "{subject}");
+        assert!(text.contains("https://app.yui.example/"), "{to}: no link in\n{text}");
+    }
 }

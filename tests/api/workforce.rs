@@ -319,7 +319,7 @@ async fn availability_is_net_of_commitments_and_exceptions(app: TestApp) {
 }
 
 /// A team with the cast's three workers; the first is a reviewer.
-async fn team_of_three(app: &TestApp, cast: &crate::flow::Cast, public: bool) -> String {
+pub(crate) async fn team_of_three(app: &TestApp, cast: &crate::flow::Cast, public: bool) -> String {
     let team = call(
         app,
         Method::POST,

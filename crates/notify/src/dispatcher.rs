@@ -29,7 +29,8 @@ pub struct DispatchSettings {
     pub poll_interval: Duration,
     /// Messages claimed at once.
     pub batch_size: i64,
-    /// How long a claim lasts: longer than sending a batch can take.
+    /// How long a claim lasts: longer than sending a batch can take (10 messages ×
+    /// the 20 s SMTP timeout).
     pub lease: Duration,
     /// Attempts before a message is `dead`.
     pub max_attempts: i32,
@@ -43,7 +44,7 @@ impl Default for DispatchSettings {
         Self {
             app_url: "http://127.0.0.1:8080".into(),
             poll_interval: Duration::from_secs(1),
-            batch_size: 20,
+            batch_size: 10,
             lease: Duration::from_secs(300),
             max_attempts: 10,
             first_retry: Duration::from_secs(30),
@@ -96,6 +97,9 @@ impl Dispatcher {
     /// Claims one batch of due messages and sends each.
     pub async fn pass(&self) -> Result<Pass, StoreError> {
         let (limit, lease) = (self.settings.batch_size, to_delta(self.settings.lease));
+        if !self.blocking(|db| db.read(outbox::any_due)).await? {
+            return Ok(Pass::default());
+        }
         let claimed = self.blocking(move |db| db.write(|conn| outbox::claim(conn, limit, lease))).await?;
         let mut pass = Pass::default();
         for message in claimed {

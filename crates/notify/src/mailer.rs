@@ -91,7 +91,7 @@ impl Mailer {
                 }
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(MailSettingsError::Url)?
-                    .timeout(Some(Duration::from_secs(30)))
+                    .timeout(Some(Duration::from_secs(20)))
                     .build();
                 Transport::Smtp(transport)
             }

@@ -160,6 +160,21 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> Result<(), S
     Ok(())
 }
 
+/// Whether any message is due (a cheap read before taking a write transaction to
+/// claim: on SQLite an idle dispatcher then never holds the write lock).
+pub fn any_due(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    let now = to_db_time(crate::now());
+    let due: Option<String> = outbox::table
+        .filter(outbox::channel.eq(EMAIL))
+        .filter(outbox::status.eq(Status::Pending.as_str()))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(now)))
+        .select(outbox::id)
+        .first(conn)
+        .optional()?;
+    Ok(due.is_some())
+}
+
 /// Claims up to `limit` due messages for `lease`: they are this caller's to send
 /// until then. Each claim counts as an attempt.
 pub fn claim(conn: &mut DbConnection, limit: i64, lease: TimeDelta) -> Result<Vec<Message>, StoreError> {

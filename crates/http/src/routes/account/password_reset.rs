@@ -61,17 +61,19 @@ async fn request_reset(
     let email = input::email("email", &body.into_inner().email)?;
     let settings = state.settings.clone();
     let window = TimeDelta::from_std(settings.login_window).unwrap_or(TimeDelta::minutes(15));
-    // Counted apart from the account's failed logins, under the same limits.
+    // Counted apart from failed logins (their own keys), under the same limits: a
+    // flood of reset requests blocks neither the account's nor the address's logins.
     let key = format!("password-reset:{}", email.as_str());
+    let address = format!("password-reset:{}", address.0);
     state
         .write(move |conn| {
             login_failures::lock_account(conn, &key)?;
             let limits = (settings.login_max_failures_per_account, settings.login_max_failures_per_address);
-            if let Some(until) = login_failures::blocked_until(conn, &key, &address.0, limits, window)? {
+            if let Some(until) = login_failures::blocked_until(conn, &key, &address, limits, window)? {
                 let seconds = (until - yui_store::now()).num_seconds().saturating_add(1).max(1);
                 return Err(ApiError::too_many_requests(u64::try_from(seconds).unwrap_or(1)));
             }
-            login_failures::record(conn, &key, &address.0)?;
+            login_failures::record(conn, &key, &address)?;
             if let Some(user) = users::find_active_by_email(conn, &email)? {
                 mail_account_token(conn, &user, Purpose::ResetPassword)?;
             }
