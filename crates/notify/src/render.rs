@@ -2,8 +2,10 @@
 //! body and an HTML body.
 //!
 //! The wording lives in files, `templates/<locale>/<template>.txt` (its first line is
-//! `Subject: …`) and `.html`, compiled into the binary so a deployment cannot lose
-//! them. They use a small mustache subset: `{{name}}` (HTML-escaped in `.html`),
+//! `Subject: …`) and `.html` (the message's content, then `<!-- footer -->` and the
+//! footer), compiled into the binary so a deployment cannot lose them. Every HTML
+//! message is framed by its locale's `layout.html` (document head, styles, title =
+//! subject), kept in one place. They use a small mustache subset: `{{name}}` (HTML-escaped in `.html`),
 //! `{{{name}}}` (raw, only for HTML built here and already escaped), and
 //! `{{#name}}…{{/name}}` (kept only when `name` is not empty). A placeholder without
 //! a value is an error, never a silent blank: the tests render every template.
@@ -57,6 +59,16 @@ macro_rules! template_files {
         }
     };
 }
+
+/// The HTML frame of every message in a locale.
+fn layout(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => include_str!("../templates/en/layout.html"),
+        Locale::Ja => include_str!("../templates/ja/layout.html"),
+    }
+}
+
+const FOOTER_MARK: &str = "<!-- footer -->\n";
 
 template_files!(
     "invitation",
@@ -112,7 +124,13 @@ pub fn render(template: Template, locale: Locale, values: &Values) -> Result<Ren
         subject_line.strip_prefix("Subject: ").ok_or_else(|| malformed("the first line is not `Subject: …`"))?;
     let subject = fill(subject_source, values, false, names)?.trim().to_owned();
     let text = fill(body.trim_start_matches('\n'), values, false, names)?;
-    let html = fill(html_source, values, true, names)?;
+    let (content, footer) =
+        html_source.split_once(FOOTER_MARK).ok_or_else(|| malformed("no `<!-- footer -->` line"))?;
+    let mut framed = values.clone();
+    framed.set("subject", subject.clone());
+    framed.set_html("content", fill(content, values, true, names)?.trim_end());
+    framed.set_html("footer", fill(footer, values, true, names)?.trim_end());
+    let html = fill(layout(locale), &framed, true, names)?;
     Ok(Rendered { subject, text, html })
 }
 
@@ -330,6 +348,14 @@ mod tests {
                     );
                 }
                 assert!(rendered.html.contains(&format!("lang=\"{}\"", locale.as_str())));
+                let title = format!("<title>{}</title>", escape(&rendered.subject));
+                assert!(
+                    rendered.html.contains(&title),
+                    "{} {}: the title is the subject",
+                    template.as_str(),
+                    locale.as_str()
+                );
+                assert!(rendered.html.trim_end().ends_with("</html>"));
                 // Values are escaped in HTML and kept as they are in text.
                 if documented(template).contains(&"link") {
                     assert!(rendered.text.contains("<link>"));
