@@ -178,9 +178,13 @@ async fn pending_messages_survive_kill_9(engine: Engine) {
     let Some(sink) = SmtpSink::start(SinkOptions::default()) else { return };
     let database = TestDatabase::create(engine);
     let data_dir = std::env::temp_dir().join(format!("yui-kill-{}", uuid::Uuid::now_v7().simple()));
+    let url = match engine {
+        Engine::Sqlite => data_dir.join("yui.sqlite3").to_string_lossy().into_owned(),
+        Engine::Postgres => database.url.clone(),
+    };
     let smtp = sink.url();
     // The first server looks at its outbox once, at start, then not for a minute.
-    let server = serve_demo_with(&data_dir, &database.url, &["--smtp-url", &smtp, "--outbox-poll-ms", "60000"]);
+    let server = serve_demo_with(&data_dir, &url, &["--smtp-url", &smtp, "--outbox-poll-ms", "60000"]);
     let client = reqwest::Client::new();
     let admin = login(&client, &server, "admin@kado.example").await;
     let invited: Vec<String> = (0..10).map(|i| format!("new{i}@kado.example")).collect();
@@ -201,7 +205,7 @@ async fn pending_messages_survive_kill_9(engine: Engine) {
     assert!(invitations().is_empty(), "no invitation was sent before the kill");
 
     // (The demo's own notices, written when it was seeded, go out too; they are not counted.)
-    let _server = serve_demo_with(&data_dir, &database.url, &["--smtp-url", &smtp, "--outbox-poll-ms", "100"]);
+    let _server = serve_demo_with(&data_dir, &url, &["--smtp-url", &smtp, "--outbox-poll-ms", "100"]);
     wait_until("every invitation arrived", || invitations().len() >= invited.len()).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let received = invitations();
@@ -209,7 +213,23 @@ async fn pending_messages_survive_kill_9(engine: Engine) {
     let recipients: BTreeSet<String> =
         received.iter().map(|m| m["rcpt_tos"][0].as_str().expect("rcpt").to_owned()).collect();
     assert_eq!(recipients, invited.iter().cloned().collect::<BTreeSet<_>>());
+    // Each arrived as recorded: the Message-ID is its outbox row's, and the row is sent.
+    let db = yui_store::Database::connect(&url, yui_store::PoolSettings::default()).expect("open the database");
+    let limit = yui_domain::PageLimit::new(100).expect("limit");
+    let (mut recorded, mut after) = (Vec::new(), None);
+    loop {
+        let page = db.read(|conn| outbox::list(conn, None, after, limit)).expect("outbox");
+        recorded.extend(page.items);
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
     for message in &received {
+        let to = message["rcpt_tos"][0].as_str().expect("rcpt");
+        let row = recorded.iter().find(|m| m.recipient == to).expect("a recorded message");
+        assert_eq!(message["message_id"], format!("<{}@localhost>", row.id));
+        assert_eq!(row.status, Status::Sent);
         assert!(message["subject"].as_str().is_some_and(|s| s.contains("Yui")), "{message}");
         assert!(message["text"].as_str().is_some_and(|t| t.contains("/accept-invitation?token=")));
     }
