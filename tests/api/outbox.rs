@@ -25,6 +25,7 @@ on_both_engines!(
     a_dispatcher_that_dies_mid_send_loses_nothing,
     two_dispatchers_never_send_one_message_twice,
     smtp_with_a_password,
+    the_file_and_off_transports,
 );
 
 /// `count` password-reset style messages written straight to the outbox.
@@ -171,6 +172,39 @@ async fn smtp_with_a_password(app: TestApp) {
     let _running = run(dispatcher(app.db.clone(), &url, quick_settings()));
     enqueue(&app, 1);
     sink.wait_for(1).await;
+}
+
+/// The default transport writes each message as an `.eml` file a mail program opens;
+/// with mail off, messages are `dropped` (and their secrets erased), never sent.
+async fn the_file_and_off_transports(app: TestApp) {
+    let directory = std::env::temp_dir().join(format!("yui-eml-{}", uuid::Uuid::now_v7().simple()));
+    let files = yui_notify::Mailer::new(
+        &yui_notify::TransportSettings::Files { directory: directory.clone() },
+        "Yui <yui@kado.example>",
+    )
+    .expect("file mailer");
+    let running = run(yui_notify::Dispatcher::new(app.db.clone(), std::sync::Arc::new(files), quick_settings()));
+    enqueue(&app, 2);
+    wait_until("both are sent", || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
+    drop(running);
+    let written: Vec<String> = std::fs::read_dir(&directory)
+        .expect("mail directory")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("an .eml file"))
+        .collect();
+    assert_eq!(written.len(), 2);
+    for message in all_messages(&app) {
+        let eml = written.iter().find(|e| e.contains(&format!("To: {}", message.recipient))).expect("its file");
+        assert!(eml.contains(&format!("Message-ID: <{}@kado.example>", message.id)), "{eml}");
+        assert!(eml.contains("multipart/alternative"));
+    }
+    let _ = std::fs::remove_dir_all(&directory);
+
+    let off = yui_notify::Mailer::new(&yui_notify::TransportSettings::Off, "Yui <yui@kado.example>").expect("mailer");
+    let _running = run(yui_notify::Dispatcher::new(app.db.clone(), std::sync::Arc::new(off), quick_settings()));
+    enqueue(&app, 1);
+    wait_until("it is dropped", || all_messages(&app).iter().any(|m| m.status == Status::Dropped)).await;
+    let dropped = all_messages(&app).into_iter().find(|m| m.status == Status::Dropped).expect("dropped");
+    assert_eq!(dropped.data["token"], "(erased after sending)");
 }
 
 /// `kill -9` of a server with messages pending; after a restart every one arrives.

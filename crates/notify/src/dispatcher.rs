@@ -107,7 +107,7 @@ impl Dispatcher {
             let id = message.id;
             match outcome {
                 Ok(()) if self.mailer.is_off() => {
-                    self.blocking(move |db| db.write(|conn| outbox::mark_dropped(conn, id))).await?;
+                    self.blocking(move |db| db.write(|conn| outbox::mark_dropped(conn, &message))).await?;
                     pass.dropped += 1;
                 }
                 Ok(()) => {

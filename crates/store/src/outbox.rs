@@ -202,10 +202,6 @@ pub fn claim(conn: &mut DbConnection, limit: i64, lease: TimeDelta) -> Result<Ve
 
 /// Marks a claimed message sent and erases any one-time secret it carried.
 pub fn mark_sent(conn: &mut DbConnection, message: &Message) -> Result<(), StoreError> {
-    let mut data = message.data.clone();
-    if let Some(token) = data.get_mut("token") {
-        *token = Value::String("(erased after sending)".into());
-    }
     let now = to_db_time(crate::now());
     diesel::update(pending(&message.id))
         .set((
@@ -213,10 +209,19 @@ pub fn mark_sent(conn: &mut DbConnection, message: &Message) -> Result<(), Store
             outbox::sent_at.eq(now),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(None::<String>),
-            outbox::data.eq(to_json(&data)?),
+            outbox::data.eq(to_json(&without_secret(&message.data))?),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The data with its one-time secret (if any) replaced by a note.
+fn without_secret(data: &Value) -> Value {
+    let mut data = data.clone();
+    if let Some(token) = data.get_mut("token") {
+        *token = Value::String("(erased after sending)".into());
+    }
+    data
 }
 
 /// Records a failed attempt: retried at `retry_at`, or `dead` when `None`.
@@ -242,10 +247,14 @@ pub fn mark_failed(
     Ok(())
 }
 
-/// Marks a claimed message `dropped` (the transport is off).
-pub fn mark_dropped(conn: &mut DbConnection, id: Uuid) -> Result<(), StoreError> {
-    diesel::update(pending(&id))
-        .set((outbox::status.eq(Status::Dropped.as_str()), outbox::locked_until.eq(None::<NaiveDateTime>)))
+/// Marks a claimed message `dropped` (the transport is off); its secret goes too.
+pub fn mark_dropped(conn: &mut DbConnection, message: &Message) -> Result<(), StoreError> {
+    diesel::update(pending(&message.id))
+        .set((
+            outbox::status.eq(Status::Dropped.as_str()),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::data.eq(to_json(&without_secret(&message.data))?),
+        ))
         .execute(conn)?;
     Ok(())
 }
