@@ -26,6 +26,7 @@ on_both_engines!(
     two_dispatchers_never_send_one_message_twice,
     smtp_with_a_password,
     the_file_and_off_transports,
+    yui_worker_sends_what_the_api_wrote,
 );
 
 /// `count` password-reset style messages written straight to the outbox.
@@ -172,6 +173,31 @@ async fn smtp_with_a_password(app: TestApp) {
     let _running = run(dispatcher(app.db.clone(), &url, quick_settings()));
     enqueue(&app, 1);
     sink.wait_for(1).await;
+}
+
+/// `yui worker` (the dispatcher as its own process) sends the outbox of a database
+/// whose API runs with `--dispatcher false`.
+async fn yui_worker_sends_what_the_api_wrote(app: TestApp) {
+    let Some(sink) = SmtpSink::start(SinkOptions::default()) else { return };
+    let addresses = enqueue(&app, 3);
+    // On SQLite the binary finds the database in its data directory.
+    let data_dir = match app.engine {
+        Engine::Sqlite => std::path::Path::new(app.database_url()).parent().expect("dir").to_path_buf(),
+        Engine::Postgres => std::env::temp_dir().join(format!("yui-worker-{}", uuid::Uuid::now_v7().simple())),
+    };
+    let mut worker = yui(&data_dir, app.database_url())
+        .args(["worker", "--smtp-url", &sink.url(), "--outbox-poll-ms", "100", "--mail-from", "Yui <yui@kado.example>"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start yui worker");
+    let received = sink.wait_for(3).await;
+    let _ = worker.kill();
+    let _ = worker.wait();
+    let mut to: Vec<String> = received.iter().map(|m| m["rcpt_tos"][0].as_str().expect("rcpt").to_owned()).collect();
+    to.sort();
+    assert_eq!(to, addresses);
+    wait_until("all are marked sent", || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
 }
 
 /// The default transport writes each message as an `.eml` file a mail program opens;
