@@ -101,6 +101,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/me/notification-preferences", "SS SSS S SS S U"),
     ("PUT /v1/me/notification-preferences", "SS SSS S SS S U"),
     ("GET /v1/me/tasks", "SS SSS S SS S U"),
+    ("GET /v1/events", "SS SSS S SS S U"), // each caller's own view
     // The caller's own tenant (a user of centre A: not in the clients' or B's tenant).
     ("GET /v1/users", "SS FFF F SS S U"),
     ("GET /v1/users/{id}", "SS FFF F HH H U"),
@@ -476,7 +477,8 @@ impl Runner<'_> {
         match op {
             "GET /healthz" | "GET /readyz" | "GET /v1/public/centers" | "GET /v1/me" | "GET /v1/me/tasks"
             | "GET /v1/users" | "GET /v1/invitations" | "GET /v1/skills" | "GET /v1/teams" | "GET /v1/review-queue"
-            | "GET /v1/at-risk" | "GET /v1/dashboard" | "GET /v1/jobs" | "GET /v1/me/notification-preferences" => {
+            | "GET /v1/at-risk" | "GET /v1/dashboard" | "GET /v1/jobs" | "GET /v1/me/notification-preferences"
+            | "GET /v1/events" => {
                 Fill::default()
             }
             "PATCH /v1/me" => Fill::default().body(json!({"locale": "en"})),

@@ -11,6 +11,7 @@ mod authorization;
 mod bad_input;
 mod binary;
 mod docs;
+mod event_feed;
 mod flow;
 mod flow_rules;
 mod headers;

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod email;
+pub mod feed;
 pub mod flow;
 pub mod id;
 pub mod money;

@@ -34,8 +34,8 @@ pub const BEARER_SCHEME: &str = "bearer_token";
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     tags(
-        (name = "auth", description = "Sign-up, login, token refresh and logout."),
-        (name = "account", description = "The caller's own account."),
+        (name = "auth", description = "Sign-up, login, token refresh and logout; password reset and e-mail verification."),
+        (name = "account", description = "The caller's own account: language, notification preferences, e-mail verification."),
         (name = "users", description = "Users of the caller's centre or organisation."),
         (name = "invitations", description = "Inviting people into a centre or organisation."),
         (name = "public", description = "Public information, no authentication."),
@@ -53,6 +53,7 @@ pub const BEARER_SCHEME: &str = "bearer_token";
         (name = "matching", description = "Ranked candidates with reasons, assignment plans, capacity checks."),
         (name = "dashboard", description = "The director's day: dashboard, at-risk tasks and team cover."),
         (name = "health", description = "Liveness and readiness probes."),
+        (name = "events", description = "The event feed: what happened to what the caller may see, for partners that poll."),
     ),
     servers((url = "/", description = "The server that serves this document.")),
     components(schemas(Problem, FieldError)),

@@ -58,7 +58,7 @@ pub fn unknown_cursor() -> ApiError {
     ApiError::bad_request(ErrorCode::InvalidQueryParameter, "`cursor` is not a cursor this API returned.")
 }
 
-fn encode_cursor(after: Uuid) -> String {
+pub fn encode_cursor(after: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(after.as_bytes())
 }
 

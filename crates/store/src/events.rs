@@ -141,3 +141,56 @@ pub fn at_risk_since_assignment(conn: &mut DbConnection, task: TaskId) -> Result
     let count: i64 = at_risk.count().get_result(conn)?;
     Ok(count > 0)
 }
+
+/// Whose events a feed shows: what that caller may read through the API.
+#[derive(Debug, Clone, Copy)]
+pub enum FeedScope {
+    /// A centre's directors and admins: everything about the centre's work, except
+    /// a draft that was cancelled before the centre ever saw it.
+    Centre(CenterId),
+    /// A client organisation: its jobs' own events, never their tasks'.
+    Organization(yui_domain::OrganizationId),
+    /// A worker: the events of tasks assigned to them or queued in their teams.
+    Worker(UserId),
+}
+
+/// A page of published events (`job_kinds` on jobs, `task_kinds` on tasks) within
+/// `scope`, oldest first.
+pub fn feed(
+    conn: &mut DbConnection,
+    scope: FeedScope,
+    job_kinds: &[&str],
+    task_kinds: &[&str],
+    after: Option<Uuid>,
+    limit: PageLimit,
+) -> Result<Page<Event>, StoreError> {
+    use crate::schema::{jobs, tasks, team_members};
+    let published = events::task_id
+        .is_null()
+        .and(events::kind.eq_any(job_kinds.to_vec()))
+        .or(events::task_id.is_not_null().and(events::kind.eq_any(task_kinds.to_vec())));
+    let mut query = events::table.filter(published).order(events::id.asc()).select(EventRow::as_select()).into_boxed();
+    query = match scope {
+        FeedScope::Centre(center) => query
+            .filter(events::center_id.eq(center.to_string()))
+            .filter(events::from_state.is_null().or(events::from_state.ne("draft")).or(events::kind.eq("posted"))),
+        FeedScope::Organization(org) => query.filter(events::task_id.is_null()).filter(
+            events::job_id.eq_any(jobs::table.filter(jobs::organization_id.eq(org.to_string())).select(jobs::id)),
+        ),
+        FeedScope::Worker(worker) => {
+            let teams = team_members::table
+                .filter(team_members::worker_id.eq(worker.to_string()))
+                .select(team_members::team_id);
+            let visible = tasks::table
+                .filter(tasks::assignee_id.eq(worker.to_string()).or(tasks::team_id.eq_any(teams.nullable())))
+                .select(tasks::id.nullable());
+            query.filter(events::task_id.eq_any(visible))
+        }
+    };
+    if let Some(after) = after {
+        query = query.filter(events::id.gt(after.to_string()));
+    }
+    let rows =
+        query.limit(overfetch(limit)).load(conn)?.into_iter().map(Event::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(rows, limit.get(), |e| e.id))
+}

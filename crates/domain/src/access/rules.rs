@@ -66,6 +66,8 @@ pub enum Action {
     // The caller's own tenant.
     /// Read your own account and your own tasks.
     ReadOwnAccount,
+    /// Read the event feed: what happened to what you may see.
+    ReadEvents,
     /// List and read the users of your tenant.
     ListMembers,
     /// Deactivate or reactivate users of your tenant.
@@ -136,8 +138,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ReadOwnAccount,
+        Action::ReadEvents,
         Action::ListMembers,
         Action::ManageMembers,
         Action::ManageInvitations,
@@ -174,8 +177,8 @@ impl Action {
     pub const fn resource(self) -> Resource {
         use Action::*;
         match self {
-            ReadOwnAccount | ListMembers | ManageMembers | ManageInvitations | CreateJob | ListJobs | ViewCatalogue
-            | EditCatalogue | ViewCentreWork | ListTeams | CreateTeam => Resource::OwnTenant,
+            ReadOwnAccount | ReadEvents | ListMembers | ManageMembers | ManageInvitations | CreateJob | ListJobs
+            | ViewCatalogue | EditCatalogue | ViewCentreWork | ListTeams | CreateTeam => Resource::OwnTenant,
             ViewJob | CommentOnJob | DecideAsClient | RunJob => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | ReviewTask => Resource::Task,
             ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill => Resource::Worker,
@@ -188,7 +191,7 @@ impl Action {
     pub const fn who_may(self) -> &'static str {
         use Action::*;
         match self {
-            ReadOwnAccount => "anyone signed in",
+            ReadOwnAccount | ReadEvents => "anyone signed in",
             ListMembers => "admins, directors and clients",
             ManageMembers => "a centre's admins",
             ManageInvitations => "admins and clients",
@@ -277,7 +280,7 @@ fn permits(standing: Standing, action: Action) -> bool {
     let staff = matches!(standing, Admin | Director);
     let centre_person = staff || matches!(standing, Worker | Assignee | TeamReviewer | Teammate | Themself);
     match action {
-        ReadOwnAccount => true,
+        ReadOwnAccount | ReadEvents => true,
         ListMembers => staff || standing == Client,
         ManageMembers => standing == Admin,
         ManageInvitations => matches!(standing, Admin | Client),
@@ -338,8 +341,9 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 30] = [
+    const TABLE: [(Action, &str); 31] = [
         (Action::ReadOwnAccount, "AAAA....H"),
+        (Action::ReadEvents, "AAAA....H"),
         (Action::ListMembers, "AAAF....H"),
         (Action::ManageMembers, "AFFF....H"),
         (Action::ManageInvitations, "AFAF....H"),

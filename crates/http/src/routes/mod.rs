@@ -4,13 +4,15 @@
 //! One folder per resource: `account` (auth, the caller, users, invitations),
 //! `public` (directory, showcase), `jobs` (jobs, intake, deliveries, their threads and
 //! history), `tasks` (tasks, work, review, their threads and history), `workforce`
-//! (skills, workers, teams, matching, cover, dashboard). Request and response types
+//! (skills, workers, teams, matching, cover, dashboard), `integrations` (the event
+//! feed). Request and response types
 //! live next to their handlers; what two handlers of a folder share lives in the
 //! folder's `mod.rs`; no route module imports another's. Views shared across folders
 //! are in `crate::views` and `crate::flow_views`.
 
 mod account;
 mod health;
+mod integrations;
 mod jobs;
 mod public;
 mod tasks;
@@ -27,7 +29,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(public::configure)
             .configure(jobs::configure)
             .configure(tasks::configure)
-            .configure(workforce::configure),
+            .configure(workforce::configure)
+            .configure(integrations::configure),
     );
 }
 
@@ -52,4 +55,5 @@ pub mod tags {
     pub const MATCHING: &str = "matching";
     pub const DASHBOARD: &str = "dashboard";
     pub const HEALTH: &str = "health";
+    pub const EVENTS: &str = "events";
 }
