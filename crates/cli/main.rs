@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(&cli.database, args).await,
         Command::Migrate => {
-            let db = cli.database.open()?;
+            let db = cli.database.open_for_command()?;
             let applied = db.migrate()?;
             println!("{} migration(s) applied on {}", applied.len(), db.engine().name());
             Ok(())
@@ -44,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bootstrap(args) => {
-            let db = cli.database.open()?;
+            let db = cli.database.open_for_command()?;
             db.migrate()?;
             bootstrap::run(&db, args)
         }
@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Outbox(args) => {
-            let db = cli.database.open()?;
+            let db = cli.database.open_for_command()?;
             db.migrate()?;
             outbox::run(&db, args)
         }

@@ -106,7 +106,13 @@ async fn a_message_that_keeps_failing_goes_dead_until_an_operator_retries_it(app
     let listed =
         yui(&data_dir, app.database_url()).args(["outbox", "list", "--status", "dead"]).output().expect("yui outbox");
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
-    assert!(String::from_utf8_lossy(&listed.stdout).contains(&dead.id.to_string()));
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        stdout.contains(&dead.id.to_string()),
+        "{} not in:\n{stdout}\n{}",
+        dead.id,
+        String::from_utf8_lossy(&listed.stderr)
+    );
     let retried =
         yui(&data_dir, app.database_url()).args(["outbox", "retry", &dead.id.to_string()]).output().expect("retry");
     assert!(retried.status.success(), "{}", String::from_utf8_lossy(&retried.stderr));

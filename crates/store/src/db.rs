@@ -99,6 +99,10 @@ pub struct PoolSettings {
     pub max_connections: u32,
     pub connect_timeout: Duration,
     pub sqlite_durability: SqliteDurability,
+    /// Connections kept open while idle (the pool reopens them in the background).
+    /// A one-shot command wants 0: a connection being reopened while the process
+    /// exits races libpq's TLS library being torn down, and the process can crash.
+    pub min_idle: u32,
 }
 
 impl Default for PoolSettings {
@@ -107,6 +111,7 @@ impl Default for PoolSettings {
             max_connections: 8,
             connect_timeout: Duration::from_secs(5),
             sqlite_durability: SqliteDurability::Normal,
+            min_idle: 1,
         }
     }
 }
@@ -240,7 +245,7 @@ impl Database {
             let manager = Manager { engine, url: url.to_owned(), read_only, durability: settings.sqlite_durability };
             Pool::builder()
                 .max_size(max_size)
-                .min_idle(Some(1))
+                .min_idle(Some(settings.min_idle.min(max_size)))
                 .test_on_check_out(false)
                 .connection_timeout(settings.connect_timeout)
                 .build(manager)
