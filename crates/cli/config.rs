@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use yui_http::HttpSettings;
-use yui_notify::{DispatchSettings, Dispatcher, HousekeepingSettings, Mailer, TransportSettings};
+use yui_notify::{DispatchSettings, Dispatcher, HousekeepingSettings, Mailer, TransportSettings, WebhookSettings};
 use yui_store::{Database, PoolSettings, SqliteDurability};
 
 #[derive(Debug, Parser)]
@@ -66,8 +66,20 @@ pub enum Synchronous {
 }
 
 impl DatabaseArgs {
-    /// Opens the configured database (creating the data directory for SQLite).
+    /// Opens the configured database for a long-running process (`serve`, `worker`).
     pub fn open(&self) -> anyhow::Result<Database> {
+        self.open_with_idle(1)
+    }
+
+    /// Opens the configured database for a command that runs and exits (`migrate`,
+    /// `bootstrap`, `outbox`): no connection is reopened in the background, so none
+    /// can be half-open when the process exits.
+    pub fn open_for_command(&self) -> anyhow::Result<Database> {
+        self.open_with_idle(0)
+    }
+
+    /// Opens the configured database (creating the data directory for SQLite).
+    fn open_with_idle(&self, min_idle: u32) -> anyhow::Result<Database> {
         let url = match &self.database_url {
             Some(url) => url.clone(),
             None => {
@@ -80,7 +92,7 @@ impl DatabaseArgs {
             Synchronous::Full => SqliteDurability::Full,
         };
         let settings =
-            PoolSettings { max_connections: self.db_pool_size, sqlite_durability, ..PoolSettings::default() };
+            PoolSettings { max_connections: self.db_pool_size, sqlite_durability, min_idle, ..PoolSettings::default() };
         Database::connect(&url, settings).context("connecting to the database")
     }
 }
@@ -120,7 +132,7 @@ pub struct ServeArgs {
     pub mail: MailArgs,
 }
 
-/// How e-mail leaves Yui (see docs/notifications.md).
+/// How e-mail and webhooks leave Yui (see docs/notifications.md, docs/integrations.md).
 #[derive(Debug, Args)]
 pub struct MailArgs {
     /// `smtp`, `file` (`.eml` files in `<data-dir>/mail`) or `off`. Default: `smtp`
@@ -144,6 +156,10 @@ pub struct MailArgs {
     /// The time of day (UTC, `HH:MM`) daily digests are sent; 23:00 UTC is 08:00 in Japan.
     #[arg(long, env = "YUI_DIGEST_AT", default_value = "23:00", value_parser = parse_time_of_day)]
     pub digest_at: chrono::NaiveTime,
+    /// Allow webhook URLs on loopback, private and link-local addresses (tests and
+    /// local development only: in production it lets tenants reach internal services).
+    #[arg(long, env = "YUI_WEBHOOK_ALLOW_PRIVATE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
 }
 
 /// Where e-mail goes.
@@ -183,6 +199,7 @@ impl MailArgs {
         let settings = DispatchSettings {
             app_url,
             poll_interval: Duration::from_millis(self.outbox_poll_ms),
+            webhooks: WebhookSettings { allow_private: self.webhook_allow_private, ..WebhookSettings::default() },
             ..DispatchSettings::default()
         };
         tracing::info!(?mailer, "e-mail transport ready");
@@ -202,6 +219,7 @@ impl ServeArgs {
         settings.max_body_bytes = self.max_body_bytes;
         settings.trust_forwarded_for = self.trust_forwarded_for;
         settings.workers = self.workers;
+        settings.webhook_allow_private = self.mail.webhook_allow_private;
         settings
     }
 }

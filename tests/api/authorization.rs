@@ -102,6 +102,16 @@ const MATRIX: &[(&str, &str)] = &[
     ("PUT /v1/me/notification-preferences", "SS SSS S SS S U"),
     ("GET /v1/me/tasks", "SS SSS S SS S U"),
     ("GET /v1/events", "SS SSS S SS S U"), // each caller's own view
+    // Webhook endpoints: a centre's admins, an organisation's clients (each their own).
+    ("POST /v1/webhook-endpoints", "SF FFF F SS S U"),
+    ("GET /v1/webhook-endpoints", "SF FFF F SS S U"),
+    ("GET /v1/webhook-endpoints/{id}", "SF FFF F SH H U"),
+    ("PATCH /v1/webhook-endpoints/{id}", "SF FFF F SH H U"),
+    ("DELETE /v1/webhook-endpoints/{id}", "SF FFF F SH H U"),
+    ("POST /v1/webhook-endpoints/{id}/rotate-secret", "SF FFF F SH H U"),
+    ("POST /v1/webhook-endpoints/{id}/test", "SF FFF F SH H U"),
+    ("GET /v1/webhook-endpoints/{id}/deliveries", "SF FFF F SH H U"),
+    ("POST /v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver", "SF FFF F SH H U"),
     // The caller's own tenant (a user of centre A: not in the clients' or B's tenant).
     ("GET /v1/users", "SS FFF F SS S U"),
     ("GET /v1/users/{id}", "SS FFF F HH H U"),
@@ -280,6 +290,9 @@ enum Kind {
     Member,
     /// A dated exception of the assignee.
     Exception,
+    /// A webhook endpoint of centre A (its admin's) or of the client's organisation.
+    CentreEndpoint,
+    ClientEndpoint,
 }
 
 /// Everything shared: the people with their tokens, the team, the job, a task held
@@ -429,6 +442,13 @@ impl Runner<'_> {
                     call(app, Method::POST, &path, w.assignee_token(), Some(exception()), StatusCode::CREATED).await;
                 added["exception"]["id"].as_str().expect("exception id").to_owned()
             }
+            Kind::CentreEndpoint | Kind::ClientEndpoint => {
+                let owner = if kind == Kind::CentreEndpoint { &w.admin } else { &w.cast.client };
+                let body = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["job.posted"]});
+                let created =
+                    call(app, Method::POST, "/v1/webhook-endpoints", owner, Some(body), StatusCode::CREATED).await;
+                created["endpoint"]["id"].as_str().expect("endpoint id").to_owned()
+            }
         }
     }
 
@@ -478,10 +498,35 @@ impl Runner<'_> {
             "GET /healthz" | "GET /readyz" | "GET /v1/public/centers" | "GET /v1/me" | "GET /v1/me/tasks"
             | "GET /v1/users" | "GET /v1/invitations" | "GET /v1/skills" | "GET /v1/teams" | "GET /v1/review-queue"
             | "GET /v1/at-risk" | "GET /v1/dashboard" | "GET /v1/jobs" | "GET /v1/me/notification-preferences"
-            | "GET /v1/events" => {
+            | "GET /v1/events"
+            | "GET /v1/webhook-endpoints" => {
                 Fill::default()
             }
             "PATCH /v1/me" => Fill::default().body(json!({"locale": "en"})),
+            "POST /v1/webhook-endpoints" => {
+                Fill::default().body(json!({"url": "http://127.0.0.1:9/hook", "event_types": ["task.assigned"]}))
+            }
+            "GET /v1/webhook-endpoints/{id}"
+            | "PATCH /v1/webhook-endpoints/{id}"
+            | "DELETE /v1/webhook-endpoints/{id}"
+            | "POST /v1/webhook-endpoints/{id}/rotate-secret"
+            | "POST /v1/webhook-endpoints/{id}/test"
+            | "GET /v1/webhook-endpoints/{id}/deliveries"
+            | "POST /v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver" => {
+                let kind = if caller == Caller::Admin { Kind::CentreEndpoint } else { Kind::ClientEndpoint };
+                let id = self.target(op, kind, fresh).await;
+                let owner = if kind == Kind::CentreEndpoint { self.w.admin.clone() } else { self.w.cast.client.clone() };
+                let mut fill = Fill::id(id.clone()).watch(format!("/v1/webhook-endpoints/{id}/deliveries"), &owner);
+                if op.starts_with("PATCH") {
+                    fill = fill.body(json!({"description": "Renamed"}));
+                }
+                if op.ends_with("redeliver") {
+                    let path = format!("/v1/webhook-endpoints/{id}/test");
+                    let sent = call(self.app, Method::POST, &path, &owner, None, StatusCode::ACCEPTED).await;
+                    fill = fill.second(sent["delivery_id"].as_str().expect("delivery id").to_owned());
+                }
+                fill
+            }
             "PUT /v1/me/notification-preferences" => Fill::default()
                 .body(json!({"items": [{"kind": "task_assigned", "enabled": true, "delivery": "daily_digest"}]})),
             "POST /v1/me/verification-email" => {
@@ -768,7 +813,8 @@ async fn send(app: &TestApp, w: &World, method: &Method, template: &str, caller:
         .replace("{id}", fill.id.as_deref().unwrap_or("{id}"))
         .replace("{worker_id}", second.unwrap_or("{worker_id}"))
         .replace("{exception_id}", second.unwrap_or("{exception_id}"))
-        .replace("{skill}", second.unwrap_or("{skill}"));
+        .replace("{skill}", second.unwrap_or("{skill}"))
+        .replace("{delivery_id}", second.unwrap_or("{delivery_id}"));
     assert!(!path.contains('{'), "{method} {template}: a path parameter is not filled in: {path}");
     app.request(method.clone(), &path, w.token(caller), fill.body).await
 }

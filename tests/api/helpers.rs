@@ -177,6 +177,8 @@ pub fn test_settings() -> HttpSettings {
     let mut settings = HttpSettings::with_secret(JWT_SECRET.to_vec());
     settings.workers = Some(2);
     settings.max_body_bytes = 1024 * 1024;
+    // The tests' webhook receivers listen on 127.0.0.1.
+    settings.webhook_allow_private = true;
     settings
 }
 
@@ -362,7 +364,7 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        const TABLES: [&str; 30] = [
+        const TABLES: [&str; 33] = [
             "centers",
             "organizations",
             "users",
@@ -393,6 +395,9 @@ impl TestApp {
             "notice_preferences",
             "outbox",
             "housekeeping_runs",
+            "webhook_endpoints",
+            "webhook_deliveries",
+            "webhook_attempts",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

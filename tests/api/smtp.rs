@@ -165,6 +165,11 @@ pub fn quick_settings() -> DispatchSettings {
         poll_interval: Duration::from_millis(50),
         first_retry: Duration::from_millis(100),
         longest_retry: Duration::from_millis(400),
+        webhooks: yui_notify::WebhookSettings {
+            allow_private: true,
+            retry_schedule: vec![Duration::from_millis(100); 4],
+            ..yui_notify::WebhookSettings::default()
+        },
         ..DispatchSettings::default()
     }
 }

@@ -61,6 +61,29 @@ const TASK_KINDS: [(&str, EventType); 12] = [
 ];
 
 impl EventType {
+    /// Every published type.
+    pub const ALL: [EventType; 19] = [
+        EventType::JobPosted,
+        EventType::JobQuoted,
+        EventType::JobDeclined,
+        EventType::QuoteApproved,
+        EventType::QuoteRejected,
+        EventType::JobCancelled,
+        EventType::JobCompleted,
+        EventType::DeliveryCreated,
+        EventType::DeliveryAccepted,
+        EventType::DeliveryRejected,
+        EventType::TaskQueued,
+        EventType::TaskAssigned,
+        EventType::TaskReleased,
+        EventType::TaskStarted,
+        EventType::TaskSubmitted,
+        EventType::TaskChangesRequested,
+        EventType::TaskApproved,
+        EventType::TaskCancelled,
+        EventType::TaskAtRisk,
+    ];
+
     /// The published type of a recorded event, if it is published.
     #[must_use]
     pub fn of(kind: &str, on_task: bool) -> Option<EventType> {

@@ -10,6 +10,7 @@ pub mod feed;
 pub mod flow;
 pub mod id;
 pub mod money;
+pub mod net;
 pub mod notice;
 pub mod page;
 pub mod password;

@@ -172,13 +172,21 @@ pub enum Template {
     PasswordReset,
     Notice(Notice),
     Digest,
+    /// To a webhook endpoint's owners: it failed for too long and was disabled.
+    EndpointDisabled,
 }
 
 impl Template {
     /// Every template, for checking that each exists in each locale.
     #[must_use]
     pub fn all() -> Vec<Template> {
-        let mut all = vec![Template::Invitation, Template::VerifyEmail, Template::PasswordReset, Template::Digest];
+        let mut all = vec![
+            Template::Invitation,
+            Template::VerifyEmail,
+            Template::PasswordReset,
+            Template::Digest,
+            Template::EndpointDisabled,
+        ];
         all.extend(Notice::ALL.map(Template::Notice));
         all
     }
@@ -190,6 +198,7 @@ impl Template {
             Template::VerifyEmail => "verify_email",
             Template::PasswordReset => "password_reset",
             Template::Digest => "digest",
+            Template::EndpointDisabled => "endpoint_disabled",
             Template::Notice(notice) => notice.as_str(),
         }
     }

@@ -54,6 +54,7 @@ pub const BEARER_SCHEME: &str = "bearer_token";
         (name = "dashboard", description = "The director's day: dashboard, at-risk tasks and team cover."),
         (name = "health", description = "Liveness and readiness probes."),
         (name = "events", description = "The event feed: what happened to what the caller may see, for partners that poll."),
+        (name = "webhooks", description = "Webhook endpoints: published events pushed to partners, signed as Standard Webhooks says."),
     ),
     servers((url = "/", description = "The server that serves this document.")),
     components(schemas(Problem, FieldError)),
@@ -87,7 +88,48 @@ pub fn document() -> utoipa::openapi::OpenApi {
         }
     }
     reference_page_items(&mut api);
+    add_webhooks(&mut api);
     api
+}
+
+/// The `webhooks` section (OpenAPI 3.1): one entry per published event type, each a
+/// signed `POST` of an `EventEnvelope` to the partner's endpoint. utoipa 5 has no
+/// field for it, so it goes in as a top-level extension with the standard name.
+fn add_webhooks(api: &mut utoipa::openapi::OpenApi) {
+    let header = |name: &str, description: &str| {
+        serde_json::json!({"name": name, "in": "header", "required": true, "description": description,
+            "schema": {"type": "string"}})
+    };
+    let parameters = serde_json::json!([
+        header("webhook-id", "The delivery's id, the same on every retry: process each id once."),
+        header("webhook-timestamp", "When this attempt was signed (Unix seconds); refuse old ones."),
+        header(
+            "webhook-signature",
+            "`v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">` per secret, \
+            space-separated (two during a secret rotation)."
+        ),
+    ]);
+    let mut webhooks = serde_json::Map::new();
+    for event_type in yui_domain::feed::EventType::ALL {
+        let name = event_type.as_str();
+        webhooks.insert(
+            name.to_owned(),
+            serde_json::json!({"post": {
+                "operationId": format!("webhook_{}", name.replace('.', "_")),
+                "summary": format!("`{name}`, pushed to a subscribed endpoint."),
+                "tags": ["webhooks"],
+                "security": [],
+                "parameters": parameters,
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/EventEnvelope"}}}},
+                "responses": {
+                    "200": {"description": "Received (any 2xx). Anything else, or no answer in 10 s, is retried."},
+                    "400": {"description": "Refused (e.g. a bad signature): retried like any failure."},
+                },
+            }}),
+        );
+    }
+    api.extensions.get_or_insert_with(Default::default).insert("webhooks".into(), serde_json::Value::Object(webhooks));
 }
 
 /// Every `Paginated_X` lists `X` by reference, so generated clients get one `X` type

@@ -27,6 +27,9 @@ pub struct HttpSettings {
     pub login_window: Duration,
     /// Worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// Accept webhook URLs on loopback, private and link-local addresses (tests and
+    /// local development only).
+    pub webhook_allow_private: bool,
 }
 
 impl std::fmt::Debug for HttpSettings {
@@ -57,6 +60,7 @@ impl HttpSettings {
             login_max_failures_per_address: 50,
             login_window: Duration::from_secs(15 * 60),
             workers: None,
+            webhook_allow_private: false,
         }
     }
 }

@@ -6,7 +6,8 @@
 //! failure is retried with exponential backoff and jitter (so many failing messages
 //! do not retry in lock-step) until `max_attempts`, then the message is `dead`; a
 //! permanent refusal (an SMTP 5xx, a malformed address, a template error) is `dead`
-//! at once. Database work runs on the blocking pool; sending is async.
+//! at once. Database work runs on the blocking pool; sending is async. Webhook
+//! deliveries go through [`crate::webhooks`] on the same ticks.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use yui_store::{Database, StoreError};
 
 use crate::mailer::{Mailer, SendError};
 use crate::render::{self, Rendered, Values};
+use crate::webhooks::{WebhookSender, WebhookSettings};
 
 /// How the dispatcher paces itself.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct DispatchSettings {
     /// The wait before the first retry; each later wait doubles, up to `longest_retry`.
     pub first_retry: Duration,
     pub longest_retry: Duration,
+    /// How webhook deliveries are sent.
+    pub webhooks: WebhookSettings,
 }
 
 impl Default for DispatchSettings {
@@ -49,6 +53,7 @@ impl Default for DispatchSettings {
             max_attempts: 10,
             first_retry: Duration::from_secs(30),
             longest_retry: Duration::from_secs(3600),
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -75,12 +80,19 @@ pub struct Dispatcher {
     db: Database,
     mailer: Arc<Mailer>,
     settings: DispatchSettings,
+    webhooks: WebhookSender,
 }
 
 impl Dispatcher {
     #[must_use]
     pub fn new(db: Database, mailer: Arc<Mailer>, settings: DispatchSettings) -> Self {
-        Self { db, mailer, settings }
+        let webhooks = WebhookSender::new(db.clone(), settings.webhooks.clone());
+        Self { db, mailer, settings, webhooks }
+    }
+
+    /// Claims one batch of due webhook deliveries and sends each; how many.
+    pub async fn pass_webhooks(&self) -> Result<usize, StoreError> {
+        self.webhooks.pass(self.settings.batch_size, to_delta(self.settings.lease)).await
     }
 
     #[must_use]

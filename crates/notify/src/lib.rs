@@ -11,12 +11,14 @@ pub mod dispatcher;
 pub mod housekeeping;
 pub mod mailer;
 pub mod render;
+pub mod webhooks;
 
 use std::sync::Arc;
 
 pub use dispatcher::{DispatchSettings, Dispatcher, Pass};
 pub use housekeeping::HousekeepingSettings;
 pub use mailer::{MailSettingsError, Mailer, TransportSettings};
+pub use webhooks::WebhookSettings;
 use yui_store::roster::RosterCache;
 
 /// Dispatches messages and runs housekeeping until the task is dropped or aborted.
@@ -39,6 +41,16 @@ pub async fn run(dispatcher: Dispatcher, housekeeping: HousekeepingSettings) {
                         Ok(_) => break,
                         Err(error) => {
                             tracing::error!(%error, "outbox dispatch failed; retrying at the next tick");
+                            break;
+                        }
+                    }
+                }
+                loop {
+                    match dispatcher.pass_webhooks().await {
+                        Ok(handled) if handled as i64 >= dispatcher.settings().batch_size => continue,
+                        Ok(_) => break,
+                        Err(error) => {
+                            tracing::error!(%error, "webhook dispatch failed; retrying at the next tick");
                             break;
                         }
                     }

@@ -83,6 +83,7 @@ template_files!(
     "job_posted",
     "work_at_risk",
     "digest",
+    "endpoint_disabled",
 );
 
 /// The values a template is filled with.
@@ -304,6 +305,7 @@ mod tests {
             "invitation" => &["inviter_name", "tenant_name", "role_label", "link", "expires_at"],
             "verify_email" | "password_reset" => &["recipient_name", "link", "expires_at"],
             "digest" => &["recipient_name", "count", "items"],
+            "endpoint_disabled" => &["recipient_name", "endpoint_url", "reason", "link"],
             "task_assigned" | "changes_requested" | "task_released" | "work_at_risk" => &[
                 NOTICE[0],
                 NOTICE[1],

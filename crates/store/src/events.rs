@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
+use yui_domain::feed::EventType;
 use yui_domain::{CenterId, JobId, PageLimit, TaskId, UserId};
 
 use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
@@ -69,15 +70,19 @@ impl TryFrom<EventRow> for Event {
     }
 }
 
-/// Records events (in the caller's transaction), in chunks for large splits.
+/// Records events (in the caller's transaction), in chunks for large splits, with
+/// the e-mails and webhook deliveries they cause.
 pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<(), StoreError> {
-    let now = to_db_time(crate::now());
-    for chunk in new_events.chunks(500) {
+    let at = crate::now();
+    let now = to_db_time(at);
+    let ids: Vec<Uuid> = new_events.iter().map(|_| Uuid::now_v7()).collect();
+    for (chunk, chunk_ids) in new_events.chunks(500).zip(ids.chunks(500)) {
         let rows = chunk
             .iter()
-            .map(|event| {
+            .zip(chunk_ids)
+            .map(|(event, id)| {
                 Ok((
-                    events::id.eq(Uuid::now_v7().to_string()),
+                    events::id.eq(id.to_string()),
                     events::center_id.eq(event.center_id.to_string()),
                     events::job_id.eq(event.job_id.to_string()),
                     events::task_id.eq(event.task_id.map(|t| t.to_string())),
@@ -92,7 +97,87 @@ pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<()
             .collect::<Result<Vec<_>, StoreError>>()?;
         crate::db::on_engine!(conn, |c| diesel::insert_into(events::table).values(rows).execute(c))?;
     }
-    crate::notices::for_events(conn, new_events)
+    crate::notices::for_events(conn, new_events)?;
+    // Only published kinds go to webhooks (a 5 000-task split publishes nothing).
+    let published: Vec<(CenterId, Event)> = new_events
+        .iter()
+        .zip(ids)
+        .filter(|(event, _)| EventType::of(event.kind, event.task_id.is_some()).is_some())
+        .map(|(event, id)| {
+            let recorded = Event {
+                id,
+                job_id: event.job_id,
+                task_id: event.task_id,
+                actor_id: event.actor_id,
+                kind: event.kind.to_owned(),
+                from_state: event.from_state.map(str::to_owned),
+                to_state: event.to_state.map(str::to_owned),
+                details: event.details.clone(),
+                created_at: at,
+            };
+            (event.center_id, recorded)
+        })
+        .collect();
+    crate::webhooks::for_events(conn, &published)
+}
+
+/// An event as partners see it (the feed, webhooks): its published type and thin
+/// data. One shape for both, so a webhook body equals the feed's entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub id: Uuid,
+    pub event_type: EventType,
+    pub timestamp: DateTime<Utc>,
+    pub job_id: JobId,
+    pub task_id: Option<TaskId>,
+    pub delivery_id: Option<Uuid>,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    /// `None` for a client's eyes: they never learn who acted.
+    pub actor_id: Option<UserId>,
+}
+
+impl Published {
+    /// The published form of `event`, if its kind is published.
+    #[must_use]
+    pub fn of(event: &Event, for_client: bool) -> Option<Self> {
+        let event_type = EventType::of(&event.kind, event.task_id.is_some())?;
+        let delivery_id = event
+            .details
+            .get("delivery_id")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .filter(|_| !event_type.is_about_a_task());
+        Some(Self {
+            id: event.id,
+            event_type,
+            timestamp: event.created_at,
+            job_id: event.job_id,
+            task_id: event.task_id,
+            delivery_id,
+            from_state: event.from_state.clone(),
+            to_state: event.to_state.clone(),
+            actor_id: (!for_client).then_some(event.actor_id),
+        })
+    }
+
+    /// The JSON body partners receive: `{id, type, timestamp, data}`.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "type": self.event_type.as_str(),
+            "timestamp": self.timestamp,
+            "data": {
+                "job_id": self.job_id.as_uuid(),
+                "task_id": self.task_id.map(|t| t.as_uuid()),
+                "delivery_id": self.delivery_id,
+                "from_state": self.from_state,
+                "to_state": self.to_state,
+                "actor_id": self.actor_id.map(|a| a.as_uuid()),
+            },
+        })
+    }
 }
 
 /// Whose history a list shows.

@@ -42,6 +42,7 @@ pub mod submissions;
 pub mod tasks;
 pub mod teams;
 pub mod users;
+pub mod webhooks;
 pub mod worker_stats;
 pub mod workforce;
 pub mod workload;

@@ -126,6 +126,54 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        center_id -> Nullable<Text>,
+        organization_id -> Nullable<Text>,
+        url -> Text,
+        description -> Text,
+        event_types -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        response_excerpt -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     housekeeping_runs (job) {
         job -> Text,
         last_run_at -> Timestamp,
@@ -420,6 +468,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_preferences,
     outbox,
     housekeeping_runs,
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
     jobs,
     quotes,
     tasks,

@@ -68,6 +68,8 @@ pub enum Action {
     ReadOwnAccount,
     /// Read the event feed: what happened to what you may see.
     ReadEvents,
+    /// Create and manage your tenant's webhook endpoints.
+    ManageWebhooks,
     /// List and read the users of your tenant.
     ListMembers,
     /// Deactivate or reactivate users of your tenant.
@@ -138,9 +140,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::ReadOwnAccount,
         Action::ReadEvents,
+        Action::ManageWebhooks,
         Action::ListMembers,
         Action::ManageMembers,
         Action::ManageInvitations,
@@ -177,8 +180,10 @@ impl Action {
     pub const fn resource(self) -> Resource {
         use Action::*;
         match self {
-            ReadOwnAccount | ReadEvents | ListMembers | ManageMembers | ManageInvitations | CreateJob | ListJobs
-            | ViewCatalogue | EditCatalogue | ViewCentreWork | ListTeams | CreateTeam => Resource::OwnTenant,
+            ReadOwnAccount | ReadEvents | ManageWebhooks | ListMembers | ManageMembers | ManageInvitations
+            | CreateJob | ListJobs | ViewCatalogue | EditCatalogue | ViewCentreWork | ListTeams | CreateTeam => {
+                Resource::OwnTenant
+            }
             ViewJob | CommentOnJob | DecideAsClient | RunJob => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | ReviewTask => Resource::Task,
             ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill => Resource::Worker,
@@ -195,6 +200,7 @@ impl Action {
             ListMembers => "admins, directors and clients",
             ManageMembers => "a centre's admins",
             ManageInvitations => "admins and clients",
+            ManageWebhooks => "a centre's admins and a client organisation's users",
             CreateJob | DecideAsClient => "the client organisation that posted the job",
             ListJobs => "clients and a centre's directors and admins (workers see their tasks at /v1/me/tasks)",
             ViewCatalogue | ListTeams => "a centre's people",
@@ -283,7 +289,7 @@ fn permits(standing: Standing, action: Action) -> bool {
         ReadOwnAccount | ReadEvents => true,
         ListMembers => staff || standing == Client,
         ManageMembers => standing == Admin,
-        ManageInvitations => matches!(standing, Admin | Client),
+        ManageInvitations | ManageWebhooks => matches!(standing, Admin | Client),
         CreateJob | DecideAsClient => standing == Client,
         ListJobs | ViewJob | CommentOnJob => staff || standing == Client,
         ViewCatalogue | ListTeams => centre_person,
@@ -341,9 +347,10 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 31] = [
+    const TABLE: [(Action, &str); 32] = [
         (Action::ReadOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
+        (Action::ManageWebhooks, "AFAF....H"),
         (Action::ListMembers, "AAAF....H"),
         (Action::ManageMembers, "AFFF....H"),
         (Action::ManageInvitations, "AFAF....H"),

@@ -5,7 +5,7 @@
 //! `public` (directory, showcase), `jobs` (jobs, intake, deliveries, their threads and
 //! history), `tasks` (tasks, work, review, their threads and history), `workforce`
 //! (skills, workers, teams, matching, cover, dashboard), `integrations` (the event
-//! feed). Request and response types
+//! feed, webhook endpoints). Request and response types
 //! live next to their handlers; what two handlers of a folder share lives in the
 //! folder's `mod.rs`; no route module imports another's. Views shared across folders
 //! are in `crate::views` and `crate::flow_views`.
@@ -56,4 +56,5 @@ pub mod tags {
     pub const DASHBOARD: &str = "dashboard";
     pub const HEALTH: &str = "health";
     pub const EVENTS: &str = "events";
+    pub const WEBHOOKS: &str = "webhooks";
 }

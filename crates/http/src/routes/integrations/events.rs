@@ -16,89 +16,20 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::access::Action;
-use yui_domain::feed::EventType;
 use yui_domain::{Role, Tenant};
-use yui_store::events::{self, Event, FeedScope};
+use yui_store::events::{self, FeedScope, Published};
 
+use super::EventTypeName;
 use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::pagination::{PageParams, encode_cursor};
 use crate::routes::tags;
 use crate::state::AppState;
+use yui_domain::feed::EventType;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(event_feed);
-}
-
-/// What happened.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-pub enum EventTypeName {
-    #[serde(rename = "job.posted")]
-    JobPosted,
-    #[serde(rename = "job.quoted")]
-    JobQuoted,
-    #[serde(rename = "job.declined")]
-    JobDeclined,
-    #[serde(rename = "quote.approved")]
-    QuoteApproved,
-    #[serde(rename = "quote.rejected")]
-    QuoteRejected,
-    #[serde(rename = "job.cancelled")]
-    JobCancelled,
-    #[serde(rename = "job.completed")]
-    JobCompleted,
-    #[serde(rename = "delivery.created")]
-    DeliveryCreated,
-    #[serde(rename = "delivery.accepted")]
-    DeliveryAccepted,
-    #[serde(rename = "delivery.rejected")]
-    DeliveryRejected,
-    #[serde(rename = "task.queued")]
-    TaskQueued,
-    #[serde(rename = "task.assigned")]
-    TaskAssigned,
-    #[serde(rename = "task.released")]
-    TaskReleased,
-    #[serde(rename = "task.started")]
-    TaskStarted,
-    #[serde(rename = "task.submitted")]
-    TaskSubmitted,
-    #[serde(rename = "task.changes_requested")]
-    TaskChangesRequested,
-    #[serde(rename = "task.approved")]
-    TaskApproved,
-    #[serde(rename = "task.cancelled")]
-    TaskCancelled,
-    #[serde(rename = "task.at_risk")]
-    TaskAtRisk,
-}
-
-impl From<EventType> for EventTypeName {
-    fn from(event_type: EventType) -> Self {
-        use EventType as T;
-        match event_type {
-            T::JobPosted => Self::JobPosted,
-            T::JobQuoted => Self::JobQuoted,
-            T::JobDeclined => Self::JobDeclined,
-            T::QuoteApproved => Self::QuoteApproved,
-            T::QuoteRejected => Self::QuoteRejected,
-            T::JobCancelled => Self::JobCancelled,
-            T::JobCompleted => Self::JobCompleted,
-            T::DeliveryCreated => Self::DeliveryCreated,
-            T::DeliveryAccepted => Self::DeliveryAccepted,
-            T::DeliveryRejected => Self::DeliveryRejected,
-            T::TaskQueued => Self::TaskQueued,
-            T::TaskAssigned => Self::TaskAssigned,
-            T::TaskReleased => Self::TaskReleased,
-            T::TaskStarted => Self::TaskStarted,
-            T::TaskSubmitted => Self::TaskSubmitted,
-            T::TaskChangesRequested => Self::TaskChangesRequested,
-            T::TaskApproved => Self::TaskApproved,
-            T::TaskCancelled => Self::TaskCancelled,
-            T::TaskAtRisk => Self::TaskAtRisk,
-        }
-    }
 }
 
 /// The ids and states an event is about; read the resources for the rest.
@@ -130,27 +61,22 @@ pub struct EventEnvelope {
     pub data: EventData,
 }
 
-fn envelope(event: Event, for_client: bool) -> Option<EventEnvelope> {
-    let event_type = EventType::of(&event.kind, event.task_id.is_some())?;
-    let delivery_id = event
-        .details
-        .get("delivery_id")
-        .and_then(serde_json::Value::as_str)
-        .and_then(|id| Uuid::parse_str(id).ok())
-        .filter(|_| !event_type.is_about_a_task());
-    Some(EventEnvelope {
-        id: event.id,
-        event_type: event_type.into(),
-        timestamp: event.created_at,
-        data: EventData {
-            job_id: event.job_id.as_uuid(),
-            task_id: event.task_id.map(|t| t.as_uuid()),
-            delivery_id,
-            from_state: event.from_state,
-            to_state: event.to_state,
-            actor_id: (!for_client).then(|| event.actor_id.as_uuid()),
-        },
-    })
+impl From<Published> for EventEnvelope {
+    fn from(event: Published) -> Self {
+        Self {
+            id: event.id,
+            event_type: event.event_type.into(),
+            timestamp: event.timestamp,
+            data: EventData {
+                job_id: event.job_id.as_uuid(),
+                task_id: event.task_id.map(|t| t.as_uuid()),
+                delivery_id: event.delivery_id,
+                from_state: event.from_state,
+                to_state: event.to_state,
+                actor_id: event.actor_id.map(|a| a.as_uuid()),
+            },
+        }
+    }
 }
 
 /// A page of the feed. Unlike other lists, its cursor is never dropped: keep it and
@@ -203,6 +129,6 @@ async fn event_feed(
         .await?;
     let has_more = listed.next_after.is_some();
     let last = listed.items.last().map(|e| e.id).or(page.after);
-    let items = listed.items.into_iter().filter_map(|e| envelope(e, for_client)).collect();
+    let items = listed.items.iter().filter_map(|e| Published::of(e, for_client)).map(EventEnvelope::from).collect();
     Ok(web::Json(EventFeedPage { items, next_cursor: last.map(encode_cursor), has_more }))
 }
