@@ -23,6 +23,7 @@ on_both_engines!(
     an_endpoint_failing_for_three_days_is_disabled_and_its_owners_told,
     a_rotated_secret_signs_beside_the_old_one,
     unusable_endpoints_are_refused_and_nothing_is_written,
+    two_senders_never_deliver_one_message_twice,
 );
 
 /// Registers an endpoint; returns (id, secret).
@@ -327,4 +328,94 @@ async fn unusable_endpoints_are_refused_and_nothing_is_written(app: TestApp) {
     deleted.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let gone = app.request(Method::DELETE, &format!("/v1/webhook-endpoints/{hook}"), Some(&theirs), None).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
+}
+
+/// `kill -9` of a server with deliveries pending; after a restart every one arrives,
+/// signed, once.
+async fn pending_deliveries_survive_kill_9(engine: crate::helpers::Engine) {
+    let Some(receiver) = Receiver::start() else { return };
+    let database = crate::helpers::TestDatabase::create(engine);
+    let data_dir = std::env::temp_dir().join(format!("yui-hook-kill-{}", uuid::Uuid::now_v7().simple()));
+    let url = match engine {
+        crate::helpers::Engine::Sqlite => data_dir.join("yui.sqlite3").to_string_lossy().into_owned(),
+        crate::helpers::Engine::Postgres => database.url.clone(),
+    };
+    // The first server looks for due deliveries once, at start, then not for a minute.
+    let first = ["--webhook-allow-private", "--mail-transport", "off", "--outbox-poll-ms", "60000"];
+    let server = crate::binary::serve_demo_with(&data_dir, &url, &first);
+    let client = reqwest::Client::new();
+    let admin = crate::binary::login(&client, &server, "admin@kado.example").await;
+    let created = client
+        .post(format!("{}/v1/webhook-endpoints", server.address))
+        .bearer_auth(&admin)
+        .json(&json!({"url": receiver.url("/hook"), "event_types": ["job.posted"]}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.expect("json");
+    let hook = created["endpoint"]["id"].as_str().expect("id").to_owned();
+    receiver.set_secrets(&[created["secret"].as_str().expect("secret")]);
+    let mut sent = Vec::new();
+    for _ in 0..5 {
+        let reply = client
+            .post(format!("{}/v1/webhook-endpoints/{hook}/test", server.address))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("test");
+        assert_eq!(reply.status(), StatusCode::ACCEPTED);
+        sent.push(reply.json::<Value>().await.expect("json")["delivery_id"].as_str().expect("id").to_owned());
+    }
+    server.kill_9();
+    assert!(receiver.to("/hook").is_empty(), "nothing was sent before the kill");
+
+    let second = ["--webhook-allow-private", "--mail-transport", "off", "--outbox-poll-ms", "100"];
+    let _server = crate::binary::serve_demo_with(&data_dir, &url, &second);
+    let received = receiver.wait_for("/hook", sent.len()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.to("/hook").len(), sent.len(), "each once");
+    let mut ids: Vec<String> =
+        received.iter().map(|r| r["headers"]["webhook-id"].as_str().expect("id").to_owned()).collect();
+    ids.sort();
+    sent.sort();
+    assert_eq!(ids, sent, "the deliveries recorded before the kill");
+    assert!(received.iter().all(|r| r["verified_with"] == json!([0])));
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_deliveries_survive_kill_9_on_sqlite() {
+    pending_deliveries_survive_kill_9(crate::helpers::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_deliveries_survive_kill_9_on_postgres() {
+    if crate::helpers::postgres_url().is_some() {
+        pending_deliveries_survive_kill_9(crate::helpers::Engine::Postgres).await;
+    }
+}
+
+/// Two dispatchers on two pools share the webhook queue: every delivery once.
+async fn two_senders_never_deliver_one_message_twice(app: TestApp) {
+    let Some(receiver) = Receiver::start() else { return };
+    let center = app.create_center("kado");
+    let admin = app.create_user(Tenant::Center(center.id), Role::Admin);
+    let token = app.token(&admin).await;
+    let (hook, secret) = endpoint(&app, &token, &receiver.url("/hook"), &["job.posted"]).await;
+    receiver.set_secrets(&[&secret]);
+    let settings = yui_notify::DispatchSettings { batch_size: 5, ..quick_settings() };
+    let _first = run(dispatcher(app.db.clone(), "smtp://127.0.0.1:9", settings.clone()));
+    let _second = run(dispatcher(app.second_pool(), "smtp://127.0.0.1:9", settings));
+    for _ in 0..60 {
+        call(&app, Method::POST, &format!("/v1/webhook-endpoints/{hook}/test"), &token, None, StatusCode::ACCEPTED)
+            .await;
+    }
+    receiver.wait_for("/hook", 60).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = receiver.to("/hook");
+    let mut ids: Vec<&str> = received.iter().map(|r| r["headers"]["webhook-id"].as_str().expect("id")).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((received.len(), ids.len()), (60, 60), "each delivery exactly once");
 }

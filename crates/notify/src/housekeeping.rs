@@ -2,7 +2,7 @@
 //!
 //! * **Prune**: ended sessions with their refresh tokens, spent or expired account
 //!   tokens, invitations expired long ago, old login failures, and final outbox
-//!   messages past their retention.
+//!   messages and webhook deliveries past their retention.
 //! * **At-risk sweep**: a task can become impossible to finish in time just because
 //!   time passed (nobody changed anything). The sweep records an `at_risk` event for
 //!   each such task once per assignment (which also tells the directors).
@@ -22,7 +22,7 @@ use yui_store::outbox::{self, NewMessage};
 use yui_store::roster::RosterCache;
 use yui_store::{
     Database, StoreError, account_tokens, centers, events, flow, housekeeping, invitations, login_failures, sessions,
-    tasks, users,
+    tasks, users, webhooks,
 };
 
 /// When each periodic job runs.
@@ -58,6 +58,7 @@ pub struct Pruned {
     pub invitations: usize,
     pub login_failures: usize,
     pub messages: usize,
+    pub webhook_deliveries: usize,
 }
 
 /// Runs every job that is due at `now`.
@@ -106,6 +107,7 @@ pub fn prune(db: &Database, settings: &HousekeepingSettings) -> Result<Pruned, S
             invitations: invitations::prune_expired(conn, TimeDelta::days(30))?,
             login_failures: login_failures::prune(conn)?,
             messages: outbox::prune_final(conn, keep_sent)?,
+            webhook_deliveries: webhooks::prune_final(conn, keep_sent)?,
         })
     })
 }

@@ -423,6 +423,15 @@ pub fn record_attempt(
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
     let now = crate::now();
+    // Its endpoint may have been deleted while it was being sent: nothing to record.
+    let exists: Option<String> = deliveries::table
+        .filter(deliveries::id.eq(delivery.id.to_string()))
+        .select(deliveries::id)
+        .first(conn)
+        .optional()?;
+    if exists.is_none() {
+        return Ok(());
+    }
     diesel::insert_into(attempts::table)
         .values((
             attempts::id.eq(Uuid::now_v7().to_string()),
@@ -599,4 +608,18 @@ pub fn redeliver(conn: &mut DbConnection, endpoint: Uuid, delivery: Uuid) -> Res
     ))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Deletes final deliveries (delivered or failed) older than `age`, with their attempts.
+pub fn prune_final(conn: &mut DbConnection, age: TimeDelta) -> Result<usize, StoreError> {
+    let before = to_db_time(crate::now() - age);
+    let old = deliveries::table
+        .filter(deliveries::status.ne("pending"))
+        .filter(deliveries::created_at.lt(before))
+        .select(deliveries::id);
+    diesel::delete(attempts::table.filter(attempts::delivery_id.eq_any(old))).execute(conn)?;
+    Ok(diesel::delete(
+        deliveries::table.filter(deliveries::status.ne("pending")).filter(deliveries::created_at.lt(before)),
+    )
+    .execute(conn)?)
 }
