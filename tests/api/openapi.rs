@@ -65,3 +65,29 @@ fn every_secured_operation_documents_its_auth_errors() {
         }
     }
 }
+
+/// Two types of one name would silently share one schema (utoipa names components by
+/// type name, and the last registered wins), and two handlers of one name would share
+/// an `operationId`: every component is referenced, and every id is unique.
+#[test]
+fn schema_names_and_operation_ids_do_not_collide() {
+    let spec: serde_json::Value = serde_json::from_str(&generated()).expect("the spec is JSON");
+    let text = spec.to_string();
+    for name in spec["components"]["schemas"].as_object().expect("schemas").keys() {
+        let reference = format!("\"#/components/schemas/{name}\"");
+        assert!(
+            text.contains(&reference),
+            "component `{name}` is never used: another type of the same name replaced it?"
+        );
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for section in ["paths", "webhooks"] {
+        for item in spec[section].as_object().expect("section").values() {
+            for operation in item.as_object().expect("item").values() {
+                if let Some(id) = operation.get("operationId").and_then(|v| v.as_str()) {
+                    assert!(ids.insert(id.to_owned()), "operationId `{id}` is used twice");
+                }
+            }
+        }
+    }
+}

@@ -249,8 +249,9 @@ async fn pending_messages_survive_kill_9(engine: Engine) {
         Engine::Postgres => database.url.clone(),
     };
     let smtp = sink.url();
-    // The first server looks at its outbox once, at start, then not for a minute.
-    let server = serve_demo_with(&data_dir, &url, &["--smtp-url", &smtp, "--outbox-poll-ms", "60000"]);
+    // The first server only records (its dispatcher is off), so every message is surely
+    // pending when it is killed; dying mid-send is `a_dispatcher_that_dies_mid_send…`.
+    let server = serve_demo_with(&data_dir, &url, &["--smtp-url", &smtp, "--dispatcher", "false"]);
     let client = reqwest::Client::new();
     let admin = login(&client, &server, "admin@kado.example").await;
     let invited: Vec<String> = (0..10).map(|i| format!("new{i}@kado.example")).collect();

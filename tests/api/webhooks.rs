@@ -340,8 +340,9 @@ async fn pending_deliveries_survive_kill_9(engine: crate::helpers::Engine) {
         crate::helpers::Engine::Sqlite => data_dir.join("yui.sqlite3").to_string_lossy().into_owned(),
         crate::helpers::Engine::Postgres => database.url.clone(),
     };
-    // The first server looks for due deliveries once, at start, then not for a minute.
-    let first = ["--webhook-allow-private", "--mail-transport", "off", "--outbox-poll-ms", "60000"];
+    // The first server only records (its dispatcher is off), so every delivery is
+    // surely pending when it is killed; dying mid-send is the lease test's part.
+    let first = ["--webhook-allow-private", "--mail-transport", "off", "--dispatcher", "false"];
     let server = crate::binary::serve_demo_with(&data_dir, &url, &first);
     let client = reqwest::Client::new();
     let admin = crate::binary::login(&client, &server, "admin@kado.example").await;

@@ -28,15 +28,15 @@ use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
-        .service(create_endpoint)
-        .service(list_endpoints)
-        .service(read_endpoint)
-        .service(update_endpoint)
-        .service(delete_endpoint)
-        .service(rotate_secret)
-        .service(send_test)
-        .service(list_deliveries)
-        .service(redeliver);
+        .service(create_webhook_endpoint)
+        .service(list_webhook_endpoints)
+        .service(read_webhook_endpoint)
+        .service(update_webhook_endpoint)
+        .service(delete_webhook_endpoint)
+        .service(rotate_webhook_secret)
+        .service(send_webhook_test)
+        .service(list_webhook_deliveries)
+        .service(redeliver_webhook);
 }
 
 /// How long a rotated-out secret still signs.
@@ -44,7 +44,7 @@ const ROTATION_OVERLAP: TimeDelta = TimeDelta::hours(24);
 
 /// A webhook endpoint (its secret is never shown again).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EndpointView {
+pub struct WebhookEndpointView {
     pub id: Uuid,
     /// Where events are sent (`POST`, JSON).
     pub url: String,
@@ -61,7 +61,7 @@ pub struct EndpointView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Endpoint> for EndpointView {
+impl From<Endpoint> for WebhookEndpointView {
     fn from(endpoint: Endpoint) -> Self {
         Self {
             id: endpoint.id,
@@ -79,7 +79,7 @@ impl From<Endpoint> for EndpointView {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EndpointRequest {
+pub struct WebhookEndpointRequest {
     /// An `https://` (or `http://`) URL that resolves to a public address.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000, format = "uri", example = "https://portal.example/yui/webhooks")]
@@ -97,15 +97,15 @@ pub struct EndpointRequest {
 
 /// A new endpoint and its signing secret.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EndpointCreated {
-    pub endpoint: EndpointView,
+pub struct WebhookEndpointCreated {
+    pub endpoint: WebhookEndpointView,
     /// `whsec_…`: verify signatures with it. Shown only now.
     pub secret: String,
 }
 
 /// A new signing secret.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SecretRotated {
+pub struct WebhookSecretRotated {
     /// The new `whsec_…` secret. Shown only now.
     pub secret: String,
     /// Until then, each request is signed with the old secret too.
@@ -114,7 +114,7 @@ pub struct SecretRotated {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EndpointUpdate {
+pub struct WebhookEndpointUpdate {
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000, format = "uri")]
     pub url: Option<String>,
@@ -130,14 +130,14 @@ pub struct EndpointUpdate {
 
 /// A test delivery on its way.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TestSent {
+pub struct WebhookTestSent {
     /// The delivery (its `webhook-id`); follow it in the delivery log.
     pub delivery_id: Uuid,
 }
 
 /// One attempt to deliver.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AttemptView {
+pub struct WebhookAttemptView {
     pub attempted_at: DateTime<Utc>,
     /// The HTTP status the receiver answered; `null` when there was no answer.
     pub status_code: Option<i32>,
@@ -151,7 +151,7 @@ pub struct AttemptView {
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
+pub enum WebhookDeliveryStatus {
     Pending,
     Delivered,
     Failed,
@@ -159,32 +159,32 @@ pub enum DeliveryStatus {
 
 /// A delivery of one event to the endpoint.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryView {
+pub struct WebhookDeliveryView {
     /// The delivery's id: its `webhook-id` header, the same on every attempt.
     pub id: Uuid,
     /// The event delivered (its `id` in the body and in the event feed).
     pub event_id: Uuid,
     /// Its type, e.g. `task.assigned` or `webhook.test`.
     pub event_type: String,
-    pub status: DeliveryStatus,
+    pub status: WebhookDeliveryStatus,
     /// The next attempt, while pending.
     pub next_attempt_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
     /// Every attempt, oldest first.
-    pub attempts: Vec<AttemptView>,
+    pub attempts: Vec<WebhookAttemptView>,
 }
 
-impl From<DeliveryRecord> for DeliveryView {
+impl From<DeliveryRecord> for WebhookDeliveryView {
     fn from(record: DeliveryRecord) -> Self {
         Self {
             id: record.id,
             event_id: record.event_id,
             event_type: record.event_type,
             status: match record.status.as_str() {
-                "delivered" => DeliveryStatus::Delivered,
-                "failed" => DeliveryStatus::Failed,
-                _ => DeliveryStatus::Pending,
+                "delivered" => WebhookDeliveryStatus::Delivered,
+                "failed" => WebhookDeliveryStatus::Failed,
+                _ => WebhookDeliveryStatus::Pending,
             },
             next_attempt_at: record.next_attempt_at,
             created_at: record.created_at,
@@ -192,7 +192,7 @@ impl From<DeliveryRecord> for DeliveryView {
             attempts: record
                 .tries
                 .into_iter()
-                .map(|t| AttemptView {
+                .map(|t| WebhookAttemptView {
                     attempted_at: t.attempted_at,
                     status_code: t.status_code,
                     latency_ms: t.latency_ms,
@@ -250,18 +250,18 @@ fn not_found() -> ApiError {
 #[utoipa::path(
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
-    request_body = EndpointRequest,
+    request_body = WebhookEndpointRequest,
     responses(
-        (status = 201, description = "The endpoint and its secret.", body = EndpointCreated),
+        (status = 201, description = "The endpoint and its secret.", body = WebhookEndpointCreated),
         (status = 422, description = "An unusable URL (`validation_failed`, field `url`) or a type listed twice.",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/webhook-endpoints")]
-async fn create_endpoint(
+async fn create_webhook_endpoint(
     state: web::Data<AppState>,
     bearer: Bearer,
-    body: ValidJson<EndpointRequest>,
+    body: ValidJson<WebhookEndpointRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let types = event_types(&body.event_types)?;
@@ -282,7 +282,7 @@ async fn create_endpoint(
                     created_by: actor.user_id,
                 },
             )?;
-            Ok(EndpointCreated { endpoint: endpoint.into(), secret: secret.clone() })
+            Ok(WebhookEndpointCreated { endpoint: endpoint.into(), secret: secret.clone() })
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -293,14 +293,14 @@ async fn create_endpoint(
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
     params(PageParams),
-    responses((status = 200, description = "One page of endpoints.", body = Paginated<EndpointView>))
+    responses((status = 200, description = "One page of endpoints.", body = Paginated<WebhookEndpointView>))
 )]
 #[get("/webhook-endpoints")]
-async fn list_endpoints(
+async fn list_webhook_endpoints(
     state: web::Data<AppState>,
     bearer: Bearer,
     page: web::Query<PageParams>,
-) -> Result<web::Json<Paginated<EndpointView>>, ApiError> {
+) -> Result<web::Json<Paginated<WebhookEndpointView>>, ApiError> {
     let page = page.parse()?;
     let listed = state
         .read_as(bearer, move |conn, actor| {
@@ -308,7 +308,7 @@ async fn list_endpoints(
             Ok(webhooks::list_in_tenant(conn, actor.tenant, page.after, page.limit)?)
         })
         .await?;
-    Ok(web::Json(Paginated::from_page(listed, EndpointView::from)))
+    Ok(web::Json(Paginated::from_page(listed, WebhookEndpointView::from)))
 }
 
 /// One of your webhook endpoints.
@@ -316,14 +316,14 @@ async fn list_endpoints(
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
-    responses((status = 200, description = "The endpoint.", body = EndpointView))
+    responses((status = 200, description = "The endpoint.", body = WebhookEndpointView))
 )]
 #[get("/webhook-endpoints/{id}")]
-async fn read_endpoint(
+async fn read_webhook_endpoint(
     state: web::Data<AppState>,
     bearer: Bearer,
     id: web::Path<Uuid>,
-) -> Result<web::Json<EndpointView>, ApiError> {
+) -> Result<web::Json<WebhookEndpointView>, ApiError> {
     let id = id.into_inner();
     let endpoint = state
         .read_as(bearer, move |conn, actor| {
@@ -339,20 +339,20 @@ async fn read_endpoint(
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
-    request_body = EndpointUpdate,
+    request_body = WebhookEndpointUpdate,
     responses(
-        (status = 200, description = "The endpoint, changed.", body = EndpointView),
+        (status = 200, description = "The endpoint, changed.", body = WebhookEndpointView),
         (status = 422, description = "An unusable URL or a type listed twice (`validation_failed`).",
             body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/webhook-endpoints/{id}")]
-async fn update_endpoint(
+async fn update_webhook_endpoint(
     state: web::Data<AppState>,
     bearer: Bearer,
     id: web::Path<Uuid>,
-    body: ValidJson<EndpointUpdate>,
-) -> Result<web::Json<EndpointView>, ApiError> {
+    body: ValidJson<WebhookEndpointUpdate>,
+) -> Result<web::Json<WebhookEndpointView>, ApiError> {
     let id = id.into_inner();
     let body = body.into_inner();
     let event_types = body.event_types.as_deref().map(event_types).transpose()?;
@@ -380,7 +380,7 @@ async fn update_endpoint(
     responses((status = 204, description = "Deleted."))
 )]
 #[delete("/webhook-endpoints/{id}")]
-async fn delete_endpoint(
+async fn delete_webhook_endpoint(
     state: web::Data<AppState>,
     bearer: Bearer,
     id: web::Path<Uuid>,
@@ -402,14 +402,14 @@ async fn delete_endpoint(
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
-    responses((status = 200, description = "The new secret, shown only now.", body = SecretRotated))
+    responses((status = 200, description = "The new secret, shown only now.", body = WebhookSecretRotated))
 )]
 #[post("/webhook-endpoints/{id}/rotate-secret")]
-async fn rotate_secret(
+async fn rotate_webhook_secret(
     state: web::Data<AppState>,
     bearer: Bearer,
     id: web::Path<Uuid>,
-) -> Result<web::Json<SecretRotated>, ApiError> {
+) -> Result<web::Json<WebhookSecretRotated>, ApiError> {
     let id = id.into_inner();
     let secret = new_secret()?;
     let rotated = state
@@ -417,7 +417,7 @@ async fn rotate_secret(
             access::own_tenant(actor, Action::ManageWebhooks)?;
             let endpoint = webhooks::find_in_tenant(conn, actor.tenant, id)?.ok_or_else(not_found)?;
             webhooks::rotate_secret(conn, &endpoint, &secret, ROTATION_OVERLAP)?;
-            Ok(SecretRotated {
+            Ok(WebhookSecretRotated {
                 secret: secret.clone(),
                 previous_secret_valid_until: yui_store::now() + ROTATION_OVERLAP,
             })
@@ -431,10 +431,14 @@ async fn rotate_secret(
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
-    responses((status = 202, description = "The test delivery is on its way.", body = TestSent))
+    responses((status = 202, description = "The test delivery is on its way.", body = WebhookTestSent))
 )]
 #[post("/webhook-endpoints/{id}/test")]
-async fn send_test(state: web::Data<AppState>, bearer: Bearer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+async fn send_webhook_test(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let sent = state
         .write_as(bearer, move |conn, actor| {
@@ -448,7 +452,7 @@ async fn send_test(state: web::Data<AppState>, bearer: Bearer, id: web::Path<Uui
                 "data": {"endpoint_id": endpoint.id},
             });
             let delivery_id = webhooks::enqueue(conn, endpoint.id, event, "webhook.test", &body)?;
-            Ok(TestSent { delivery_id })
+            Ok(WebhookTestSent { delivery_id })
         })
         .await?;
     Ok(HttpResponse::Accepted().json(sent))
@@ -459,15 +463,15 @@ async fn send_test(state: web::Data<AppState>, bearer: Bearer, id: web::Path<Uui
     tag = tags::WEBHOOKS,
     security(("bearer_token" = [])),
     params(("id" = Uuid, Path, description = "The endpoint's id."), PageParams),
-    responses((status = 200, description = "One page of deliveries, newest first.", body = Paginated<DeliveryView>))
+    responses((status = 200, description = "One page of deliveries, newest first.", body = Paginated<WebhookDeliveryView>))
 )]
 #[get("/webhook-endpoints/{id}/deliveries")]
-async fn list_deliveries(
+async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     bearer: Bearer,
     id: web::Path<Uuid>,
     page: web::Query<PageParams>,
-) -> Result<web::Json<Paginated<DeliveryView>>, ApiError> {
+) -> Result<web::Json<Paginated<WebhookDeliveryView>>, ApiError> {
     let id = id.into_inner();
     let page = page.parse()?;
     let listed = state
@@ -477,7 +481,7 @@ async fn list_deliveries(
             Ok(webhooks::deliveries_of(conn, endpoint.id, page.after, page.limit)?)
         })
         .await?;
-    Ok(web::Json(Paginated::from_page(listed, DeliveryView::from)))
+    Ok(web::Json(Paginated::from_page(listed, WebhookDeliveryView::from)))
 }
 
 /// Send a delivery again, now, with the same `webhook-id` (receivers that already
@@ -492,7 +496,7 @@ async fn list_deliveries(
     responses((status = 202, description = "The delivery is queued again."))
 )]
 #[post("/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver")]
-async fn redeliver(
+async fn redeliver_webhook(
     state: web::Data<AppState>,
     bearer: Bearer,
     path: web::Path<(Uuid, Uuid)>,
