@@ -24,6 +24,7 @@ on_both_engines!(
     a_rotated_secret_signs_beside_the_old_one,
     unusable_endpoints_are_refused_and_nothing_is_written,
     two_senders_never_deliver_one_message_twice,
+    a_centre_endpoint_disabled_tells_its_admins_and_directors,
 );
 
 /// Registers an endpoint; returns (id, secret).
@@ -419,4 +420,39 @@ async fn two_senders_never_deliver_one_message_twice(app: TestApp) {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!((received.len(), ids.len()), (60, 60), "each delivery exactly once");
+}
+
+async fn a_centre_endpoint_disabled_tells_its_admins_and_directors(app: TestApp) {
+    let Some(receiver) = Receiver::start() else { return };
+    let _dispatcher = run(dispatcher(app.db.clone(), "smtp://127.0.0.1:9", quick_settings()));
+    let center = app.create_center("kado");
+    let admin = app.create_user(Tenant::Center(center.id), Role::Admin);
+    let director = app.create_user(Tenant::Center(center.id), Role::Director);
+    let worker = app.create_user(Tenant::Center(center.id), Role::Worker);
+    let token = app.token(&admin).await;
+    let (hook, _) = endpoint(&app, &token, &receiver.url("/hook"), &["job.posted"]).await;
+    receiver.answer(Some(500));
+    // Failing for three days already (the clock is moved by ageing the streak).
+    call(&app, Method::POST, &format!("/v1/webhook-endpoints/{hook}/test"), &token, None, StatusCode::ACCEPTED).await;
+    receiver.wait_for("/hook", 1).await;
+    let mut conn = app.db.connection().expect("connection");
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE webhook_endpoints SET failing_since = '2000-01-01 00:00:00'"),
+        &mut *conn,
+    )
+    .expect("age the failures");
+    drop(conn);
+    let read = format!("/v1/webhook-endpoints/{hook}");
+    wait_until("it is disabled", async || {
+        call(&app, Method::GET, &read, &token, None, StatusCode::OK).await["enabled"] == false
+    })
+    .await;
+    for staff in [&admin, &director] {
+        assert!(
+            app.outbox_messages(&staff.email).iter().any(|m| m.template.as_str() == "endpoint_disabled"),
+            "{}",
+            staff.email
+        );
+    }
+    assert!(app.outbox_messages(&worker.email).is_empty(), "workers are not told");
 }

@@ -249,13 +249,19 @@ impl WebhookSender {
     }
 }
 
-/// Disables the endpoint and e-mails its owners (a centre's admins, an
+/// Disables the endpoint and e-mails its owners (a centre's admins and directors, an
 /// organisation's clients), in one transaction; once, however many senders notice.
 fn disable_and_tell_owners(conn: &mut yui_store::DbConnection, endpoint: uuid::Uuid) -> Result<(), StoreError> {
     let reason = "every delivery failed for three days";
     let Some(disabled) = webhooks::disable_for_failing(conn, endpoint, reason)? else { return Ok(()) };
+    // A centre's endpoint: its admins, who own it, and its directors, who run the
+    // work partners follow through it. An organisation's: its clients.
     let owners = match disabled.tenant {
-        Tenant::Center(_) => users::all_in_tenant(conn, disabled.tenant, Role::Admin)?,
+        Tenant::Center(_) => {
+            let mut staff = users::all_in_tenant(conn, disabled.tenant, Role::Admin)?;
+            staff.extend(users::all_in_tenant(conn, disabled.tenant, Role::Director)?);
+            staff
+        }
         Tenant::Organization(_) => users::all_in_tenant(conn, disabled.tenant, Role::Client)?,
     };
     let messages: Vec<NewMessage> = owners
