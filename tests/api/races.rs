@@ -24,6 +24,8 @@ on_both_engines!(
     level_assessments_at_once_are_both_kept,
     membership_changes_at_once_keep_one_membership,
     window_replacements_at_once_replace,
+    a_reset_link_used_twice_at_once_works_once,
+    notice_preference_saves_at_once_both_land,
 );
 
 /// Sends the requests at the same moment; every answer, in order.
@@ -370,5 +372,62 @@ fn reads_cannot_write() {
         assert!(refused.is_err(), "{engine:?}: a read wrote");
         let written = db.write(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
         assert_eq!(written.expect("a write writes"), 1, "{engine:?}");
+    }
+}
+
+/// The same reset link sent twice at the same moment: one new password is set, the
+/// other request is `400 invalid_token`, never a 5xx.
+async fn a_reset_link_used_twice_at_once_works_once(app: TestApp) {
+    let center = app.create_center("kado");
+    for round in 0..ROUNDS {
+        let worker = app.create_user(yui_domain::Tenant::Center(center.id), yui_domain::Role::Worker);
+        let asked = app.post("/v1/auth/password-reset", None, json!({"email": worker.email})).await;
+        assert_eq!(asked.status, StatusCode::ACCEPTED, "round {round}: {}", asked.body);
+        let token = app.mailed_token(&worker.email, "password_reset");
+        let app = &app;
+        let confirms = ["first new passphrase", "second new passphrase"].map(|password| {
+            let body = json!({"token": token, "new_password": password});
+            async move { app.post("/v1/auth/password-reset/confirm", None, body).await }
+        });
+        let replies = join_all(confirms).await;
+        assert_no_server_error(&replies, round);
+        let statuses: Vec<StatusCode> = replies.iter().map(|r| r.status).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::NO_CONTENT).count(), 1, "round {round}: {statuses:?}");
+        assert!(replies.iter().any(|r| r.status == StatusCode::BAD_REQUEST && r.body["code"] == "invalid_token"));
+    }
+}
+
+/// Two saves of different notice kinds at once both land (one upsert per kind).
+async fn notice_preference_saves_at_once_both_land(app: TestApp) {
+    let cast = cast(&app).await;
+    let token = cast.workers[0].1.clone();
+    let path = "/v1/me/notification-preferences".to_owned();
+    for round in 0..ROUNDS {
+        let (on, off) = if round % 2 == 0 { (true, false) } else { (false, true) };
+        let replies = at_once(
+            &app,
+            vec![
+                (
+                    Method::PUT,
+                    path.clone(),
+                    token.clone(),
+                    Some(json!({"items": [{"kind": "task_assigned", "enabled": on, "delivery": "daily_digest"}]})),
+                ),
+                (
+                    Method::PUT,
+                    path.clone(),
+                    token.clone(),
+                    Some(json!({"items": [{"kind": "task_released", "enabled": off, "delivery": "immediately"}]})),
+                ),
+            ],
+        )
+        .await;
+        assert_no_server_error(&replies, round);
+        let saved = call(&app, Method::GET, &path, &token, None, StatusCode::OK).await;
+        let enabled = |kind: &str| {
+            saved["items"].as_array().expect("items").iter().find(|p| p["kind"] == kind).expect("kind")["enabled"]
+                .clone()
+        };
+        assert_eq!((enabled("task_assigned"), enabled("task_released")), (json!(on), json!(off)), "round {round}");
     }
 }
