@@ -35,7 +35,7 @@ pub enum Command {
     Bootstrap(crate::bootstrap::BootstrapArgs),
     /// Send outbox messages and run housekeeping, without serving HTTP (run it when
     /// `yui serve --dispatcher false`; several may run on one PostgreSQL).
-    Worker(MailArgs),
+    Worker(OutboundArgs),
     /// Inspect the outbox, or retry dead messages.
     Outbox(crate::outbox::OutboxArgs),
 }
@@ -129,12 +129,12 @@ pub struct ServeArgs {
     #[arg(long, env = "YUI_DISPATCHER", default_value_t = true, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub dispatcher: bool,
     #[command(flatten)]
-    pub mail: MailArgs,
+    pub outbound: OutboundArgs,
 }
 
 /// How e-mail and webhooks leave Yui (see docs/notifications.md, docs/integrations.md).
 #[derive(Debug, Args)]
-pub struct MailArgs {
+pub struct OutboundArgs {
     /// `smtp`, `file` (`.eml` files in `<data-dir>/mail`) or `off`. Default: `smtp`
     /// when `--smtp-url` is given, else `file`.
     #[arg(long, env = "YUI_MAIL_TRANSPORT", value_enum)]
@@ -174,7 +174,7 @@ fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
     chrono::NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| format!("`{text}` is not a time of day such as 23:00"))
 }
 
-impl MailArgs {
+impl OutboundArgs {
     /// Checks the mail settings and builds the dispatcher: a clear error for bad
     /// settings, before anything else starts.
     pub fn dispatcher(&self, db: Database, data_dir: &std::path::Path) -> anyhow::Result<yui_notify::Dispatcher> {
@@ -219,7 +219,7 @@ impl ServeArgs {
         settings.max_body_bytes = self.max_body_bytes;
         settings.trust_forwarded_for = self.trust_forwarded_for;
         settings.workers = self.workers;
-        settings.webhook_allow_private = self.mail.webhook_allow_private;
+        settings.webhook_allow_private = self.outbound.webhook_allow_private;
         settings
     }
 }

@@ -48,13 +48,13 @@ async fn main() -> anyhow::Result<()> {
             db.migrate()?;
             bootstrap::run(&db, args)
         }
-        Command::Worker(mail) => {
+        Command::Worker(outbound) => {
             let db = cli.database.open()?;
             db.migrate()?;
-            let dispatcher = mail.dispatcher(db, &cli.database.data_dir)?;
+            let dispatcher = outbound.dispatcher(db, &cli.database.data_dir)?;
             tracing::info!("Yui worker: sending outbox messages and running housekeeping");
             tokio::select! {
-                () = yui_notify::run(dispatcher, mail.housekeeping()) => {}
+                () = yui_notify::run(dispatcher, outbound.housekeeping()) => {}
                 () = shutdown_signal() => tracing::info!("stopping"),
             }
             Ok(())
@@ -71,7 +71,8 @@ async fn serve(database: &config::DatabaseArgs, args: ServeArgs) -> anyhow::Resu
     // Configuration first: nothing touches the database before it is known to be valid.
     let secret = secret::jwt_secret(args.jwt_secret.as_deref(), &database.data_dir)?;
     let db: Database = database.open()?;
-    let dispatcher = if args.dispatcher { Some(args.mail.dispatcher(db.clone(), &database.data_dir)?) } else { None };
+    let dispatcher =
+        if args.dispatcher { Some(args.outbound.dispatcher(db.clone(), &database.data_dir)?) } else { None };
     let applied = db.migrate()?;
     tracing::info!(engine = db.engine().name(), applied = applied.len(), "database ready");
     if args.demo {
@@ -83,7 +84,7 @@ async fn serve(database: &config::DatabaseArgs, args: ServeArgs) -> anyhow::Resu
     let app = yui_http::Application::build(listener, db, settings)?;
     tracing::info!("Yui listening on http://{address} (API docs at http://{address}/docs/)");
     let background =
-        dispatcher.map(|dispatcher| actix_web::rt::spawn(yui_notify::run(dispatcher, args.mail.housekeeping())));
+        dispatcher.map(|dispatcher| actix_web::rt::spawn(yui_notify::run(dispatcher, args.outbound.housekeeping())));
     app.run_until_stopped().await?;
     if let Some(background) = background {
         background.abort();

@@ -345,16 +345,7 @@ impl TestApp {
 
     /// Every outbox message to `email`, oldest first.
     pub fn outbox_messages(&self, email: &str) -> Vec<yui_store::outbox::Message> {
-        let limit = yui_domain::PageLimit::new(100).expect("limit");
-        let (mut messages, mut after) = (Vec::new(), None);
-        loop {
-            let page = self.db.read(|conn| yui_store::outbox::list(conn, None, after, limit)).expect("outbox");
-            messages.extend(page.items.into_iter().filter(|m| m.recipient == email));
-            match page.next_after {
-                Some(next) => after = Some(next),
-                None => return messages,
-            }
-        }
+        all_outbox(&self.db).into_iter().filter(|m| m.recipient == email).collect()
     }
 
     /// Counts the rows of every application table.
@@ -409,6 +400,29 @@ impl TestApp {
                 (*table, count.n)
             })
             .collect()
+    }
+}
+
+/// Every outbox message of a database, oldest first.
+pub fn all_outbox(db: &Database) -> Vec<yui_store::outbox::Message> {
+    let limit = yui_domain::PageLimit::new(100).expect("limit");
+    let (mut messages, mut after) = (Vec::new(), None);
+    loop {
+        let page = db.read(|conn| yui_store::outbox::list(conn, None, after, limit)).expect("outbox");
+        messages.extend(page.items);
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => return messages,
+        }
+    }
+}
+
+/// Waits (at most 20 s) until `done` says so; fails the test with `what` otherwise.
+pub async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done().await {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -15,7 +15,7 @@ use yui_domain::{Locale, Template};
 use yui_store::outbox::{self, NewMessage, Status};
 
 use crate::binary::{login, serve_demo_with, yui};
-use crate::helpers::{Engine, TestApp, TestDatabase, postgres_url};
+use crate::helpers::{Engine, TestApp, TestDatabase, all_outbox, postgres_url, wait_until};
 use crate::on_both_engines;
 use crate::smtp::{SinkOptions, SmtpSink, dispatcher, quick_settings, run};
 
@@ -49,24 +49,7 @@ fn enqueue(app: &TestApp, count: usize) -> Vec<String> {
 }
 
 fn all_messages(app: &TestApp) -> Vec<outbox::Message> {
-    let limit = yui_domain::PageLimit::new(100).expect("limit");
-    let (mut all, mut after) = (Vec::new(), None);
-    loop {
-        let page = app.db.read(|conn| outbox::list(conn, None, after, limit)).expect("outbox");
-        all.extend(page.items);
-        match page.next_after {
-            Some(next) => after = Some(next),
-            None => return all,
-        }
-    }
-}
-
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = std::time::Instant::now();
-    while !done() {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    all_outbox(&app.db)
 }
 
 async fn a_temporary_failure_is_retried_until_it_is_sent(app: TestApp) {
@@ -76,7 +59,7 @@ async fn a_temporary_failure_is_retried_until_it_is_sent(app: TestApp) {
     enqueue(&app, 1);
     let received = sink.wait_for(1).await;
     assert_eq!(sink.failures(), 2, "the server refused twice before accepting");
-    wait_until("the message is marked sent", || all_messages(&app)[0].status == Status::Sent).await;
+    wait_until("the message is marked sent", async || all_messages(&app)[0].status == Status::Sent).await;
     let message = &all_messages(&app)[0];
     assert_eq!(message.attempts, 3);
     assert_eq!(received[0]["message_id"], format!("<{}@kado.example>", message.id));
@@ -88,7 +71,7 @@ async fn a_message_that_keeps_failing_goes_dead_until_an_operator_retries_it(app
     let settings = yui_notify::DispatchSettings { max_attempts: 3, ..quick_settings() };
     let running = run(dispatcher(app.db.clone(), &failing.url(), settings));
     enqueue(&app, 1);
-    wait_until("the message is dead", || all_messages(&app)[0].status == Status::Dead).await;
+    wait_until("the message is dead", async || all_messages(&app)[0].status == Status::Dead).await;
     drop(running);
     let dead = &all_messages(&app)[0];
     assert_eq!(dead.attempts, 3);
@@ -117,7 +100,7 @@ async fn a_message_that_keeps_failing_goes_dead_until_an_operator_retries_it(app
         yui(&data_dir, app.database_url()).args(["outbox", "retry", &dead.id.to_string()]).output().expect("retry");
     assert!(retried.status.success(), "{}", String::from_utf8_lossy(&retried.stderr));
     healthy.wait_for(1).await;
-    wait_until("the retried message is sent", || all_messages(&app)[0].status == Status::Sent).await;
+    wait_until("the retried message is sent", async || all_messages(&app)[0].status == Status::Sent).await;
     let again =
         yui(&data_dir, app.database_url()).args(["outbox", "retry", &dead.id.to_string()]).output().expect("retry");
     assert!(!again.status.success(), "retrying a message that is not dead is an error");
@@ -149,7 +132,8 @@ async fn a_dispatcher_that_dies_mid_send_loses_nothing(app: TestApp) {
     for message in claimed {
         assert_eq!(by_address[&message.recipient], format!("<{}@kado.example>", message.id));
     }
-    wait_until("all are sent", || all_messages(&app).iter().all(|m| m.status == Status::Sent && m.attempts == 2)).await;
+    wait_until("all are sent", async || all_messages(&app).iter().all(|m| m.status == Status::Sent && m.attempts == 2))
+        .await;
 }
 
 /// Two dispatchers on two pools share one queue: every message once.
@@ -203,7 +187,7 @@ async fn yui_worker_sends_what_the_api_wrote(app: TestApp) {
     let mut to: Vec<String> = received.iter().map(|m| m["rcpt_tos"][0].as_str().expect("rcpt").to_owned()).collect();
     to.sort();
     assert_eq!(to, addresses);
-    wait_until("all are marked sent", || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
+    wait_until("all are marked sent", async || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
 }
 
 /// The default transport writes each message as an `.eml` file a mail program opens;
@@ -217,7 +201,7 @@ async fn the_file_and_off_transports(app: TestApp) {
     .expect("file mailer");
     let running = run(yui_notify::Dispatcher::new(app.db.clone(), std::sync::Arc::new(files), quick_settings()));
     enqueue(&app, 2);
-    wait_until("both are sent", || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
+    wait_until("both are sent", async || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
     drop(running);
     let written: Vec<String> = std::fs::read_dir(&directory)
         .expect("mail directory")
@@ -234,7 +218,7 @@ async fn the_file_and_off_transports(app: TestApp) {
     let off = yui_notify::Mailer::new(&yui_notify::TransportSettings::Off, "Yui <yui@kado.example>").expect("mailer");
     let _running = run(yui_notify::Dispatcher::new(app.db.clone(), std::sync::Arc::new(off), quick_settings()));
     enqueue(&app, 1);
-    wait_until("it is dropped", || all_messages(&app).iter().any(|m| m.status == Status::Dropped)).await;
+    wait_until("it is dropped", async || all_messages(&app).iter().any(|m| m.status == Status::Dropped)).await;
     let dropped = all_messages(&app).into_iter().find(|m| m.status == Status::Dropped).expect("dropped");
     assert_eq!(dropped.data["token"], "(erased after sending)");
 }
@@ -273,7 +257,7 @@ async fn pending_messages_survive_kill_9(engine: Engine) {
 
     // (The demo's own notices, written when it was seeded, go out too; they are not counted.)
     let _server = serve_demo_with(&data_dir, &url, &["--smtp-url", &smtp, "--outbox-poll-ms", "100"]);
-    wait_until("every invitation arrived", || invitations().len() >= invited.len()).await;
+    wait_until("every invitation arrived", async || invitations().len() >= invited.len()).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let received = invitations();
     assert_eq!(received.len(), invited.len(), "each invitation arrives once");
@@ -282,16 +266,7 @@ async fn pending_messages_survive_kill_9(engine: Engine) {
     assert_eq!(recipients, invited.iter().cloned().collect::<BTreeSet<_>>());
     // Each arrived as recorded: the Message-ID is its outbox row's, and the row is sent.
     let db = yui_store::Database::connect(&url, yui_store::PoolSettings::default()).expect("open the database");
-    let limit = yui_domain::PageLimit::new(100).expect("limit");
-    let (mut recorded, mut after) = (Vec::new(), None);
-    loop {
-        let page = db.read(|conn| outbox::list(conn, None, after, limit)).expect("outbox");
-        recorded.extend(page.items);
-        match page.next_after {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
+    let recorded = all_outbox(&db);
     for message in &received {
         let to = message["rcpt_tos"][0].as_str().expect("rcpt");
         let row = recorded.iter().find(|m| m.recipient == to).expect("a recorded message");

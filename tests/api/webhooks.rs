@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use yui_domain::{Role, Tenant};
 
 use crate::flow::{call, cast, job_body, quote_body, tasks_body};
-use crate::helpers::{TestApp, test_settings};
+use crate::helpers::{TestApp, test_settings, wait_until};
 use crate::on_both_engines;
 use crate::receiver::{Receiver, body};
 use crate::smtp::{dispatcher, quick_settings, run};
@@ -46,14 +46,6 @@ async fn admin_of(app: &TestApp, center_id: &str) -> String {
     let center = yui_domain::CenterId::from(uuid::Uuid::parse_str(center_id).expect("uuid"));
     let admin = app.create_user(Tenant::Center(center), Role::Admin);
     app.token(&admin).await
-}
-
-async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    let started = std::time::Instant::now();
-    while !done().await {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn subscribed_events_reach_each_owner_as_it_may_see_them(app: TestApp) {

@@ -109,21 +109,24 @@ impl Dispatcher {
     /// Claims one batch of due messages and sends each.
     pub async fn pass(&self) -> Result<Pass, StoreError> {
         let (limit, lease) = (self.settings.batch_size, to_delta(self.settings.lease));
-        if !self.blocking(|db| db.read(outbox::any_due)).await? {
+        if !crate::on_blocking_pool(&self.db, |db| db.read(outbox::any_due)).await? {
             return Ok(Pass::default());
         }
-        let claimed = self.blocking(move |db| db.write(|conn| outbox::claim(conn, limit, lease))).await?;
+        let claimed =
+            crate::on_blocking_pool(&self.db, move |db| db.write(|conn| outbox::claim(conn, limit, lease))).await?;
         let mut pass = Pass::default();
         for message in claimed {
             let outcome = self.deliver(&message).await;
             let id = message.id;
             match outcome {
                 Ok(()) if self.mailer.is_off() => {
-                    self.blocking(move |db| db.write(|conn| outbox::mark_dropped(conn, &message))).await?;
+                    crate::on_blocking_pool(&self.db, move |db| db.write(|conn| outbox::mark_dropped(conn, &message)))
+                        .await?;
                     pass.dropped += 1;
                 }
                 Ok(()) => {
-                    self.blocking(move |db| db.write(|conn| outbox::mark_sent(conn, &message))).await?;
+                    crate::on_blocking_pool(&self.db, move |db| db.write(|conn| outbox::mark_sent(conn, &message)))
+                        .await?;
                     pass.sent += 1;
                 }
                 Err(error) => {
@@ -140,7 +143,10 @@ impl Dispatcher {
                         pass.dead += 1
                     }
                     let text = error.to_string();
-                    self.blocking(move |db| db.write(|conn| outbox::mark_failed(conn, id, &text, retry_at))).await?;
+                    crate::on_blocking_pool(&self.db, move |db| {
+                        db.write(|conn| outbox::mark_failed(conn, id, &text, retry_at))
+                    })
+                    .await?;
                 }
             }
         }
@@ -161,17 +167,6 @@ impl Dispatcher {
         let mut byte = [0u8; 1];
         let jitter = if getrandom::fill(&mut byte).is_ok() { f64::from(byte[0]) / 255.0 } else { 1.0 };
         to_delta(full.mul_f64(0.5 + jitter / 2.0))
-    }
-
-    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
-    {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || work(&db))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("the dispatcher's database task failed: {e}")))?
     }
 }
 

@@ -57,17 +57,28 @@ pub async fn run(dispatcher: Dispatcher, housekeeping: HousekeepingSettings) {
                 }
             }
             _ = housekeeping_tick.tick() => {
-                let (db, rosters, settings) = (dispatcher.database().clone(), Arc::clone(&rosters), housekeeping.clone());
-                let outcome = tokio::task::spawn_blocking(move || {
-                    housekeeping::run_due(&db, &rosters, &settings, chrono::Utc::now())
+                let (rosters, settings) = (Arc::clone(&rosters), housekeeping.clone());
+                let outcome = on_blocking_pool(dispatcher.database(), move |db| {
+                    housekeeping::run_due(db, &rosters, &settings, chrono::Utc::now())
                 })
                 .await;
-                match outcome {
-                    Ok(Ok(())) => {}
-                    Ok(Err(error)) => tracing::error!(%error, "housekeeping failed; retrying at the next check"),
-                    Err(error) => tracing::error!(%error, "housekeeping task failed"),
+                if let Err(error) = outcome {
+                    tracing::error!(%error, "housekeeping failed; retrying at the next check");
                 }
             }
         }
     }
+}
+
+/// Runs blocking database work on the blocking pool, so the async loop never waits
+/// on a connection.
+pub(crate) async fn on_blocking_pool<T, F>(db: &yui_store::Database, work: F) -> Result<T, yui_store::StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&yui_store::Database) -> Result<T, yui_store::StoreError> + Send + 'static,
+{
+    let db = db.clone();
+    tokio::task::spawn_blocking(move || work(&db))
+        .await
+        .map_err(|e| yui_store::StoreError::Corrupt(format!("a background database task failed: {e}")))?
 }

@@ -116,14 +116,6 @@ impl Mailer {
         matches!(self.transport, Transport::Off)
     }
 
-    /// Asks an SMTP server whether it answers (for a start-up warning).
-    pub async fn reachable(&self) -> bool {
-        match &self.transport {
-            Transport::Smtp(smtp) => smtp.test_connection().await.unwrap_or(false),
-            _ => true,
-        }
-    }
-
     /// The `Message-ID` of the outbox message `id`: the same on every attempt, so a
     /// repeat after a crash is recognisable as the same message.
     #[must_use]

@@ -139,10 +139,11 @@ impl WebhookSender {
 
     /// Claims a batch of due deliveries and sends each; how many were handled.
     pub async fn pass(&self, batch: i64, lease: TimeDelta) -> Result<usize, StoreError> {
-        if !self.blocking(|db| db.read(webhooks::any_due)).await? {
+        if !crate::on_blocking_pool(&self.db, |db| db.read(webhooks::any_due)).await? {
             return Ok(0);
         }
-        let claimed = self.blocking(move |db| db.write(|conn| webhooks::claim(conn, batch, lease))).await?;
+        let claimed =
+            crate::on_blocking_pool(&self.db, move |db| db.write(|conn| webhooks::claim(conn, batch, lease))).await?;
         let handled = claimed.len();
         for delivery in claimed {
             let outcome = self.attempt(&delivery).await;
@@ -165,7 +166,7 @@ impl WebhookSender {
                     error = ?outcome.error, "webhook not delivered");
             }
             let record = delivery.clone();
-            self.blocking(move |db| {
+            crate::on_blocking_pool(&self.db, move |db| {
                 db.write(|conn| {
                     webhooks::record_attempt(conn, &record, &outcome, delivered, retry_at)?;
                     if failing_too_long {
@@ -235,17 +236,6 @@ impl WebhookSender {
             response_excerpt: String::from_utf8_lossy(&excerpt).into_owned(),
             error: None,
         }
-    }
-
-    async fn blocking<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
-    {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || work(&db))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("the webhook sender's database task failed: {e}")))?
     }
 }
 

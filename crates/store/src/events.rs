@@ -239,21 +239,18 @@ pub enum FeedScope {
     Worker(UserId),
 }
 
-/// A page of published events (`job_kinds` on jobs, `task_kinds` on tasks) within
-/// `scope`, oldest first.
+/// A page of published events ([`EventType`]) within `scope`, oldest first.
 pub fn feed(
     conn: &mut DbConnection,
     scope: FeedScope,
-    job_kinds: &[&str],
-    task_kinds: &[&str],
     after: Option<Uuid>,
     limit: PageLimit,
 ) -> Result<Page<Event>, StoreError> {
     use crate::schema::{jobs, tasks, team_members};
     let published = events::task_id
         .is_null()
-        .and(events::kind.eq_any(job_kinds.to_vec()))
-        .or(events::task_id.is_not_null().and(events::kind.eq_any(task_kinds.to_vec())));
+        .and(events::kind.eq_any(EventType::job_kinds()))
+        .or(events::task_id.is_not_null().and(events::kind.eq_any(EventType::task_kinds())));
     let mut query = events::table.filter(published).order(events::id.asc()).select(EventRow::as_select()).into_boxed();
     query = match scope {
         FeedScope::Centre(center) => query

@@ -4,7 +4,8 @@
 //! transaction that checks the limit), so parallel guesses are counted too; a
 //! successful login clears the account's record. Kept in the database, not in process memory, so the limit holds across several
 //! API instances and restarts. Each failure is one row (no upsert, so the same SQL
-//! serves both engines); rows older than a day are pruned as new ones arrive.
+//! serves both engines); rows older than a day are pruned by the periodic
+//! housekeeping ([`prune`]), not by each attempt, which would scan the table.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
@@ -28,8 +29,6 @@ pub fn lock_account(conn: &mut DbConnection, email: &str) -> Result<(), StoreErr
 /// Records one failed attempt for `email` from `address`.
 pub fn record(conn: &mut DbConnection, email: &str, address: &str) -> Result<(), StoreError> {
     let now = crate::now();
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(to_db_time(now - TimeDelta::days(1)))))
-        .execute(conn)?;
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::id.eq(uuid::Uuid::now_v7().to_string()),

@@ -159,10 +159,8 @@ pub fn load_actor(conn: &mut DbConnection, user: UserId, session: SessionId) -> 
 /// tokens were already refused; afterwards they are refused as unknown.
 pub fn prune_ended(conn: &mut DbConnection, grace: chrono::TimeDelta) -> Result<usize, StoreError> {
     let before = to_db_time(crate::now() - grace);
-    let ended = sessions::table
-        .filter(sessions::expires_at.lt(before).or(sessions::revoked_at.lt(before)))
-        .select(sessions::id);
-    diesel::delete(refresh_tokens::table.filter(refresh_tokens::session_id.eq_any(ended))).execute(conn)?;
-    Ok(diesel::delete(sessions::table.filter(sessions::expires_at.lt(before).or(sessions::revoked_at.lt(before))))
-        .execute(conn)?)
+    let ended = sessions::table.filter(sessions::expires_at.lt(before).or(sessions::revoked_at.lt(before)));
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::session_id.eq_any(ended.select(sessions::id))))
+        .execute(conn)?;
+    Ok(diesel::delete(ended).execute(conn)?)
 }

@@ -11,6 +11,8 @@
 //! The signing secret must be readable to sign, so it is stored as is (unlike tokens,
 //! which are only ever compared): protect the database accordingly.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -251,13 +253,14 @@ pub fn enqueue(
 
 /// Writes the deliveries the given just-recorded published events cause.
 pub(crate) fn for_events(conn: &mut DbConnection, published: &[(CenterId, Event)]) -> Result<(), StoreError> {
-    let mut centre_endpoints: Vec<(CenterId, Vec<Subscriber>)> = Vec::new();
+    // Each centre's endpoints are read once per call, however many events it has.
+    let mut centre_endpoints: HashMap<CenterId, Vec<Subscriber>> = HashMap::new();
     for (center, event) in published {
-        if !centre_endpoints.iter().any(|(c, _)| c == center) {
+        if !centre_endpoints.contains_key(center) {
             let found = subscribers(conn, endpoints::center_id.eq(center.to_string()))?;
-            centre_endpoints.push((*center, found));
+            centre_endpoints.insert(*center, found);
         }
-        let centre = &centre_endpoints.iter().find(|(c, _)| c == center).map(|(_, e)| e.clone()).unwrap_or_default();
+        let centre = &centre_endpoints[center];
         let draft_cancelled =
             event.task_id.is_none() && event.from_state.as_deref() == Some("draft") && event.kind != "posted";
         if !draft_cancelled && let Some(staff_view) = Published::of(event, false) {
@@ -283,7 +286,7 @@ pub(crate) fn for_events(conn: &mut DbConnection, published: &[(CenterId, Event)
     Ok(())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Subscriber {
     id: Uuid,
     event_types: Vec<String>,

@@ -26,7 +26,6 @@ use crate::error::ApiError;
 use crate::pagination::{PageParams, encode_cursor};
 use crate::routes::tags;
 use crate::state::AppState;
-use yui_domain::feed::EventType;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(event_feed);
@@ -122,8 +121,7 @@ async fn event_feed(
                 (Tenant::Center(_), Role::Worker) => FeedScope::Worker(actor.user_id),
                 (Tenant::Center(center), _) => FeedScope::Centre(center),
             };
-            let page =
-                events::feed(conn, scope, &EventType::job_kinds(), &EventType::task_kinds(), page.after, page.limit)?;
+            let page = events::feed(conn, scope, page.after, page.limit)?;
             Ok((page, matches!(scope, FeedScope::Organization(_))))
         })
         .await?;
