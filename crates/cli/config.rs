@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes (a 5 000-task split is about 1–2 MiB).
     #[arg(long, env = "YUI_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Requests per minute each caller (person, API key, or address without either)
+    /// may send, shared by every instance on the database; 0 turns the limit off.
+    #[arg(long, env = "YUI_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+    pub rate_limit_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "YUI_TRUST_FORWARDED_FOR", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub trust_forwarded_for: bool,
@@ -217,6 +221,7 @@ impl ServeArgs {
         settings.access_token_ttl = Duration::from_secs(self.access_token_ttl);
         settings.session_ttl = Duration::from_secs(self.session_ttl);
         settings.max_body_bytes = self.max_body_bytes;
+        settings.requests_per_minute = self.rate_limit_per_minute;
         settings.trust_forwarded_for = self.trust_forwarded_for;
         settings.workers = self.workers;
         settings.webhook_allow_private = self.outbound.webhook_allow_private;

@@ -26,7 +26,7 @@ on_both_engines!(every_operation_answers_every_caller_as_the_rules_say);
 
 /// The kinds of caller, in the order of a row's marks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Caller {
+pub(crate) enum Caller {
     /// An admin of centre A (every target lives in centre A).
     Admin,
     /// A director of centre A.
@@ -50,7 +50,7 @@ enum Caller {
     Anonymous,
 }
 
-const CALLERS: [Caller; 10] = [
+pub(crate) const CALLERS: [Caller; 10] = [
     Caller::Admin,
     Caller::Director,
     Caller::Assignee,
@@ -79,7 +79,7 @@ const CALLERS: [Caller; 10] = [
 /// held by the assignee in the team (assignee and teammate members, reviewer
 /// reviewer); the assignee's worker records; that team. A mutating operation's
 /// target is in the state it needs (noted where it decides the answer).
-const MATRIX: &[(&str, &str)] = &[
+pub(crate) const MATRIX: &[(&str, &str)] = &[
     // Public: the token, if any, is not looked at.
     ("GET /healthz", "SS SSS S SS S S"),
     ("GET /readyz", "SS SSS S SS S S"),
@@ -112,6 +112,11 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /v1/webhook-endpoints/{id}/test", "SF FFF F SH H U"),
     ("GET /v1/webhook-endpoints/{id}/deliveries", "SF FFF F SH H U"),
     ("POST /v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver", "SF FFF F SH H U"),
+    // API keys: the same owners; a key of another tenant is not there.
+    ("POST /v1/api-keys", "SF FFF F SS S U"),
+    ("GET /v1/api-keys", "SF FFF F SS S U"),
+    ("GET /v1/api-keys/{id}", "SF FFF F SH H U"),
+    ("POST /v1/api-keys/{id}/revoke", "SF FFF F SH H U"),
     // The caller's own tenant (a user of centre A: not in the clients' or B's tenant).
     ("GET /v1/users", "SS FFF F SS S U"),
     ("GET /v1/users/{id}", "SS FFF F HH H U"),
@@ -195,7 +200,7 @@ const MATRIX: &[(&str, &str)] = &[
 ];
 
 /// A row's marks, without the spaces between the groups.
-fn marks_of(row: &str) -> impl Iterator<Item = char> + '_ {
+pub(crate) fn marks_of(row: &str) -> impl Iterator<Item = char> + '_ {
     row.chars().filter(|c| *c != ' ')
 }
 
@@ -224,7 +229,7 @@ fn spec_operations() -> BTreeMap<String, (StatusCode, bool)> {
 
 /// The rows name exactly the spec's operations, once each, with a mark per caller;
 /// exactly the public operations let anonymous callers in.
-fn check_rows_against_the_spec() -> BTreeMap<String, (StatusCode, bool)> {
+pub(crate) fn check_rows_against_the_spec() -> BTreeMap<String, (StatusCode, bool)> {
     let operations = spec_operations();
     let mut rows = BTreeSet::new();
     for (op, marks) in MATRIX {
@@ -293,14 +298,17 @@ enum Kind {
     /// A webhook endpoint of centre A (its admin's) or of the client's organisation.
     CentreEndpoint,
     ClientEndpoint,
+    /// An API key of centre A (its admin's) or of the client's organisation.
+    CentreKey,
+    ClientKey,
 }
 
 /// Everything shared: the people with their tokens, the team, the job, a task held
 /// by the assignee (changes requested), a pending delivery.
-struct World {
-    cast: Cast,
+pub(crate) struct World {
+    pub(crate) cast: Cast,
     center: yui_domain::CenterId,
-    admin: String,
+    pub(crate) admin: String,
     assignee: Account,
     worker: Account,
     /// A worker of centre A who is no caller: logs in for `login`/`refresh`/`logout`.
@@ -313,7 +321,7 @@ struct World {
 }
 
 impl World {
-    fn token(&self, caller: Caller) -> Option<&str> {
+    pub(crate) fn token(&self, caller: Caller) -> Option<&str> {
         self.tokens.get(&caller).map(String::as_str)
     }
 
@@ -329,7 +337,7 @@ impl World {
 /// A request to send: the path's parameters, the body, and what to read before and
 /// after a refused call to see that nothing moved.
 #[derive(Default)]
-struct Fill {
+pub(crate) struct Fill {
     id: Option<String>,
     second: Option<String>,
     body: Option<Value>,
@@ -365,16 +373,20 @@ fn email() -> String {
     format!("{}@test.example", unique("new"))
 }
 
-struct Runner<'a> {
+pub(crate) struct Runner<'a> {
     app: &'a TestApp,
-    w: World,
+    pub(crate) w: World,
     /// The one target each operation's refused callers share.
     shared: HashMap<(&'static str, Kind), String>,
     /// A submitted task's submission waiting for review.
     submissions: HashMap<String, String>,
 }
 
-impl Runner<'_> {
+impl<'a> Runner<'a> {
+    pub(crate) fn new(app: &'a TestApp, w: World) -> Self {
+        Self { app, w, shared: HashMap::new(), submissions: HashMap::new() }
+    }
+
     /// A target of `kind` for `op`: a fresh one, or the one its refused callers share.
     async fn target(&mut self, op: &'static str, kind: Kind, fresh: bool) -> String {
         if fresh {
@@ -449,6 +461,12 @@ impl Runner<'_> {
                     call(app, Method::POST, "/v1/webhook-endpoints", owner, Some(body), StatusCode::CREATED).await;
                 created["endpoint"]["id"].as_str().expect("endpoint id").to_owned()
             }
+            Kind::CentreKey | Kind::ClientKey => {
+                let owner = if kind == Kind::CentreKey { &w.admin } else { &w.cast.client };
+                let body = json!({"name": "A target", "scopes": ["jobs:read"]});
+                let created = call(app, Method::POST, "/v1/api-keys", owner, Some(body), StatusCode::CREATED).await;
+                created["api_key"]["id"].as_str().expect("key id").to_owned()
+            }
         }
     }
 
@@ -489,7 +507,7 @@ impl Runner<'_> {
     }
 
     /// The request `caller` sends for `op` (`fresh`: on a target of its own).
-    async fn fill(&mut self, op: &'static str, caller: Caller, fresh: bool) -> Fill {
+    pub(crate) async fn fill(&mut self, op: &'static str, caller: Caller, fresh: bool) -> Fill {
         let task = |id: &str| format!("/v1/tasks/{id}");
         let job = |id: &str| format!("/v1/jobs/{id}");
         let worker = self.w.assignee.id.to_string();
@@ -499,6 +517,7 @@ impl Runner<'_> {
             | "GET /v1/users" | "GET /v1/invitations" | "GET /v1/skills" | "GET /v1/teams" | "GET /v1/review-queue"
             | "GET /v1/at-risk" | "GET /v1/dashboard" | "GET /v1/jobs" | "GET /v1/me/notification-preferences"
             | "GET /v1/events"
+            | "GET /v1/api-keys"
             | "GET /v1/webhook-endpoints" => {
                 Fill::default()
             }
@@ -526,6 +545,15 @@ impl Runner<'_> {
                     fill = fill.second(sent["delivery_id"].as_str().expect("delivery id").to_owned());
                 }
                 fill
+            }
+            "POST /v1/api-keys" => {
+                Fill::default().body(json!({"name": unique("Portal"), "scopes": ["jobs:read", "events:read"]}))
+            }
+            "GET /v1/api-keys/{id}" | "POST /v1/api-keys/{id}/revoke" => {
+                let kind = if caller == Caller::Admin { Kind::CentreKey } else { Kind::ClientKey };
+                let id = self.target(op, kind, fresh).await;
+                let owner = if kind == Kind::CentreKey { self.w.admin.clone() } else { self.w.cast.client.clone() };
+                Fill::id(id.clone()).watch(format!("/v1/api-keys/{id}"), &owner)
             }
             "PUT /v1/me/notification-preferences" => Fill::default()
                 .body(json!({"items": [{"kind": "task_assigned", "enabled": true, "delivery": "daily_digest"}]})),
@@ -727,7 +755,7 @@ fn exception() -> Value {
 }
 
 /// The people, the team, the job and the shared targets.
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let cast = cast(app).await;
     let center = app.db.read(|conn| yui_store::centers::find_by_slug(conn, "kado")).expect("centre").expect("kado");
     let tenant = Tenant::Center(center.id);
@@ -802,12 +830,15 @@ fn expected(mark: char, success: StatusCode) -> (StatusCode, Option<&'static str
         'O' => (StatusCode::FORBIDDEN, Some("own_work")),
         'H' => (StatusCode::NOT_FOUND, Some("not_found")),
         'U' => (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+        // API keys only (see `authorization_keys`).
+        'K' => (StatusCode::FORBIDDEN, Some("insufficient_scope")),
+        'P' => (StatusCode::FORBIDDEN, Some("person_only")),
         other => panic!("unknown mark {other}"),
     }
 }
 
-/// Sends `caller`'s request for the operation `template`.
-async fn send(app: &TestApp, w: &World, method: &Method, template: &str, caller: Caller, fill: Fill) -> Reply {
+/// Sends the request for the operation `template` with `token`.
+async fn send(app: &TestApp, method: &Method, template: &str, token: Option<&str>, fill: Fill) -> Reply {
     let second = fill.second.as_deref();
     let path = template
         .replace("{id}", fill.id.as_deref().unwrap_or("{id}"))
@@ -816,7 +847,7 @@ async fn send(app: &TestApp, w: &World, method: &Method, template: &str, caller:
         .replace("{skill}", second.unwrap_or("{skill}"))
         .replace("{delivery_id}", second.unwrap_or("{delivery_id}"));
     assert!(!path.contains('{'), "{method} {template}: a path parameter is not filled in: {path}");
-    app.request(method.clone(), &path, w.token(caller), fill.body).await
+    app.request(method.clone(), &path, token, fill.body).await
 }
 
 /// What is wrong with `reply` for an expected mark, if anything.
@@ -834,67 +865,98 @@ fn mismatch(reply: &Reply, (status, code): (StatusCode, Option<&str>)) -> Option
     Some(format!("expected {want}, got {} [{}] {body}", reply.status, reply.content_type))
 }
 
+/// One caller of a row: who they are to `fill` (the kind of person, or the person
+/// whose key it is), the token they send, and the mark they should get.
+pub(crate) struct Entry {
+    pub(crate) label: String,
+    pub(crate) caller: Caller,
+    pub(crate) token: Option<String>,
+    pub(crate) mark: char,
+}
+
+/// Calls `op` as every entry: the refused ones first, all on one shared target,
+/// which must not move, with no table gaining or losing a row; then each allowed
+/// one on a target of its own when the operation writes. Returns what differed.
+pub(crate) async fn check_row(
+    runner: &mut Runner<'_>,
+    operations: &BTreeMap<String, (StatusCode, bool)>,
+    op: &'static str,
+    entries: Vec<Entry>,
+) -> Vec<String> {
+    let app = runner.app;
+    let mut failures = Vec::new();
+    let (method, template) = op.split_once(' ').expect("METHOD /path");
+    let method = Method::from_bytes(method.as_bytes()).expect("method");
+    let (success, writes) = (operations[op].0, method != Method::GET);
+    let (allowed, refused): (Vec<_>, Vec<_>) = entries.into_iter().partition(|entry| entry.mark == 'S');
+
+    let mut requests = Vec::new();
+    for entry in refused {
+        let fill = runner.fill(op, entry.caller, false).await;
+        requests.push((entry, fill));
+    }
+    let counts = writes.then(|| app.row_counts());
+    for (entry, fill) in requests {
+        let watch = fill.watch.clone();
+        let mut before = None;
+        if let Some((path, token)) = &watch {
+            let read = app.get(path, Some(token)).await;
+            assert_eq!(read.status, StatusCode::OK, "{op}: reading {path}: {}", read.body);
+            before = Some(read.body);
+        }
+        let reply = send(app, &method, template, entry.token.as_deref(), fill).await;
+        if let Some(problem) = mismatch(&reply, expected(entry.mark, success)) {
+            failures.push(format!("{op} as {}: {problem}", entry.label));
+        }
+        if let (Some((path, token)), Some(before)) = (&watch, before) {
+            let after = app.get(path, Some(token)).await.body;
+            if after != before {
+                failures.push(format!(
+                    "{op} as {}: refused, yet {path} changed:\n    before {before}\n    after  {after}",
+                    entry.label
+                ));
+            }
+        }
+    }
+    if let Some(counts) = counts {
+        let changed: Vec<String> = counts
+            .iter()
+            .zip(app.row_counts())
+            .filter(|(a, b)| a.1 != b.1)
+            .map(|((table, a), (_, b))| format!("{table} {a} → {b}"))
+            .collect();
+        if !changed.is_empty() {
+            failures.push(format!("{op}: the refused calls wrote rows: {}", changed.join(", ")));
+        }
+    }
+
+    for entry in allowed {
+        let fill = runner.fill(op, entry.caller, writes).await;
+        let reply = send(app, &method, template, entry.token.as_deref(), fill).await;
+        if let Some(problem) = mismatch(&reply, expected(entry.mark, success)) {
+            failures.push(format!("{op} as {}: {problem}", entry.label));
+        }
+    }
+    failures
+}
+
 async fn every_operation_answers_every_caller_as_the_rules_say(app: TestApp) {
     let operations = check_rows_against_the_spec();
     let w = world(&app).await;
     let mut runner = Runner { app: &app, w, shared: HashMap::new(), submissions: HashMap::new() };
     let mut failures: Vec<String> = Vec::new();
-
     for (op, marks) in MATRIX {
-        let (method, template) = op.split_once(' ').expect("METHOD /path");
-        let method = Method::from_bytes(method.as_bytes()).expect("method");
-        let (success, writes) = (operations[*op].0, method != Method::GET);
-        let row: Vec<(Caller, char)> = CALLERS.into_iter().zip(marks_of(marks)).collect();
-        let (allowed, refused): (Vec<_>, Vec<_>) = row.into_iter().partition(|(_, mark)| *mark == 'S');
-
-        // The refused callers first, all on one target, which must not move, and
-        // nothing may be written.
-        let mut requests = Vec::new();
-        for (caller, mark) in refused {
-            requests.push((caller, mark, runner.fill(op, caller, false).await));
-        }
-        let counts = writes.then(|| app.row_counts());
-        for (caller, mark, fill) in requests {
-            let watch = fill.watch.clone();
-            let mut before = None;
-            if let Some((path, token)) = &watch {
-                let read = app.get(path, Some(token)).await;
-                assert_eq!(read.status, StatusCode::OK, "{op}: reading {path}: {}", read.body);
-                before = Some(read.body);
-            }
-            let reply = send(&app, &runner.w, &method, template, caller, fill).await;
-            if let Some(problem) = mismatch(&reply, expected(mark, success)) {
-                failures.push(format!("{op} as {caller:?}: {problem}"));
-            }
-            if let (Some((path, token)), Some(before)) = (&watch, before) {
-                let after = app.get(path, Some(token)).await.body;
-                if after != before {
-                    failures.push(format!(
-                        "{op} as {caller:?}: refused, yet {path} changed:\n    before {before}\n    after  {after}"
-                    ));
-                }
-            }
-        }
-        if let Some(counts) = counts {
-            let changed: Vec<String> = counts
-                .iter()
-                .zip(app.row_counts())
-                .filter(|(a, b)| a.1 != b.1)
-                .map(|((table, a), (_, b))| format!("{table} {a} → {b}"))
-                .collect();
-            if !changed.is_empty() {
-                failures.push(format!("{op}: the refused calls wrote rows: {}", changed.join(", ")));
-            }
-        }
-
-        // Then each allowed caller, on a target of its own when the operation writes.
-        for (caller, mark) in allowed {
-            let fill = runner.fill(op, caller, writes).await;
-            let reply = send(&app, &runner.w, &method, template, caller, fill).await;
-            if let Some(problem) = mismatch(&reply, expected(mark, success)) {
-                failures.push(format!("{op} as {caller:?}: {problem}"));
-            }
-        }
+        let entries = CALLERS
+            .into_iter()
+            .zip(marks_of(marks))
+            .map(|(caller, mark)| Entry {
+                label: format!("{caller:?}"),
+                caller,
+                token: runner.w.token(caller).map(str::to_owned),
+                mark,
+            })
+            .collect();
+        failures.extend(check_row(&mut runner, &operations, op, entries).await);
     }
     assert!(failures.is_empty(), "{} answers differ from the rules:\n{}", failures.len(), failures.join("\n"));
 }

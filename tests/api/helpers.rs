@@ -179,6 +179,9 @@ pub fn test_settings() -> HttpSettings {
     settings.max_body_bytes = 1024 * 1024;
     // The tests' webhook receivers listen on 127.0.0.1.
     settings.webhook_allow_private = true;
+    // Every answer carries the rate-limit fields; no test but the rate-limit tests
+    // comes near the budget.
+    settings.requests_per_minute = 1_000_000;
     settings
 }
 
@@ -224,9 +227,14 @@ impl TestApp {
     /// A second server on this app's database, with its own pool and caches: what
     /// one instance writes, the other must see.
     pub async fn neighbour(&self) -> Neighbour {
+        self.neighbour_with(test_settings()).await
+    }
+
+    /// [`Self::neighbour`] with its own settings.
+    pub async fn neighbour_with(&self, settings: HttpSettings) -> Neighbour {
         let db = self._database.open();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
-        let app = Application::build(listener, db, test_settings()).expect("build app");
+        let app = Application::build(listener, db, settings).expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
@@ -355,7 +363,9 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        const TABLES: [&str; 33] = [
+        // Not counted: `rate_limit_counters` and `idempotency_records`, bookkeeping that
+        // every request (refused or not) may touch.
+        const TABLES: [&str; 34] = [
             "centers",
             "organizations",
             "users",
@@ -389,6 +399,7 @@ impl TestApp {
             "webhook_endpoints",
             "webhook_deliveries",
             "webhook_attempts",
+            "api_keys",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

@@ -7,7 +7,9 @@
 mod helpers;
 
 mod accounts;
+mod api_keys;
 mod authorization;
+mod authorization_keys;
 mod bad_input;
 mod binary;
 mod docs;
@@ -16,6 +18,7 @@ mod flow;
 mod flow_rules;
 mod headers;
 mod housekeeping;
+mod idempotency;
 mod invitations;
 mod isolation;
 mod migrations;
@@ -24,6 +27,7 @@ mod openapi;
 mod outbox;
 mod password_reset;
 mod races;
+mod rate_limits;
 mod receiver;
 mod roster_cache;
 mod sessions;

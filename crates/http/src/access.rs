@@ -8,8 +8,12 @@
 //! `404` when the caller may not know the resource exists, `403` when they see it
 //! but may not do this. Every handler calls exactly one of these functions with the
 //! action it performs.
+//!
+//! A caller using an API key is first checked against the key: the action must be
+//! in its scopes (`403 insufficient_scope`) and not one only people may do (`403
+//! person_only`), before anything is looked up, so a key's refusal reveals nothing.
 
-use yui_domain::access::{Action, Decision, Refusal, Relation, decide};
+use yui_domain::access::{Action, Decision, KeyRefusal, Refusal, Relation, decide};
 use yui_domain::{Actor, CenterId, DeliveryId, JobId, Role, TaskId, TeamId, Tenant, UserId};
 use yui_store::centers::{self, Center};
 use yui_store::deliveries::{self, Delivery};
@@ -35,8 +39,22 @@ fn answer(decision: Decision, what: &str, action: Action) -> Result<(), ApiError
     }
 }
 
+/// Whether the caller's credential may be used for `action` at all: an API key needs
+/// the action's scope, and some actions need a person signed in.
+fn credential(actor: Actor, action: Action) -> Result<(), ApiError> {
+    actor.credential.permits(action).map_err(|refusal| match refusal {
+        KeyRefusal::MissingScope(scope) => {
+            ApiError::new(ErrorCode::InsufficientScope, format!("This API key lacks the `{scope}` scope."))
+        }
+        KeyRefusal::PersonOnly => {
+            ApiError::new(ErrorCode::PersonOnly, "API keys may not do this: sign in as a person to do it.")
+        }
+    })
+}
+
 /// An action in the caller's own centre or organisation.
 pub fn own_tenant(actor: Actor, action: Action) -> Result<(), ApiError> {
+    credential(actor, action)?;
     answer(decide(actor.role, Relation::Member, action), "resource", action)
 }
 
@@ -74,6 +92,7 @@ fn job_relation(actor: Actor, job: &Job) -> Relation {
 
 /// The job, if the caller may do `action` to it.
 pub fn job(conn: &mut DbConnection, actor: Actor, id: JobId, action: Action) -> Result<Job, ApiError> {
+    credential(actor, action)?;
     let job = jobs::find(conn, id)?.ok_or_else(|| ApiError::not_found("job"))?;
     answer(decide(actor.role, job_relation(actor, &job), action), "job", action)?;
     Ok(job)
@@ -86,6 +105,7 @@ pub fn delivery(
     id: DeliveryId,
     action: Action,
 ) -> Result<(Delivery, Job), ApiError> {
+    credential(actor, action)?;
     let not_found = || ApiError::not_found("delivery");
     let delivery = deliveries::find(conn, id)?.ok_or_else(not_found)?;
     let job = jobs::find(conn, delivery.job_id)?.ok_or_else(not_found)?;
@@ -121,6 +141,7 @@ fn team_tie(role: Option<TeamRole>) -> Relation {
 
 /// The task and its job, if the caller may do `action` to the task.
 pub fn task(conn: &mut DbConnection, actor: Actor, id: TaskId, action: Action) -> Result<(Task, Job), ApiError> {
+    credential(actor, action)?;
     let not_found = || ApiError::not_found("task");
     let task = tasks::find(conn, id)?.ok_or_else(not_found)?;
     answer(decide(actor.role, task_relation(conn, actor, &task)?, action), "task", action)?;
@@ -131,6 +152,7 @@ pub fn task(conn: &mut DbConnection, actor: Actor, id: TaskId, action: Action) -
 /// The worker `id` (a worker of the caller's centre), if the caller may do `action`
 /// to their records.
 pub fn worker(conn: &mut DbConnection, actor: Actor, id: UserId, action: Action) -> Result<User, ApiError> {
+    credential(actor, action)?;
     let not_found = || ApiError::not_found("worker");
     let Tenant::Center(center) = actor.tenant else { return Err(not_found()) };
     let worker = users::find_in_tenant(conn, Tenant::Center(center), id)?
@@ -154,6 +176,7 @@ pub fn team_relation(conn: &mut DbConnection, actor: Actor, team: &Team) -> Resu
 
 /// The team, if the caller may do `action` to it.
 pub fn team(conn: &mut DbConnection, actor: Actor, id: TeamId, action: Action) -> Result<Team, ApiError> {
+    credential(actor, action)?;
     let not_found = || ApiError::not_found("team");
     let Tenant::Center(center) = actor.tenant else { return Err(not_found()) };
     let team = teams::find(conn, center, id)?.ok_or_else(not_found)?;
@@ -163,6 +186,9 @@ pub fn team(conn: &mut DbConnection, actor: Actor, id: TeamId, action: Action) -
 
 /// Whether the caller may do `action` to `team` (for filtering lists).
 pub fn may(conn: &mut DbConnection, actor: Actor, team: &Team, action: Action) -> Result<bool, ApiError> {
+    if credential(actor, action).is_err() {
+        return Ok(false);
+    }
     Ok(decide(actor.role, team_relation(conn, actor, team)?, action) == Decision::Allowed)
 }
 

@@ -64,14 +64,19 @@ error_codes! {
     InvalidPathParameter = (BAD_REQUEST, "invalid_path_parameter", "a path segment is malformed, e.g. an id that is not a UUID"),
     InvalidQueryParameter = (BAD_REQUEST, "invalid_query_parameter",
         "a query parameter is malformed or out of range, e.g. `limit=0`, a cursor this API did not issue"),
+    InvalidIdempotencyKey = (BAD_REQUEST, "invalid_idempotency_key",
+        "the `Idempotency-Key` header is empty, longer than 255 characters or not printable ASCII"),
     InvalidToken = (BAD_REQUEST, "invalid_token",
         "the e-mail verification or password reset token is unknown, already used or expired"),
-    Unauthenticated = (UNAUTHORIZED, "unauthenticated", "no, malformed, expired, forged or revoked access token"),
+    Unauthenticated = (UNAUTHORIZED, "unauthenticated", "no, malformed, expired, forged or revoked access token or API key"),
     InvalidCredentials = (UNAUTHORIZED, "invalid_credentials", "login refused: wrong e-mail address or password"),
     InvalidRefreshToken = (UNAUTHORIZED, "invalid_refresh_token", "refresh refused: the token is unknown, spent, expired or revoked"),
     Forbidden = (FORBIDDEN, "forbidden", "your role, or your relation to this resource, does not allow this"),
     AccountDeactivated = (FORBIDDEN, "account_deactivated", "the account is deactivated"),
     OwnWork = (FORBIDDEN, "own_work", "nobody reviews a task they hold themselves"),
+    InsufficientScope = (FORBIDDEN, "insufficient_scope", "the API key lacks the scope this operation needs; `detail` names it"),
+    PersonOnly = (FORBIDDEN, "person_only",
+        "API keys may not do this: managing people, API keys and your own account needs a person signed in"),
     NotFound = (NOT_FOUND, "not_found", "no such resource in your tenant (or not yours: the same answer)"),
     InvitationNotFound = (NOT_FOUND, "invitation_not_found", "no open invitation has this token"),
     MethodNotAllowed = (METHOD_NOT_ALLOWED, "method_not_allowed", "the path exists but not with this method; `Allow` lists those it takes"),
@@ -85,10 +90,15 @@ error_codes! {
     SkillExists = (CONFLICT, "skill_exists", "the centre already has a skill with this slug"),
     TeamExists = (CONFLICT, "team_exists", "the centre already has a team of this name"),
     Conflict = (CONFLICT, "conflict", "the request conflicts with existing data"),
+    IdempotencyKeyInUse = (CONFLICT, "idempotency_key_in_use",
+        "the first request with this `Idempotency-Key` is still running; retry after `Retry-After`"),
     PayloadTooLarge = (PAYLOAD_TOO_LARGE, "payload_too_large", "the body exceeds the server's limit (4 MiB by default)"),
     UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body is not `application/json`"),
     ValidationFailed = (UNPROCESSABLE_ENTITY, "validation_failed", "well-formed, but fields break the rules; see `errors`"),
-    RateLimited = (TOO_MANY_REQUESTS, "rate_limited", "too many failed logins or password reset requests; `Retry-After` says when the block ends"),
+    IdempotencyKeyReused = (UNPROCESSABLE_ENTITY, "idempotency_key_reused",
+        "this `Idempotency-Key` was already used for a different request (method, path or body)"),
+    RateLimited = (TOO_MANY_REQUESTS, "rate_limited",
+        "the caller's requests per minute are spent, or too many failed logins or password reset requests; `Retry-After` says when to try again"),
     InternalError = (INTERNAL_SERVER_ERROR, "internal_error", "a fault on our side (logged; no details are returned)"),
     Unavailable = (SERVICE_UNAVAILABLE, "unavailable", "the database is unreachable; try again shortly"),
     Contention = (SERVICE_UNAVAILABLE, "contention",
@@ -244,12 +254,18 @@ impl ApiError {
     /// Too many failed logins; `retry_after_seconds` is when the block ends.
     #[must_use]
     pub fn too_many_requests(retry_after_seconds: u64) -> Self {
-        let mut error = Self::new(
+        Self::new(
             ErrorCode::RateLimited,
             format!("Too many failed attempts; try again in {retry_after_seconds} seconds."),
-        );
-        error.retry_after_seconds = Some(retry_after_seconds);
-        error
+        )
+        .retry_after(retry_after_seconds)
+    }
+
+    /// Sets the `Retry-After` header (whole seconds).
+    #[must_use]
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after_seconds = Some(seconds);
+        self
     }
 
     /// A server fault: the cause is logged, the client gets a generic detail.

@@ -114,16 +114,19 @@ impl FromRequest for ClientAddress {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let trusted = req.app_data::<TrustForwardedFor>().is_some_and(|t| t.0);
-        let forwarded = trusted
-            .then(|| req.headers().get("x-forwarded-for"))
-            .flatten()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(|v| v.trim().chars().take(64).collect::<String>())
-            .filter(|v| !v.is_empty());
-        let address =
-            forwarded.or_else(|| req.peer_addr().map(|addr| addr.ip().to_string())).unwrap_or_else(|| "unknown".into());
-        std::future::ready(Ok(ClientAddress(address)))
+        std::future::ready(Ok(ClientAddress(client_address(req))))
     }
+}
+
+/// The caller's address (see [`ClientAddress`]).
+pub fn client_address(req: &HttpRequest) -> String {
+    let trusted = req.app_data::<TrustForwardedFor>().is_some_and(|t| t.0);
+    let forwarded = trusted
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().chars().take(64).collect::<String>())
+        .filter(|v| !v.is_empty());
+    forwarded.or_else(|| req.peer_addr().map(|addr| addr.ip().to_string())).unwrap_or_else(|| "unknown".into())
 }

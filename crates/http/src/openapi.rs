@@ -21,6 +21,7 @@ use crate::error::{FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use crate::routes;
 
 pub const BEARER_SCHEME: &str = "bearer_token";
+pub const API_KEY_SCHEME: &str = "api_key";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,7 +31,9 @@ pub const BEARER_SCHEME: &str = "bearer_token";
             organisations post jobs, crowd directors split them into tasks for worker teams, \
             check quality and deliver. All bodies are JSON; errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Authenticate with \
-            `Authorization: Bearer <access_token>` from `POST /v1/auth/login`.",
+            `Authorization: Bearer <access_token>` from `POST /v1/auth/login`, or with an API key \
+            (`Authorization: Bearer yui_…`, scoped). Every answer carries `RateLimit-Policy` and `RateLimit` \
+            headers; every `POST` accepts an `Idempotency-Key` header for safe retries.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     tags(
@@ -55,6 +58,7 @@ pub const BEARER_SCHEME: &str = "bearer_token";
         (name = "health", description = "Liveness and readiness probes."),
         (name = "events", description = "The event feed: what happened to what the caller may see, for partners that poll."),
         (name = "webhooks", description = "Webhook endpoints: published events pushed to partners, signed as Standard Webhooks says."),
+        (name = "api-keys", description = "API keys for machine clients: scoped, shown once, revocable; managed by people signed in."),
     ),
     servers((url = "/", description = "The server that serves this document.")),
     components(schemas(Problem, FieldError)),
@@ -75,6 +79,20 @@ pub fn document() -> utoipa::openapi::OpenApi {
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
                 .description(Some("An access token from `POST /v1/auth/login` or `POST /v1/auth/refresh`."))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        API_KEY_SCHEME,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("yui_ API key")
+                .description(Some(
+                    "An API key (`yui_…`) from `POST /v1/api-keys`, in the same `Authorization: Bearer` header. \
+                     An operation that accepts keys names the scope it needs; one without this scheme needs a \
+                     person signed in.",
+                ))
                 .build(),
         ),
     );
@@ -156,14 +174,30 @@ fn problem(description: &str) -> RefOr<Response> {
     )
 }
 
-/// Declares `Retry-After` (whole seconds) on `429` and `503` answers.
+/// Declares `Retry-After` (whole seconds) on `429` and `503` answers, and the
+/// rate-limit fields (IETF draft-ietf-httpapi-ratelimit-headers) on `429`.
 fn add_retry_after(operation: &mut Operation) {
+    let text = |description: &str| {
+        let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String).build());
+        header.description = Some(description.into());
+        header
+    };
     for (status, response) in &mut operation.responses.responses {
         if let ("429" | "503", RefOr::T(response)) = (status.as_str(), response) {
             let seconds = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).build();
             let mut header = Header::new(seconds);
             header.description = Some("Seconds to wait before trying again.".into());
             response.headers.insert("Retry-After".into(), header);
+            if status == "429" {
+                response.headers.insert(
+                    "RateLimit-Policy".into(),
+                    text("The caller's budget, e.g. `\"per-caller\";q=600;w=60` (600 requests a minute). Sent on every answer."),
+                );
+                response.headers.insert(
+                    "RateLimit".into(),
+                    text("What is left and when it resets, e.g. `\"per-caller\";r=0;t=17`. Sent on every answer."),
+                );
+            }
         }
     }
 }
@@ -188,10 +222,21 @@ fn add_problem_responses(path: &str, operation: &mut Operation) {
     }
     if secured {
         standard.push(("401", "Missing, invalid, expired or revoked access token (`unauthenticated`)."));
-        standard.push(("403", "Your role may not do this (`forbidden`)."));
+        standard.push((
+            "403",
+            "Your role may not do this (`forbidden`), or your API key lacks the scope (`insufficient_scope`) \
+             or may not do this at all (`person_only`).",
+        ));
     }
     if has_path_params {
         standard.push(("404", "No such resource in your centre or organisation (`not_found`)."));
+    }
+    if !matches!(path, "/healthz" | "/readyz") {
+        standard.push((
+            "429",
+            "Your requests this minute are spent (`rate_limited`); see `Retry-After`, `RateLimit` and \
+             `RateLimit-Policy`.",
+        ));
     }
     if path != "/healthz" {
         standard.push(("500", "A fault on the server (`internal_error`)."));

@@ -20,7 +20,7 @@ use crate::headers;
 use crate::not_served::RouteTable;
 use crate::settings::HttpSettings;
 use crate::state::AppState;
-use crate::{openapi, routes};
+use crate::{idempotency, openapi, rate_limit, routes};
 
 pub struct Application {
     port: u16,
@@ -66,6 +66,8 @@ impl Application {
                     .default_service(web::to(|request: HttpRequest, routes: web::Data<RouteTable>| async move {
                         Err::<HttpResponse, _>(routes.refuse(&request))
                     }))
+                    .wrap(middleware::from_fn(idempotency::once))
+                    .wrap(middleware::from_fn(rate_limit::enforce))
                     .wrap_fn(|request, service| {
                         let started = std::time::Instant::now();
                         let response = service.call(request);

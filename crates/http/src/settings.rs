@@ -30,6 +30,9 @@ pub struct HttpSettings {
     /// Accept webhook URLs on loopback, private and link-local addresses (tests and
     /// local development only).
     pub webhook_allow_private: bool,
+    /// Requests each caller (person, API key, or client address without either) may
+    /// send per minute, across all instances; `0` turns the limit off.
+    pub requests_per_minute: u32,
 }
 
 impl std::fmt::Debug for HttpSettings {
@@ -61,6 +64,7 @@ impl HttpSettings {
             login_window: Duration::from_secs(15 * 60),
             workers: None,
             webhook_allow_private: false,
+            requests_per_minute: 600,
         }
     }
 }

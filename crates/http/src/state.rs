@@ -7,14 +7,15 @@
 //! before the client gets `503 contention` with `Retry-After`. So closures do
 //! nothing but database work, and clone what they consume. The `_as` variants first
 //! resolve the caller's access token to an [`Actor`] inside that same transaction:
-//! a revoked session or deactivated user is `401` before any work is done.
+//! a revoked session or API key, or a deactivated user, is `401` before any work is
+//! done.
 
 use std::sync::Arc;
 
 use actix_web::web;
 use yui_domain::Actor;
 use yui_store::roster::RosterCache;
-use yui_store::{Database, DbConnection, sessions};
+use yui_store::{Database, DbConnection, api_keys, sessions};
 
 use crate::auth::{Bearer, TokenKeys};
 use crate::error::ApiError;
@@ -77,6 +78,13 @@ impl AppState {
     }
 }
 
-fn resolve_actor(conn: &mut DbConnection, Bearer(claims): &Bearer) -> Result<Actor, ApiError> {
-    sessions::load_actor(conn, claims.user, claims.session)?.ok_or_else(ApiError::unauthorized)
+fn resolve_actor(conn: &mut DbConnection, bearer: &Bearer) -> Result<Actor, ApiError> {
+    let actor = match bearer {
+        Bearer::Session(claims) => sessions::load_actor(conn, claims.user, claims.session)?,
+        Bearer::ApiKey(_) => {
+            let hash = bearer.api_key_hash().unwrap_or_default();
+            api_keys::load_actor(conn, &hash)?
+        }
+    };
+    actor.ok_or_else(ApiError::unauthorized)
 }

@@ -21,8 +21,8 @@ use yui_domain::{PageLimit, Template};
 use yui_store::outbox::{self, NewMessage};
 use yui_store::roster::RosterCache;
 use yui_store::{
-    Database, StoreError, account_tokens, centers, events, flow, housekeeping, invitations, login_failures, sessions,
-    tasks, users, webhooks,
+    Database, StoreError, account_tokens, centers, events, flow, housekeeping, idempotency, invitations,
+    login_failures, rate_limits, sessions, tasks, users, webhooks,
 };
 
 /// When each periodic job runs.
@@ -59,6 +59,10 @@ pub struct Pruned {
     pub login_failures: usize,
     pub messages: usize,
     pub webhook_deliveries: usize,
+    /// Rate-limit windows that ended.
+    pub rate_limit_windows: usize,
+    /// Idempotency records older than a day.
+    pub idempotency_records: usize,
 }
 
 /// Runs every job that is due at `now`.
@@ -108,6 +112,8 @@ pub fn prune(db: &Database, settings: &HousekeepingSettings) -> Result<Pruned, S
             login_failures: login_failures::prune(conn)?,
             messages: outbox::prune_final(conn, keep_sent)?,
             webhook_deliveries: webhooks::prune_final(conn, keep_sent)?,
+            rate_limit_windows: rate_limits::prune(conn, yui_store::now().timestamp() - 120)?,
+            idempotency_records: idempotency::prune(conn, yui_store::now() - idempotency::RETENTION)?,
         })
     })
 }

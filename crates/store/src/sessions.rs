@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use yui_domain::access::Credential;
 use yui_domain::{Actor, SessionId, UserId};
 
 use crate::ids::{parse_uuid, to_db_time};
@@ -149,9 +150,9 @@ fn live_session_user(
 /// Resolves an access token's subject and session to an [`Actor`]: `None` unless
 /// the session is live, belongs to that user, and the user is active.
 pub fn load_actor(conn: &mut DbConnection, user: UserId, session: SessionId) -> Result<Option<Actor>, StoreError> {
-    Ok(live_session_user(conn, session, crate::now())?
-        .filter(|found| found.id == user && found.active)
-        .map(|found| Actor { user_id: found.id, role: found.role, tenant: found.tenant }))
+    Ok(live_session_user(conn, session, crate::now())?.filter(|found| found.id == user && found.active).map(|found| {
+        Actor { user_id: found.id, role: found.role, tenant: found.tenant, credential: Credential::Person }
+    }))
 }
 
 /// Deletes sessions that ended (expired or revoked) more than `grace` ago, with

@@ -5,8 +5,10 @@
 //! the action (see `rules`). Handlers ask instead of re-deriving rules from roles.
 
 mod rules;
+mod scope;
 
 pub use rules::{Action, Decision, Refusal, Relation, Resource, decide};
+pub use scope::{Credential, KeyRefusal, KeyUse, Scope, Scopes, UnknownScope};
 
 use crate::{CenterId, OrganizationId, Role, UserId};
 
@@ -35,12 +37,14 @@ impl Tenant {
     }
 }
 
-/// An authenticated, active user acting within their tenant.
+/// An authenticated, active user acting within their tenant: signed in themself,
+/// or through an API key they created (which narrows what they may do to its scopes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: UserId,
     pub role: Role,
     pub tenant: Tenant,
+    pub credential: Credential,
 }
 
 impl Actor {
@@ -67,7 +71,7 @@ mod tests {
         } else {
             Tenant::Organization(OrganizationId::generate())
         };
-        Actor { user_id: UserId::generate(), role, tenant }
+        Actor { user_id: UserId::generate(), role, tenant, credential: Credential::Person }
     }
 
     #[test]

@@ -66,10 +66,14 @@ pub enum Action {
     // The caller's own tenant.
     /// Read your own account and your own tasks.
     ReadOwnAccount,
+    /// Change your own account: language, notification preferences, verification.
+    ManageOwnAccount,
     /// Read the event feed: what happened to what you may see.
     ReadEvents,
     /// Create and manage your tenant's webhook endpoints.
     ManageWebhooks,
+    /// Create, list and revoke your tenant's API keys.
+    ManageApiKeys,
     /// List and read the users of your tenant.
     ListMembers,
     /// Deactivate or reactivate users of your tenant.
@@ -95,12 +99,17 @@ pub enum Action {
     /// Read a job, its quotes, deliveries, comments and history.
     ViewJob,
     CommentOnJob,
-    /// The posting client's decisions: edit, post, cancel, approve or reject a quote,
-    /// accept or reject a delivery.
+    /// The posting client's decisions: edit, post, cancel, approve or reject a quote.
     DecideAsClient,
-    /// The centre's work on a job: quote, decline, split into tasks, list its tasks,
-    /// plan assignments, check capacity, deliver.
+    /// The centre's work on a job: quote, decline, split into tasks, plan
+    /// assignments, check capacity.
     RunJob,
+    /// List a job's tasks (the centre's view of its progress).
+    ViewJobTasks,
+    /// Bundle approved work into a delivery for the client.
+    Deliver,
+    /// Accept or reject a delivery.
+    JudgeDelivery,
 
     // A task.
     /// Read a task, its submissions, reviews, comments and history.
@@ -140,10 +149,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 37] = [
         Action::ReadOwnAccount,
+        Action::ManageOwnAccount,
         Action::ReadEvents,
         Action::ManageWebhooks,
+        Action::ManageApiKeys,
         Action::ListMembers,
         Action::ManageMembers,
         Action::ManageInvitations,
@@ -158,6 +169,9 @@ impl Action {
         Action::CommentOnJob,
         Action::DecideAsClient,
         Action::RunJob,
+        Action::ViewJobTasks,
+        Action::Deliver,
+        Action::JudgeDelivery,
         Action::ViewTask,
         Action::CommentOnTask,
         Action::ManageTask,
@@ -180,11 +194,10 @@ impl Action {
     pub const fn resource(self) -> Resource {
         use Action::*;
         match self {
-            ReadOwnAccount | ReadEvents | ManageWebhooks | ListMembers | ManageMembers | ManageInvitations
-            | CreateJob | ListJobs | ViewCatalogue | EditCatalogue | ViewCentreWork | ListTeams | CreateTeam => {
-                Resource::OwnTenant
-            }
-            ViewJob | CommentOnJob | DecideAsClient | RunJob => Resource::Job,
+            ReadOwnAccount | ManageOwnAccount | ReadEvents | ManageWebhooks | ManageApiKeys | ListMembers
+            | ManageMembers | ManageInvitations | CreateJob | ListJobs | ViewCatalogue | EditCatalogue
+            | ViewCentreWork | ListTeams | CreateTeam => Resource::OwnTenant,
+            ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | JudgeDelivery => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | ReviewTask => Resource::Task,
             ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill => Resource::Worker,
             ViewTeam | ManageTeam | ViewTeamQuality | ReviewTeamWork => Resource::Team,
@@ -196,16 +209,16 @@ impl Action {
     pub const fn who_may(self) -> &'static str {
         use Action::*;
         match self {
-            ReadOwnAccount | ReadEvents => "anyone signed in",
+            ReadOwnAccount | ManageOwnAccount | ReadEvents => "anyone signed in",
             ListMembers => "admins, directors and clients",
             ManageMembers => "a centre's admins",
             ManageInvitations => "admins and clients",
-            ManageWebhooks => "a centre's admins and a client organisation's users",
-            CreateJob | DecideAsClient => "the client organisation that posted the job",
+            ManageWebhooks | ManageApiKeys => "a centre's admins and a client organisation's users",
+            CreateJob | DecideAsClient | JudgeDelivery => "the client organisation that posted the job",
             ListJobs => "clients and a centre's directors and admins (workers see their tasks at /v1/me/tasks)",
             ViewCatalogue | ListTeams => "a centre's people",
-            EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ManageTask | SetPay | AssessSkill | ManageTeam
-            | ViewTeamQuality => "a centre's directors and admins",
+            EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ViewJobTasks | Deliver | ManageTask | SetPay
+            | AssessSkill | ManageTeam | ViewTeamQuality => "a centre's directors and admins",
             ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
             ViewTask | CommentOnTask => "the centre's directors and admins, the task's worker and their team",
             WorkOnTask => "the worker the task is assigned to",
@@ -286,15 +299,15 @@ fn permits(standing: Standing, action: Action) -> bool {
     let staff = matches!(standing, Admin | Director);
     let centre_person = staff || matches!(standing, Worker | Assignee | TeamReviewer | Teammate | Themself);
     match action {
-        ReadOwnAccount | ReadEvents => true,
+        ReadOwnAccount | ManageOwnAccount | ReadEvents => true,
         ListMembers => staff || standing == Client,
         ManageMembers => standing == Admin,
-        ManageInvitations | ManageWebhooks => matches!(standing, Admin | Client),
-        CreateJob | DecideAsClient => standing == Client,
+        ManageInvitations | ManageWebhooks | ManageApiKeys => matches!(standing, Admin | Client),
+        CreateJob | DecideAsClient | JudgeDelivery => standing == Client,
         ListJobs | ViewJob | CommentOnJob => staff || standing == Client,
         ViewCatalogue | ListTeams => centre_person,
-        EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ManageTask | SetPay | AssessSkill | ManageTeam
-        | ViewTeamQuality => staff,
+        EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ViewJobTasks | Deliver | ManageTask | SetPay
+        | AssessSkill | ManageTeam | ViewTeamQuality => staff,
         ViewTask | CommentOnTask | ViewTeam => true,
         WorkOnTask => standing == Assignee,
         ClaimTask => matches!(standing, TeamReviewer | Teammate),
@@ -347,10 +360,12 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 32] = [
+    const TABLE: [(Action, &str); 37] = [
         (Action::ReadOwnAccount, "AAAA....H"),
+        (Action::ManageOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
         (Action::ManageWebhooks, "AFAF....H"),
+        (Action::ManageApiKeys, "AFAF....H"),
         (Action::ListMembers, "AAAF....H"),
         (Action::ManageMembers, "AFFF....H"),
         (Action::ManageInvitations, "AFAF....H"),
@@ -365,6 +380,9 @@ mod tests {
         (Action::CommentOnJob, "AAAHHHHHH"),
         (Action::DecideAsClient, "FFAHHHHHH"),
         (Action::RunJob, "AAFHHHHHH"),
+        (Action::ViewJobTasks, "AAFHHHHHH"),
+        (Action::Deliver, "AAFHHHHHH"),
+        (Action::JudgeDelivery, "FFAHHHHHH"),
         (Action::ViewTask, "AAHHAAAHH"),
         (Action::CommentOnTask, "AAHHAAAHH"),
         (Action::ManageTask, "AAHHFFFHH"),

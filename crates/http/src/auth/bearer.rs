@@ -3,15 +3,32 @@
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use sha2::{Digest, Sha256};
 
-use super::{AccessClaims, TokenKeys};
+use super::{AccessClaims, TokenKeys, is_api_key, to_hex};
 use crate::error::ApiError;
 
-/// A request carrying a valid access token. Handlers that take it are authenticated;
-/// which role and tenant may act is decided against the database in the handler's
-/// transaction.
+/// A request carrying a credential: a valid access token (a person's session), or
+/// something shaped like an API key. Handlers that take it are authenticated; the
+/// session or key, and which role and tenant may act, are checked against the
+/// database in the handler's transaction (`AppState::read_as`).
 #[derive(Debug, Clone, Copy)]
-pub struct Bearer(pub AccessClaims);
+pub enum Bearer {
+    Session(AccessClaims),
+    /// The SHA-256 of the presented key (never the key itself).
+    ApiKey([u8; 32]),
+}
+
+impl Bearer {
+    /// The stored form of the key's hash (hex), for an API key.
+    #[must_use]
+    pub fn api_key_hash(&self) -> Option<String> {
+        match self {
+            Bearer::ApiKey(digest) => Some(to_hex(digest)),
+            Bearer::Session(_) => None,
+        }
+    }
+}
 
 impl FromRequest for Bearer {
     type Error = ApiError;
@@ -22,7 +39,8 @@ impl FromRequest for Bearer {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Bearer, ApiError> {
+/// Reads and checks the request's credential without touching the database.
+pub fn authenticate(req: &HttpRequest) -> Result<Bearer, ApiError> {
     let keys =
         req.app_data::<web::Data<TokenKeys>>().ok_or_else(|| ApiError::internal("token keys are not configured"))?;
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(ApiError::unauthorized)?;
@@ -31,5 +49,9 @@ fn authenticate(req: &HttpRequest) -> Result<Bearer, ApiError> {
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(ApiError::unauthorized());
     }
-    keys.verify(token.trim()).map(Bearer)
+    let token = token.trim();
+    if is_api_key(token) {
+        return Ok(Bearer::ApiKey(Sha256::digest(token.as_bytes()).into()));
+    }
+    keys.verify(token).map(Bearer::Session)
 }

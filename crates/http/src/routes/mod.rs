@@ -57,4 +57,5 @@ pub mod tags {
     pub const HEALTH: &str = "health";
     pub const EVENTS: &str = "events";
     pub const WEBHOOKS: &str = "webhooks";
+    pub const API_KEYS: &str = "api-keys";
 }

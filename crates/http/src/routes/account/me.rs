@@ -8,6 +8,9 @@ use validator::Validate;
 use yui_domain::Tenant;
 use yui_store::{DbConnection, centers, organizations, users};
 
+use yui_domain::access::Action;
+
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
@@ -32,7 +35,7 @@ pub struct MeResponse {
 /// Who am I?
 #[utoipa::path(
     tag = tags::ACCOUNT,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = [])),
     responses((status = 200, description = "The caller's account.", body = MeResponse))
 )]
 #[get("/me")]
@@ -42,6 +45,7 @@ async fn me(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<MeRe
 }
 
 fn me_response(conn: &mut DbConnection, actor: yui_domain::Actor) -> Result<MeResponse, ApiError> {
+    access::own_tenant(actor, Action::ReadOwnAccount)?;
     let user = users::find(conn, actor.user_id)?.ok_or_else(ApiError::unauthorized)?;
     let (center, organization) = match actor.tenant {
         Tenant::Center(id) => (centers::find(conn, id)?.map(Into::into), None),
@@ -75,6 +79,7 @@ async fn update_me(
     let body = body.into_inner();
     let response = state
         .write_as(bearer, move |conn, actor| {
+            access::own_tenant(actor, Action::ManageOwnAccount)?;
             if let Some(locale) = body.locale {
                 users::set_locale(conn, actor.user_id, locale.into())?;
             }

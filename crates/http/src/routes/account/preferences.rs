@@ -10,6 +10,9 @@ use validator::Validate;
 use yui_domain::{Notice, NoticeDelivery, NoticePreference};
 use yui_store::notice_preferences;
 
+use yui_domain::access::Action;
+
+use crate::access;
 use crate::auth::Bearer;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
@@ -126,7 +129,12 @@ async fn read_preferences(
     state: web::Data<AppState>,
     bearer: Bearer,
 ) -> Result<web::Json<NoticePreferences>, ApiError> {
-    let choices = state.read_as(bearer, |conn, actor| Ok(notice_preferences::of_user(conn, actor.user_id)?)).await?;
+    let choices = state
+        .read_as(bearer, |conn, actor| {
+            access::own_tenant(actor, Action::ManageOwnAccount)?;
+            Ok(notice_preferences::of_user(conn, actor.user_id)?)
+        })
+        .await?;
     Ok(web::Json(NoticePreferences { items: choices.into_iter().map(Into::into).collect() }))
 }
 
@@ -162,6 +170,7 @@ async fn save_preferences(
     }
     let saved = state
         .write_as(bearer, move |conn, actor| {
+            access::own_tenant(actor, Action::ManageOwnAccount)?;
             notice_preferences::save(conn, actor.user_id, &choices)?;
             Ok(notice_preferences::of_user(conn, actor.user_id)?)
         })

@@ -39,7 +39,7 @@ pub struct UserFilterParams {
 /// List the users of your centre or organisation.
 #[utoipa::path(
     tag = tags::USERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(UserFilterParams, PageParams),
     responses((status = 200, description = "One page of users, oldest first.", body = Paginated<UserView>))
 )]
@@ -64,7 +64,7 @@ async fn list_users(
 /// Read one user of your centre or organisation.
 #[utoipa::path(
     tag = tags::USERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The user's id.")),
     responses((status = 200, description = "The user.", body = UserView))
 )]

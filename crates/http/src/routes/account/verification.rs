@@ -11,6 +11,9 @@ use yui_store::account_tokens::{self, Purpose};
 use yui_store::users;
 
 use super::mail_account_token;
+use yui_domain::access::Action;
+
+use crate::access;
 use crate::auth::{Bearer, hash_token};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ValidJson;
@@ -73,6 +76,7 @@ async fn verify_email(
 async fn resend_verification(state: web::Data<AppState>, bearer: Bearer) -> Result<HttpResponse, ApiError> {
     state
         .write_as(bearer, |conn, actor| {
+            access::own_tenant(actor, Action::ManageOwnAccount)?;
             let user = users::find(conn, actor.user_id)?.ok_or_else(ApiError::unauthorized)?;
             if user.email_verified_at.is_some() {
                 return Err(ApiError::new(ErrorCode::EmailAlreadyVerified, "Your e-mail address is already verified."));

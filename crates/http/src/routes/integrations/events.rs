@@ -102,7 +102,7 @@ pub struct EventFeedPage {
 /// teams.
 #[utoipa::path(
     tag = tags::EVENTS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["events:read"])),
     params(PageParams),
     responses((status = 200, description = "Events after the cursor, oldest first.", body = EventFeedPage))
 )]

@@ -1,6 +1,8 @@
-//! What partner portals and API clients integrate with: the event feed and signed
-//! webhooks, which speak of the same published event types.
+//! What partner portals and API clients integrate with: API keys for machine
+//! clients, the event feed and signed webhooks (which speak of the same published
+//! event types).
 
+mod api_keys;
 mod events;
 mod webhooks;
 
@@ -10,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use yui_domain::feed::EventType;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.configure(events::configure).configure(webhooks::configure);
+    config.configure(api_keys::configure).configure(events::configure).configure(webhooks::configure);
 }
 
 /// What happened.

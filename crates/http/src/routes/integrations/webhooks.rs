@@ -21,6 +21,7 @@ use crate::access;
 use crate::auth::{Bearer, SecretToken};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
+use crate::idempotency::shown_once;
 use crate::input;
 use crate::pagination::{PageParams, Paginated};
 use crate::routes::tags;
@@ -249,7 +250,7 @@ fn not_found() -> ApiError {
 /// secret, shown only this once.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     request_body = WebhookEndpointRequest,
     responses(
         (status = 201, description = "The endpoint and its secret.", body = WebhookEndpointCreated),
@@ -285,13 +286,13 @@ async fn create_webhook_endpoint(
             Ok(WebhookEndpointCreated { endpoint: endpoint.into(), secret: secret.clone() })
         })
         .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(shown_once(HttpResponse::Created().json(created)))
 }
 
 /// Your tenant's webhook endpoints, oldest first.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(PageParams),
     responses((status = 200, description = "One page of endpoints.", body = Paginated<WebhookEndpointView>))
 )]
@@ -314,7 +315,7 @@ async fn list_webhook_endpoints(
 /// One of your webhook endpoints.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
     responses((status = 200, description = "The endpoint.", body = WebhookEndpointView))
 )]
@@ -337,7 +338,7 @@ async fn read_webhook_endpoint(
 /// Change an endpoint: its URL, description, event types, or whether it is on.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
     request_body = WebhookEndpointUpdate,
     responses(
@@ -375,7 +376,7 @@ async fn update_webhook_endpoint(
 /// Delete an endpoint with its delivery log.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
     responses((status = 204, description = "Deleted."))
 )]
@@ -400,7 +401,7 @@ async fn delete_webhook_endpoint(
 /// both the new and the old secret, so receivers can switch without losing events.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
     responses((status = 200, description = "The new secret, shown only now.", body = WebhookSecretRotated))
 )]
@@ -409,7 +410,7 @@ async fn rotate_webhook_secret(
     state: web::Data<AppState>,
     bearer: Bearer,
     id: web::Path<Uuid>,
-) -> Result<web::Json<WebhookSecretRotated>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let secret = new_secret()?;
     let rotated = state
@@ -423,13 +424,13 @@ async fn rotate_webhook_secret(
             })
         })
         .await?;
-    Ok(web::Json(rotated))
+    Ok(shown_once(HttpResponse::Ok().json(rotated)))
 }
 
 /// Send the endpoint a `webhook.test` event now (also when it is disabled).
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The endpoint's id.")),
     responses((status = 202, description = "The test delivery is on its way.", body = WebhookTestSent))
 )]
@@ -461,7 +462,7 @@ async fn send_webhook_test(
 /// The endpoint's delivery log, newest first, with every attempt.
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The endpoint's id."), PageParams),
     responses((status = 200, description = "One page of deliveries, newest first.", body = Paginated<WebhookDeliveryView>))
 )]
@@ -488,7 +489,7 @@ async fn list_webhook_deliveries(
 /// have it can recognise it).
 #[utoipa::path(
     tag = tags::WEBHOOKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["webhooks:manage"])),
     params(
         ("id" = Uuid, Path, description = "The endpoint's id."),
         ("delivery_id" = Uuid, Path, description = "The delivery's id."),

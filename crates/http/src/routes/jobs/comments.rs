@@ -24,7 +24,7 @@ pub fn configure(config: &mut ServiceConfig) {
 /// A job's comment thread (the client and the centre's directors).
 #[utoipa::path(
     tag = tags::COMMENTS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(("id" = Uuid, Path, description = "The job's id."), PageParams),
     responses((status = 200, description = "One page of comments, oldest first.", body = Paginated<CommentView>))
 )]
@@ -49,7 +49,7 @@ async fn list_job_comments(
 /// Comment on a job.
 #[utoipa::path(
     tag = tags::COMMENTS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = CommentRequest,
     responses((status = 201, description = "The new comment.", body = CommentView))

@@ -106,7 +106,7 @@ fn view(delivery: Delivery, task_count: usize) -> DeliveryView {
 /// Deliver approved tasks of an active job to the client (directors).
 #[utoipa::path(
     tag = tags::DELIVERIES,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["deliveries:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = DeliveryRequest,
     responses(
@@ -130,7 +130,7 @@ async fn create_delivery(
     task_ids.dedup();
     let created = state
         .write_as(bearer, move |conn, actor| {
-            let job = access::job(conn, actor, id, Action::RunJob)?;
+            let job = access::job(conn, actor, id, Action::Deliver)?;
             let found = tasks::find_many_in_job(conn, job.id, &task_ids)?;
             if found.len() != task_ids.len() {
                 return Err(ApiError::invalid_field("task_ids", "unknown_task", "every task must belong to this job"));
@@ -146,7 +146,7 @@ async fn create_delivery(
 /// List a job's deliveries (the client and the centre's directors).
 #[utoipa::path(
     tag = tags::DELIVERIES,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(("id" = Uuid, Path, description = "The job's id."), PageParams),
     responses((status = 200, description = "One page of deliveries, oldest first.", body = Paginated<DeliveryView>))
 )]
@@ -177,7 +177,7 @@ async fn list_deliveries(
 /// Read a delivery with its results (the client and the centre's directors).
 #[utoipa::path(
     tag = tags::DELIVERIES,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(("id" = Uuid, Path, description = "The delivery's id.")),
     responses((status = 200, description = "The delivery and the delivered results.", body = DeliveryDetail))
 )]
@@ -221,7 +221,7 @@ async fn get_delivery(
 /// in an accepted delivery.
 #[utoipa::path(
     tag = tags::DELIVERIES,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["deliveries:write"])),
     params(("id" = Uuid, Path, description = "The delivery's id.")),
     responses(
         (status = 200, description = "The accepted delivery.", body = DeliveryView),
@@ -243,7 +243,7 @@ async fn accept_delivery(
 /// changes requested.
 #[utoipa::path(
     tag = tags::DELIVERIES,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["deliveries:write"])),
     params(("id" = Uuid, Path, description = "The delivery's id.")),
     request_body = ReasonRequest,
     responses(
@@ -273,7 +273,7 @@ async fn decide(
 ) -> Result<web::Json<DeliveryView>, ApiError> {
     let decided = state
         .write_as(bearer, move |conn, actor| {
-            let (delivery, job) = access::delivery(conn, actor, id, Action::DecideAsClient)?;
+            let (delivery, job) = access::delivery(conn, actor, id, Action::JudgeDelivery)?;
             let delivery = flow::decide_delivery(conn, actor.user_id, delivery, &job, action, reason.as_deref())?;
             let count = deliveries::items(conn, delivery.id)?.len();
             Ok(view(delivery, count))

@@ -23,7 +23,7 @@ pub fn configure(config: &mut ServiceConfig) {
 /// A job's own history (not its tasks'), oldest first.
 #[utoipa::path(
     tag = tags::HISTORY,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(("id" = Uuid, Path, description = "The job's id."), PageParams),
     responses((status = 200, description = "One page of events, oldest first.", body = Paginated<EventView>))
 )]

@@ -102,7 +102,7 @@ fn id_param(id: web::Path<Uuid>) -> JobId {
 /// Send a quote for a posted job (directors).
 #[utoipa::path(
     tag = tags::INTAKE,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = QuoteRequest,
     responses(
@@ -142,7 +142,7 @@ async fn send_quote(
 /// Decline a posted job, with a reason (directors).
 #[utoipa::path(
     tag = tags::INTAKE,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = ReasonRequest,
     responses(
@@ -172,7 +172,7 @@ async fn decline_job(
 /// Approve the pending quote: the job becomes active (clients).
 #[utoipa::path(
     tag = tags::INTAKE,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     responses(
         (status = 200, description = "The job, now `active`.", body = JobView),
@@ -199,7 +199,7 @@ async fn approve_quote(
 /// Reject the pending quote, with a reason: the job waits for a new quote (clients).
 #[utoipa::path(
     tag = tags::INTAKE,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = ReasonRequest,
     responses(
@@ -229,7 +229,7 @@ async fn reject_quote(
 /// Every quote of a job, oldest first.
 #[utoipa::path(
     tag = tags::INTAKE,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     responses((status = 200, description = "The job's quotes, oldest first.", body = Vec<QuoteView>))
 )]

@@ -215,7 +215,7 @@ fn organization_of(actor: Actor) -> Result<yui_domain::OrganizationId, ApiError>
 /// Create a job (as a draft).
 #[utoipa::path(
     tag = tags::JOBS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     request_body = CreateJobRequest,
     responses((status = 201, description = "The draft job.", body = JobView))
 )]
@@ -244,7 +244,7 @@ async fn create_job(
 /// List jobs: a client's own, or a centre's posted jobs for its directors.
 #[utoipa::path(
     tag = tags::JOBS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(JobFilterParams, PageParams),
     responses((status = 200, description = "One page of jobs, oldest first.", body = Paginated<JobView>))
 )]
@@ -273,7 +273,7 @@ async fn list_jobs(
 /// Read a job with its progress.
 #[utoipa::path(
     tag = tags::JOBS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:read"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     responses((status = 200, description = "The job, with task counts and completion.", body = JobView))
 )]
@@ -297,7 +297,7 @@ async fn get_job(
 /// Edit a draft job.
 #[utoipa::path(
     tag = tags::JOBS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = EditJobRequest,
     responses(
@@ -329,7 +329,7 @@ async fn edit_job(
 /// Post a draft job to its centre.
 #[utoipa::path(
     tag = tags::JOBS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     responses(
         (status = 200, description = "The posted job, now visible to the centre's directors.", body = JobView),
@@ -363,7 +363,7 @@ async fn post_job(
 /// Cancel a job before work starts (as a draft, posted, or quoted).
 #[utoipa::path(
     tag = tags::JOBS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     responses(
         (status = 200, description = "The cancelled job.", body = JobView),

@@ -25,7 +25,7 @@ pub fn configure(config: &mut ServiceConfig) {
 /// A task's comment thread (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::COMMENTS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The task's id."), PageParams),
     responses((status = 200, description = "One page of comments, oldest first.", body = Paginated<CommentView>))
 )]
@@ -50,7 +50,7 @@ async fn list_task_comments(
 /// Comment on a task.
 #[utoipa::path(
     tag = tags::COMMENTS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = CommentRequest,
     responses((status = 201, description = "The new comment.", body = CommentView))

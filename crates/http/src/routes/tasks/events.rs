@@ -23,7 +23,7 @@ pub fn configure(config: &mut ServiceConfig) {
 /// A task's history, oldest first (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::HISTORY,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The task's id."), PageParams),
     responses((status = 200, description = "One page of events, oldest first.", body = Paginated<EventView>))
 )]

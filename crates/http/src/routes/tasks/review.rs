@@ -123,7 +123,7 @@ pub struct QueueItem {
 /// team on a teammate's work).
 #[utoipa::path(
     tag = tags::REVIEW,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = ReviewRequest,
     responses(
@@ -163,7 +163,7 @@ async fn review_task(
 /// version, marked as the director's.
 #[utoipa::path(
     tag = tags::REVIEW,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = FixRequest,
     responses(
@@ -198,7 +198,7 @@ async fn fix_task(
 /// Every review of a task, oldest first (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::REVIEW,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses((status = 200, description = "The reviews, oldest first.", body = Vec<ReviewView>))
 )]
@@ -221,7 +221,7 @@ async fn list_reviews(
 /// The centre's QC queue: submissions waiting for review, oldest first (directors).
 #[utoipa::path(
     tag = tags::REVIEW,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(PageParams),
     responses((status = 200, description = "One page of the queue, oldest submission first.", body = Paginated<QueueItem>))
 )]
@@ -245,7 +245,7 @@ async fn review_queue(
 /// never the caller's own work (the team's reviewers, and directors).
 #[utoipa::path(
     tag = tags::REVIEW,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The team's id."), PageParams),
     responses((status = 200, description = "One page of the team's queue, oldest submission first.", body = Paginated<QueueItem>))
 )]

@@ -163,7 +163,7 @@ fn task_spec(field: &str, input: &TaskInput, job: &Job, new_due_date: bool) -> R
 /// Split an active job into tasks (directors): 1 to 5 000 tasks, all or nothing.
 #[utoipa::path(
     tag = tags::TASKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = SplitRequest,
     responses(
@@ -205,7 +205,7 @@ async fn split_job(
 /// List a job's tasks (directors).
 #[utoipa::path(
     tag = tags::TASKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The job's id."), TaskFilterParams, PageParams),
     responses((status = 200, description = "One page of tasks, in creation order.", body = Paginated<TaskView>))
 )]
@@ -222,7 +222,7 @@ async fn list_job_tasks(
     let filter = filter.filter();
     let (job, tasks) = state
         .read_as(bearer, move |conn, actor| {
-            let job = access::job(conn, actor, id, Action::RunJob)?;
+            let job = access::job(conn, actor, id, Action::ViewJobTasks)?;
             let tasks = tasks::list(conn, TaskScope::Job(job.id), filter, page.after.map(TaskId::from), page.limit)?;
             Ok((job, tasks))
         })
@@ -233,7 +233,7 @@ async fn list_job_tasks(
 /// The caller's own tasks across jobs (workers).
 #[utoipa::path(
     tag = tags::TASKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = [])),
     params(TaskFilterParams, PageParams),
     responses((status = 200, description = "One page of the caller's tasks.", body = Paginated<TaskView>))
 )]
@@ -248,6 +248,7 @@ async fn my_tasks(
     let filter = filter.filter();
     let views = state
         .read_as(bearer, move |conn, actor| {
+            access::own_tenant(actor, Action::ReadOwnAccount)?;
             let tasks = tasks::list(
                 conn,
                 TaskScope::Assignee(actor.user_id),
@@ -264,7 +265,7 @@ async fn my_tasks(
 /// Read a task (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::TASKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses((status = 200, description = "The task.", body = TaskView))
 )]
@@ -287,7 +288,7 @@ async fn get_task(
 /// Edit an open or assigned task (directors).
 #[utoipa::path(
     tag = tags::TASKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = EditTaskRequest,
     responses(
@@ -330,7 +331,7 @@ async fn edit_task(
 /// Cancel an open or assigned task (directors).
 #[utoipa::path(
     tag = tags::TASKS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses(
         (status = 200, description = "The cancelled task.", body = TaskView),

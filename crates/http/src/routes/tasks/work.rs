@@ -46,7 +46,7 @@ pub struct AssignRequest {
 /// at once, exactly one succeeds; the other gets `409`.
 #[utoipa::path(
     tag = tags::WORK,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = AssignRequest,
     responses(
@@ -68,7 +68,7 @@ async fn assign_task(
 /// Give an assigned or started task to another worker (directors).
 #[utoipa::path(
     tag = tags::WORK,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = AssignRequest,
     responses(
@@ -108,7 +108,7 @@ async fn assign_with(
 /// Take a task back from its worker; it becomes open again (directors).
 #[utoipa::path(
     tag = tags::WORK,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses(
         (status = 200, description = "The task, `open` again.", body = TaskView),
@@ -133,7 +133,7 @@ async fn unassign_task(
 /// Start working on an assigned task (its worker).
 #[utoipa::path(
     tag = tags::WORK,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses(
         (status = 200, description = "The task, now `in_progress`.", body = TaskView),
@@ -157,7 +157,7 @@ async fn start_task(
 /// Submit a result for review (its worker): a new version each time.
 #[utoipa::path(
     tag = tags::WORK,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = SubmitRequest,
     responses(
@@ -188,7 +188,7 @@ async fn submit_task(
 /// Every version of a task's result, oldest first (the centre's directors and admins, the task's worker and their team).
 #[utoipa::path(
     tag = tags::WORK,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses((status = 200, description = "The submissions, oldest first.", body = Vec<SubmissionView>))
 )]

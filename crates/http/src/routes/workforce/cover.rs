@@ -67,7 +67,7 @@ pub struct CoverRequest {
 /// next page starts after its due date and id.
 #[utoipa::path(
     tag = tags::DASHBOARD,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     params(TimedPageParams),
     responses((status = 200, description = "At-risk tasks, soonest due first.", body = Paginated<AtRiskView>))
 )]
@@ -115,7 +115,7 @@ async fn at_risk(
 /// back to its team's queue.
 #[utoipa::path(
     tag = tags::DASHBOARD,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = CoverRequest,
     responses(

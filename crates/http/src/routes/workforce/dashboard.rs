@@ -72,7 +72,7 @@ fn hours(minutes: u64) -> f64 {
 /// The director's dashboard (directors).
 #[utoipa::path(
     tag = tags::DASHBOARD,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:read"])),
     responses((status = 200, description = "The centre's day.", body = DashboardView))
 )]
 #[get("/dashboard")]

@@ -85,7 +85,7 @@ fn exclusion_code(exclusion: &Exclusion) -> &'static str {
 /// The workers ranked for a task, with the reasons for each rank (directors).
 #[utoipa::path(
     tag = tags::MATCHING,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id."), CandidateParams),
     responses((status = 200, description = "Candidates, best first.", body = CandidatesView))
 )]
@@ -205,7 +205,7 @@ fn summarise(excluded: &[(UserId, Exclusion)]) -> String {
 /// before it. Dry run unless `apply` is `true`.
 #[utoipa::path(
     tag = tags::MATCHING,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = PlanRequest,
     responses((status = 200, description = "The plan (and whether it was applied).", body = PlanView))
@@ -366,7 +366,7 @@ fn hours(minutes: u32) -> f64 {
 /// Can the centre do this work before the due date? (directors, before quoting)
 #[utoipa::path(
     tag = tags::MATCHING,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["jobs:write"])),
     params(("id" = Uuid, Path, description = "The job's id.")),
     request_body = CapacityRequest,
     responses((status = 200, description = "Feasible or not, and the bottleneck skill.", body = CapacityView))

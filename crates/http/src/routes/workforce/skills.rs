@@ -159,7 +159,7 @@ fn ensure_skill(conn: &mut DbConnection, center: CenterId, skill: &str) -> Resul
 /// Add a skill to your centre's catalogue (directors).
 #[utoipa::path(
     tag = tags::SKILLS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     request_body = SkillRequest,
     responses(
         (status = 201, description = "The new skill.", body = SkillView),
@@ -194,7 +194,7 @@ async fn create_skill(
 /// Your centre's skill catalogue (its people: admins, directors and workers).
 #[utoipa::path(
     tag = tags::SKILLS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     responses((status = 200, description = "Every skill, by slug.", body = Vec<SkillView>))
 )]
 #[get("/skills")]
@@ -227,7 +227,7 @@ async fn public_skills(state: web::Data<AppState>, id: web::Path<Uuid>) -> Resul
 /// stay in the history.
 #[utoipa::path(
     tag = tags::SKILLS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(
         ("id" = Uuid, Path, description = "The worker's id."),
         ("skill" = String, Path, description = "The skill's slug."),
@@ -273,7 +273,7 @@ async fn assess_worker(
 /// A worker's current levels (the worker and the centre's directors).
 #[utoipa::path(
     tag = tags::SKILLS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     responses((status = 200, description = "Current levels, by skill.", body = Vec<LevelView>))
 )]
@@ -301,7 +301,7 @@ async fn worker_levels(
 /// Every assessment of a worker, oldest first (the worker and the centre's directors).
 #[utoipa::path(
     tag = tags::SKILLS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The worker's id."), HistoryParams),
     responses((status = 200, description = "The assessment history.", body = Vec<AssessmentView>))
 )]

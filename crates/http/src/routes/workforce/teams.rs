@@ -162,7 +162,7 @@ fn team_view(conn: &mut DbConnection, team: Team) -> Result<TeamView, ApiError> 
 /// Create a team (directors).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     request_body = TeamRequest,
     responses(
         (status = 201, description = "The new team.", body = TeamView),
@@ -197,7 +197,7 @@ async fn create_team(
 /// Your centre's teams (directors see all; workers see theirs).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     responses((status = 200, description = "Teams by name, with members.", body = Vec<TeamView>))
 )]
 #[get("/teams")]
@@ -220,7 +220,7 @@ async fn list_teams(state: web::Data<AppState>, bearer: Bearer) -> Result<web::J
 /// A team with its members (its directors and members).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The team's id.")),
     responses((status = 200, description = "The team.", body = TeamView))
 )]
@@ -243,7 +243,7 @@ async fn get_team(
 /// Add a worker to a team, or change their role (directors).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The team's id."), ("worker_id" = Uuid, Path, description = "The worker's id.")),
     request_body = MemberRequest,
     responses((status = 200, description = "The team, with its members.", body = TeamView))
@@ -275,7 +275,7 @@ async fn set_member(
 /// Remove a worker from a team (directors).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The team's id."), ("worker_id" = Uuid, Path, description = "The worker's id.")),
     responses((status = 204, description = "Removed."))
 )]
@@ -305,7 +305,7 @@ async fn remove_member(
 /// and members).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The team's id."), PageParams),
     responses((status = 200, description = "One page of queued tasks, oldest first.", body = Paginated<TaskView>))
 )]
@@ -337,7 +337,7 @@ async fn team_queue(
 /// A team's quality record: its current members' records added up (directors).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The team's id.")),
     responses((status = 200, description = "The team's quality record.", body = QualityView))
 )]
@@ -364,7 +364,7 @@ async fn team_quality(
 /// Give an open task to a team's queue instead of a person (directors).
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = QueueRequest,
     responses(
@@ -402,7 +402,7 @@ async fn queue_for_team(
 /// same task at once, exactly one succeeds; the other gets `409`.
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     responses(
         (status = 200, description = "The task, now assigned to you.", body = TaskView),
@@ -438,7 +438,7 @@ async fn claim_task(
 /// next (its worker). The note stays with the task.
 #[utoipa::path(
     tag = tags::TEAMS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = ReleaseRequest,
     responses(

@@ -292,7 +292,7 @@ fn worker_id(id: web::Path<Uuid>) -> UserId {
 /// A worker's profile (the worker and the centre's directors).
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     responses((status = 200, description = "The profile (the centre's defaults until saved).", body = ProfileView))
 )]
@@ -318,7 +318,7 @@ async fn get_profile(
 /// is not part of it: directors set it with `PUT /v1/workers/{id}/hourly-rate`.
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     request_body = ProfileRequest,
     responses((status = 200, description = "The saved profile.", body = ProfileView))
@@ -368,7 +368,7 @@ async fn put_profile(
 /// profile). Never below the centre's minimum.
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     request_body = HourlyRateRequest,
     responses((status = 200, description = "The profile with its new rate.", body = ProfileView))
@@ -404,7 +404,7 @@ async fn put_hourly_rate(
 /// A worker's weekly windows and the exceptions in a range (the worker and directors).
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The worker's id."), RangeParams),
     responses((status = 200, description = "Windows and exceptions.", body = AvailabilityView))
 )]
@@ -444,7 +444,7 @@ async fn get_availability(
 /// Replace your weekly windows (the worker).
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     request_body = WindowsRequest,
     responses((status = 204, description = "The windows are saved."))
@@ -492,7 +492,7 @@ async fn put_windows(
 /// longer be done in time become at risk.
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     request_body = ExceptionRequest,
     responses((status = 201, description = "The exception, and the tasks it put at risk.", body = ExceptionOutcome))
@@ -573,7 +573,7 @@ async fn add_exception(
 /// Delete one of your exceptions (the worker).
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(
         ("id" = Uuid, Path, description = "The worker's id."),
         ("exception_id" = Uuid, Path, description = "The exception's id."),
@@ -604,7 +604,7 @@ async fn delete_exception(
 /// A worker's available time in a range, net of the tasks already committed to.
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The worker's id."), RangeParams),
     responses((status = 200, description = "Capacity, commitments and what is left.", body = AvailableHoursView))
 )]
@@ -640,7 +640,7 @@ async fn available_hours(
 /// A worker's quality record (the worker and the centre's directors).
 #[utoipa::path(
     tag = tags::WORKERS,
-    security(("bearer_token" = [])),
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     responses((status = 200, description = "The quality record.", body = QualityView))
 )]
