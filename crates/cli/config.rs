@@ -19,8 +19,18 @@ pub struct Cli {
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "YUI_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// Log lines as `text` (for people) or `json` (one object a line, for log
+    /// collectors); each line of a request names its `request_id`.
+    #[arg(long, env = "YUI_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +132,13 @@ pub struct ServeArgs {
     /// may send, shared by every instance on the database; 0 turns the limit off.
     #[arg(long, env = "YUI_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
     pub rate_limit_per_minute: u32,
+    /// The bearer token `GET /metrics` (Prometheus text) wants; unset, the endpoint is
+    /// off. Never logged.
+    #[arg(long, env = "YUI_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Seconds a stopping server (SIGTERM, Ctrl-C) lets requests in flight finish.
+    #[arg(long, env = "YUI_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "YUI_TRUST_FORWARDED_FOR", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub trust_forwarded_for: bool,
@@ -222,6 +239,8 @@ impl ServeArgs {
         settings.session_ttl = Duration::from_secs(self.session_ttl);
         settings.max_body_bytes = self.max_body_bytes;
         settings.requests_per_minute = self.rate_limit_per_minute;
+        settings.metrics_token = self.metrics_token.clone().filter(|token| !token.is_empty());
+        settings.shutdown_timeout = Duration::from_secs(self.shutdown_timeout);
         settings.trust_forwarded_for = self.trust_forwarded_for;
         settings.workers = self.workers;
         settings.webhook_allow_private = self.outbound.webhook_allow_private;

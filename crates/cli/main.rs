@@ -19,16 +19,18 @@ use anyhow::Context as _;
 use clap::Parser as _;
 use yui_store::Database;
 
-use crate::config::{Cli, Command, ServeArgs};
+use crate::config::{Cli, Command, LogFormat, ServeArgs};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+        LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+    }
 
     match cli.command {
         Command::Serve(args) => serve(&cli.database, args).await,

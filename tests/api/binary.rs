@@ -15,9 +15,29 @@ const DEMO_PASSWORD: &str = "yui-demo-password";
 pub struct Server {
     child: Child,
     pub address: String,
+    /// Every line it has logged so far.
+    pub logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
+    /// Sends `SIGTERM` (what `docker stop` and systemd send).
+    pub fn terminate(&self) {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
+        assert!(status.success(), "kill -TERM");
+    }
+
+    /// Waits up to `timeout` for the process to exit; its status, if it did.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + timeout;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
     /// Kills the process at once (`SIGKILL`): no shutdown code runs.
     pub fn kill_9(mut self) {
         let _ = self.child.kill();
@@ -58,16 +78,19 @@ pub fn serve_demo_with(data_dir: &std::path::Path, database_url: &str, options: 
         .expect("start yui");
     let stderr = child.stderr.take().expect("stderr");
     let (sender, receiver) = std::sync::mpsc::channel();
+    let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = logs.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(rest) = line.split("listening on http://").nth(1) {
-                let address = rest.split_whitespace().next().unwrap_or_default().to_owned();
+                let address = rest.split(|c: char| c.is_whitespace() || c == '"').next().unwrap_or_default().to_owned();
                 let _ = sender.send(address);
             }
+            kept.lock().expect("logs").push(line);
         }
     });
     let address = receiver.recv_timeout(Duration::from_secs(60)).expect("yui serve did not start listening");
-    Server { child, address: format!("http://{address}") }
+    Server { child, address: format!("http://{address}"), logs }
 }
 
 pub async fn login(client: &reqwest::Client, server: &Server, email: &str) -> String {

@@ -23,6 +23,7 @@ mod invitations;
 mod isolation;
 mod migrations;
 mod notifications;
+mod observability;
 mod openapi;
 mod outbox;
 mod password_reset;

@@ -144,6 +144,10 @@ pub struct Problem {
     /// For `invalid_state`: the actions the current state allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<Vec<String>>,
+    /// The request's id (also in `X-Request-Id` and in the server's logs): quote it
+    /// when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -307,6 +311,7 @@ impl ApiError {
             errors: self.errors.clone(),
             current_state: self.state.as_deref().map(|(state, _)| state.clone()),
             allowed_actions: self.state.as_deref().map(|(_, allowed)| allowed.clone()),
+            request_id: crate::request_id::current(),
         }
     }
 }

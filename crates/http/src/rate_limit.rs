@@ -7,7 +7,7 @@
 //! instance on it. Every answer says where the caller stands with the IETF
 //! `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers);
 //! a caller over budget gets `429 rate_limited` with `Retry-After`. Health probes
-//! are not counted. The same call notes when an API key was last used.
+//! and metrics scrapes are not counted. The same call notes when an API key was last used.
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -45,7 +45,7 @@ impl Standing {
 pub async fn enforce(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let limit = state.as_ref().map_or(0, |s| s.settings.requests_per_minute);
-    let Some(state) = state.filter(|_| limit > 0 && !matches!(req.path(), "/healthz" | "/readyz")) else {
+    let Some(state) = state.filter(|_| limit > 0 && !matches!(req.path(), "/healthz" | "/readyz" | "/metrics")) else {
         return next.call(req).await;
     };
     let caller = Caller::of(req.request());

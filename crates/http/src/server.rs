@@ -17,10 +17,11 @@ use crate::auth::TokenKeys;
 use crate::body_shape::BodySchemas;
 use crate::extract::{TrustForwardedFor, configure_extractors};
 use crate::headers;
+use crate::metrics::Metrics;
 use crate::not_served::RouteTable;
 use crate::settings::HttpSettings;
 use crate::state::AppState;
-use crate::{idempotency, openapi, rate_limit, routes};
+use crate::{idempotency, metrics, openapi, rate_limit, request_id, routes};
 
 pub struct Application {
     port: u16,
@@ -37,6 +38,8 @@ impl Application {
         let routes = RouteTable::from_spec(&spec);
         let body_schemas = web::Data::new(BodySchemas::from_spec(&spec));
         let workers = settings.workers;
+        let shutdown_timeout = settings.shutdown_timeout.as_secs();
+        let metrics = web::Data::new(Metrics::default());
 
         let mut server =
             HttpServer::new(move || {
@@ -62,6 +65,8 @@ impl Application {
                         HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }))
                     .app_data(web::Data::new(routes.clone()))
+                    .app_data(metrics.clone())
+                    .service(web::resource("/metrics").route(web::get().to(metrics::serve)))
                     .app_data(body_schemas.clone())
                     .default_service(web::to(|request: HttpRequest, routes: web::Data<RouteTable>| async move {
                         Err::<HttpResponse, _>(routes.refuse(&request))
@@ -79,8 +84,9 @@ impl Application {
                             Ok(response)
                         }
                     })
-                    .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+                    .wrap(middleware::from_fn(request_id::tag))
             })
+            .shutdown_timeout(shutdown_timeout)
             .listen(listener)?;
         if let Some(workers) = workers {
             server = server.workers(workers);

@@ -33,6 +33,10 @@ pub struct HttpSettings {
     /// Requests each caller (person, API key, or client address without either) may
     /// send per minute, across all instances; `0` turns the limit off.
     pub requests_per_minute: u32,
+    /// The bearer token `GET /metrics` wants; `None` turns the endpoint off.
+    pub metrics_token: Option<String>,
+    /// How long a stopping server lets requests in flight finish.
+    pub shutdown_timeout: Duration,
 }
 
 impl std::fmt::Debug for HttpSettings {
@@ -65,6 +69,8 @@ impl HttpSettings {
             workers: None,
             webhook_allow_private: false,
             requests_per_minute: 600,
+            metrics_token: None,
+            shutdown_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! WAL). PostgreSQL needs no such lock: its row locks and compare-and-set updates do
 //! the work, also across several API instances.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -217,6 +218,20 @@ pub struct Database {
     readers: Pool<Manager>,
     engine: Engine,
     sqlite_writer: Arc<Mutex<()>>,
+    /// Transactions waiting for a connection (or, on SQLite, for the writer's turn).
+    waiting: Arc<AtomicUsize>,
+}
+
+/// How full one connection pool is, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// `readers` and `writers` on SQLite; `shared` on PostgreSQL.
+    pub name: &'static str,
+    pub max: u32,
+    /// Connections open now.
+    pub open: u32,
+    /// Open connections not in use.
+    pub idle: u32,
 }
 
 /// An error inside a transaction: either the database's or the caller's own.
@@ -264,7 +279,7 @@ impl Database {
                 (shared.clone(), shared)
             }
         };
-        Ok(Self { writers, readers, engine, sqlite_writer: Arc::new(Mutex::new(())) })
+        Ok(Self { writers, readers, engine, sqlite_writer: Arc::new(Mutex::new(())), waiting: Arc::default() })
     }
 
     #[must_use]
@@ -289,10 +304,12 @@ impl Database {
     where
         E: TransactionError,
     {
+        let waiting = Waiting::start(&self.waiting);
         let _writer = match self.engine {
             Engine::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
             Engine::Postgres => None,
         };
+        drop(waiting);
         self.run(Access::Write, work)
     }
 
@@ -301,7 +318,9 @@ impl Database {
         E: TransactionError,
     {
         let pool = if access == Access::Read { &self.readers } else { &self.writers };
+        let waiting = Waiting::start(&self.waiting);
         let mut pooled = pool.get().map_err(|e| E::from(StoreError::Pool(e.to_string())))?;
+        drop(waiting);
         let conn: &mut DbConnection = &mut pooled;
         let mut attempt = 1;
         loop {
@@ -333,11 +352,46 @@ impl Database {
         self.writers.get().map_err(|e| StoreError::Pool(e.to_string()))
     }
 
+    /// The pools' occupancy now.
+    #[must_use]
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        let stats = |name, pool: &Pool<Manager>| {
+            let state = pool.state();
+            PoolStats { name, max: pool.max_size(), open: state.connections, idle: state.idle_connections }
+        };
+        match self.engine {
+            Engine::Sqlite => vec![stats("readers", &self.readers), stats("writers", &self.writers)],
+            Engine::Postgres => vec![stats("shared", &self.writers)],
+        }
+    }
+
+    /// Transactions waiting for a connection or, on SQLite, for their turn to write.
+    #[must_use]
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
     /// Whether the database answers a trivial query.
     pub fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.readers.get().map_err(|e| StoreError::Pool(e.to_string()))?;
         diesel::sql_query("SELECT 1").execute(&mut *conn)?;
         Ok(())
+    }
+}
+
+/// Counts a transaction as waiting until dropped.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn start(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Self(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

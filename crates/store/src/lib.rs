@@ -51,7 +51,7 @@ pub mod workforce;
 pub mod workload;
 
 pub use clock::now;
-pub use db::{Database, DbConnection, Engine, PoolSettings, SqliteDurability, TransactionError};
+pub use db::{Database, DbConnection, Engine, PoolSettings, PoolStats, SqliteDurability, TransactionError};
 pub use error::StoreError;
 
 /// One page of a keyset-paginated list: items in id order, and the id to continue

@@ -626,3 +626,12 @@ pub fn prune_final(conn: &mut DbConnection, age: TimeDelta) -> Result<usize, Sto
     )
     .execute(conn)?)
 }
+
+/// How many deliveries are in each status (`pending`, `delivered`, `failed`).
+pub fn counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(deliveries::table
+        .group_by(deliveries::status)
+        .select((deliveries::status, diesel::dsl::count_star()))
+        .order(deliveries::status.asc())
+        .load(conn)?)
+}
