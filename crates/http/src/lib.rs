@@ -25,6 +25,7 @@ mod not_served;
 mod openapi;
 mod pagination;
 mod quality;
+mod rate_leases;
 mod rate_limit;
 mod request_id;
 mod requirements;

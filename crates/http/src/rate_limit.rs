@@ -4,7 +4,8 @@
 //! Each caller ([`Caller`]: a person, an API key, or an address with neither) gets
 //! `requests_per_minute` per fixed one-minute window. Counting is one atomic upsert
 //! in the database (`yui_store::rate_limits`), so the budget holds across every API
-//! instance on it. Every answer says where the caller stands with the IETF
+//! instance on it; each instance reserves tokens in chunks (`crate::rate_leases`),
+//! so a busy caller does not cost a database write per request. Every answer says where the caller stands with the IETF
 //! `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers);
 //! a caller over budget gets `429 rate_limited` with `Retry-After`. Health probes
 //! and metrics scrapes are not counted. The same call notes when an API key was last used.
@@ -52,30 +53,51 @@ pub async fn enforce(req: ServiceRequest, next: Next<BoxBody>) -> Result<Service
     let now = yui_store::now().timestamp();
     let window = now - now.rem_euclid(WINDOW_SECONDS);
     let bucket = caller.storage_key();
-    let key_hash = match &caller {
-        Caller::Key(hash) => Some(hash.clone()),
-        _ => None,
-    };
-    let db = state.db.clone();
-    let counted = web::block(move || {
-        db.write(|conn| {
-            let hits = rate_limits::hit(conn, &bucket, window)?;
-            if let Some(hash) = &key_hash {
-                api_keys::touch(conn, hash)?;
-            }
-            Ok::<_, ApiError>(hits)
-        })
-    })
-    .await;
-    let hits = match counted {
-        Ok(Ok(hits)) => u32::try_from(hits).unwrap_or(u32::MAX),
-        // The database is what the request needs anyway: let the handler answer.
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "rate limit not counted");
-            return next.call(req).await;
+    let leases = state.rate_leases.clone();
+    let mut held = leases.take(&bucket, window);
+    // No token here: wait for a reservation in flight, or make one.
+    let reserving = match held {
+        Some(_) => None,
+        None => {
+            let guard = leases.reservation(&bucket, window).lock_owned().await;
+            held = leases.take(&bucket, window);
+            Some(guard)
         }
-        Err(error) => return Err(ApiError::internal(error).into()),
     };
+    let hits = match held {
+        Some(hit) => hit,
+        None => {
+            let chunk = leases.chunk(&bucket, window, limit);
+            let key_hash = match &caller {
+                Caller::Key(hash) => Some(hash.clone()),
+                _ => None,
+            };
+            let db = state.db.clone();
+            let counted_bucket = bucket.clone();
+            let counted = web::block(move || {
+                db.write(|conn| {
+                    let total = rate_limits::add(conn, &counted_bucket, window, i32::try_from(chunk).unwrap_or(1))?;
+                    if let Some(hash) = &key_hash {
+                        api_keys::touch(conn, hash)?;
+                    }
+                    Ok::<_, ApiError>(total)
+                })
+            })
+            .await;
+            match counted {
+                Ok(Ok(total)) => {
+                    leases.granted(&bucket, window, limit, chunk, u32::try_from(total).unwrap_or(u32::MAX))
+                }
+                // The database is what the request needs anyway: let the handler answer.
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "rate limit not counted");
+                    return next.call(req).await;
+                }
+                Err(error) => return Err(ApiError::internal(error).into()),
+            }
+        }
+    };
+    drop(reserving);
     let standing =
         Standing { limit, remaining: limit.saturating_sub(hits), reset_seconds: window + WINDOW_SECONDS - now };
     if hits > limit {

@@ -33,7 +33,13 @@ impl Application {
     pub fn build(listener: TcpListener, db: Database, settings: HttpSettings) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let keys = TokenKeys::new(&settings.jwt_secret, &settings.jwt_issuer, settings.access_token_ttl);
-        let state = AppState { db, keys: keys.clone(), settings: settings.clone(), rosters: Arc::default() };
+        let state = AppState {
+            db,
+            keys: keys.clone(),
+            settings: settings.clone(),
+            rosters: Arc::default(),
+            rate_leases: Arc::default(),
+        };
         let spec = openapi::document();
         let routes = RouteTable::from_spec(&spec);
         let body_schemas = web::Data::new(BodySchemas::from_spec(&spec));

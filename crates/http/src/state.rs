@@ -28,6 +28,8 @@ pub struct AppState {
     pub settings: HttpSettings,
     /// This server's cached workforce rosters, shared by all its workers.
     pub rosters: Arc<RosterCache>,
+    /// The share of callers' request budgets this server has reserved.
+    pub rate_leases: Arc<crate::rate_leases::Leases>,
 }
 
 impl AppState {

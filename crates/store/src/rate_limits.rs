@@ -11,10 +11,10 @@ use diesel::upsert::excluded;
 use crate::schema::rate_limit_counters as counters;
 use crate::{DbConnection, StoreError};
 
-/// Counts one request of `caller` in the window starting at `window_start` (Unix
+/// Adds `hits` requests of `caller` to the window starting at `window_start` (Unix
 /// seconds) and returns how many that window now holds.
-pub fn hit(conn: &mut DbConnection, caller: &str, window_start: i64) -> Result<i32, StoreError> {
-    let row = (counters::caller.eq(caller), counters::window_start.eq(window_start), counters::hits.eq(1));
+pub fn add(conn: &mut DbConnection, caller: &str, window_start: i64, hits: i32) -> Result<i32, StoreError> {
+    let row = (counters::caller.eq(caller), counters::window_start.eq(window_start), counters::hits.eq(hits));
     let hits = crate::db::on_engine!(conn, |c| diesel::insert_into(counters::table)
         .values(row)
         .on_conflict((counters::caller, counters::window_start))
