@@ -182,12 +182,14 @@ async fn yui_worker_sends_what_the_api_wrote(app: TestApp) {
         .spawn()
         .expect("start yui worker");
     let received = sink.wait_for(3).await;
+    // The worker marks a message sent just after the SMTP server took it: stop it only
+    // then (stopped in between, the message would wait for its lease to end).
+    wait_until("all are marked sent", async || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
     let _ = worker.kill();
     let _ = worker.wait();
     let mut to: Vec<String> = received.iter().map(|m| m["rcpt_tos"][0].as_str().expect("rcpt").to_owned()).collect();
     to.sort();
     assert_eq!(to, addresses);
-    wait_until("all are marked sent", async || all_messages(&app).iter().all(|m| m.status == Status::Sent)).await;
 }
 
 /// The default transport writes each message as an `.eml` file a mail program opens;
