@@ -126,7 +126,7 @@ for engine in $ENGINES; do
     yurl=$(new_database "$engine" yui)
     seeded=$("$SEED" --database-url "$yurl" --workers "$WORKERS" --tasks "$ROWS" 2>"$WORK/seed.log" | tail -n 1)
     # Yui's ids: "job_id task_id" of tasks a director may still edit.
-    query="SELECT job_id, id FROM tasks WHERE status IN ('open', 'assigned', 'in_progress')"
+    query="SELECT job_id, id FROM tasks WHERE status IN ('open', 'assigned')"
     if [[ "$engine" == sqlite ]]; then
         python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); [print(j, t) for j, t in c.execute(sys.argv[2])]" "$yurl" "$query" >"$WORK/yui-ids.txt"
     else
