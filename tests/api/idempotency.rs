@@ -1,7 +1,8 @@
 //! Idempotency keys through HTTP: a create or an action retried with the same key
 //! runs once and answers the same bytes; a changed request under the key is `422`;
 //! a retry while the first still runs is `409`; an error answer releases the key;
-//! parallel retries (on PostgreSQL, really in parallel) still run once.
+//! parallel retries of a create and of an action (on PostgreSQL, really in parallel)
+//! still run once.
 
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
@@ -167,6 +168,27 @@ async fn parallel_retries_run_once(app: TestApp) {
         }
         assert_eq!(job_count(&app, &cast).await, round + 1, "round {round}: one job more");
     }
+    // An action retried in parallel: each job is posted once, with one event.
+    for round in 0..5 {
+        let job =
+            call(&app, Method::POST, "/v1/jobs", &cast.client, Some(body.clone()), StatusCode::CREATED).await["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+        let path = format!("/v1/jobs/{job}/post");
+        let key = format!("post-{round}");
+        let replies = futures::future::join_all((0..6).map(|_| keyed(&app, &path, &cast.client, &key, None))).await;
+        let fresh: Vec<&Raw> = replies.iter().filter(|r| r.status == StatusCode::OK && !r.replayed()).collect();
+        assert_eq!(fresh.len(), 1, "round {round}: one post ran");
+        for reply in &replies {
+            match reply.status {
+                StatusCode::OK => assert_eq!(reply.body, fresh[0].body, "round {round}: a replay differs"),
+                StatusCode::CONFLICT => assert_eq!(reply.json()["code"], "idempotency_key_in_use"),
+                other => panic!("round {round}: {other} {:?}", reply.json()),
+            }
+        }
+    }
+    assert_eq!(events_of_type(&app, "posted"), 5, "each job posted once");
 }
 
 /// A request still running holds its key. On PostgreSQL the first request is held
