@@ -2,7 +2,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use sha2::{Digest, Sha256};
 
 use super::{AccessClaims, TokenKeys, is_api_key, to_hex};
@@ -39,8 +39,23 @@ impl FromRequest for Bearer {
     }
 }
 
-/// Reads and checks the request's credential without touching the database.
+/// What [`authenticate`] found, kept in the request so the layers before the handler
+/// (rate limit, idempotency) and the extractor check the token once between them.
+#[derive(Clone, Copy)]
+struct Checked(Option<Bearer>);
+
+/// Reads and checks the request's credential without touching the database, once
+/// per request.
 pub fn authenticate(req: &HttpRequest) -> Result<Bearer, ApiError> {
+    if let Some(Checked(checked)) = req.extensions().get::<Checked>().copied() {
+        return checked.ok_or_else(ApiError::unauthorized);
+    }
+    let checked = check(req);
+    req.extensions_mut().insert(Checked(checked.as_ref().ok().copied()));
+    checked
+}
+
+fn check(req: &HttpRequest) -> Result<Bearer, ApiError> {
     let keys =
         req.app_data::<web::Data<TokenKeys>>().ok_or_else(|| ApiError::internal("token keys are not configured"))?;
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(ApiError::unauthorized)?;
