@@ -16,6 +16,7 @@ on_both_engines!(
     a_key_is_shown_once_and_acts_as_its_creator_within_its_scopes,
     revoked_expired_and_orphaned_keys_are_refused_at_once,
     bad_key_requests_are_refused_and_write_nothing,
+    two_revocations_at_once_both_succeed_with_one_time,
 );
 
 async fn create(app: &TestApp, token: &str, body: serde_json::Value) -> serde_json::Value {
@@ -171,4 +172,26 @@ async fn bad_key_requests_are_refused_and_write_nothing(app: TestApp) {
         }
     }
     assert_eq!(app.row_counts(), before, "a refused request wrote rows");
+}
+
+/// Two people revoke one key at the same moment (10 times): no `5xx`, both see it
+/// revoked at the one time that was recorded, and the key is refused.
+async fn two_revocations_at_once_both_succeed_with_one_time(app: TestApp) {
+    let cast = cast(&app).await;
+    for round in 0..10 {
+        let created =
+            create(&app, &cast.client, json!({"name": format!("Key {round}"), "scopes": ["jobs:read"]})).await;
+        let (secret, id) =
+            (created["secret"].as_str().expect("secret"), created["api_key"]["id"].as_str().expect("id"));
+        let path = format!("/v1/api-keys/{id}/revoke");
+        let (a, b) = futures::future::join(
+            app.request(Method::POST, &path, Some(&cast.client), None),
+            app.request(Method::POST, &path, Some(&cast.client), None),
+        )
+        .await;
+        assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK), "round {round}: {} {}", a.body, b.body);
+        assert!(a.body["revoked_at"].is_string());
+        assert_eq!(a.body["revoked_at"], b.body["revoked_at"], "round {round}: one revocation time");
+        assert_eq!(app.get("/v1/me", Some(secret)).await.status, StatusCode::UNAUTHORIZED);
+    }
 }
