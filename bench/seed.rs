@@ -20,6 +20,7 @@ use yui_domain::{Currency, Email, Money, Role, Tenant, UserId};
 use yui_store::centers::{self, Center, NewCenter};
 use yui_store::flow;
 use yui_store::jobs::{self, Job, JobSpec};
+use yui_store::pay_rates::{self, PayRate};
 use yui_store::profiles::{self, Profile};
 use yui_store::quotes::QuoteTerms;
 use yui_store::skills::NewAssessment;
@@ -229,10 +230,17 @@ fn seed_worker(conn: &mut DbConnection, centre: &Centre, hash: &str, n: usize) -
     let profile = Profile {
         weekly_cap_minutes: weekly_hours * 60,
         daily_cap_minutes: daily_hours * 60,
-        hourly_rate: Money::new(1000 + 50 * i64::try_from(pick(n, 7, 10))?, Currency::JPY),
         ..Profile::default_for(worker, &centre.center)
     };
     profiles::save(conn, &locks, center, profile)?;
+    let rate = PayRate {
+        worker_id: worker,
+        effective_from: centre.center.today(),
+        rate: Money::new(1000 + 50 * i64::try_from(pick(n, 7, 10))?, Currency::JPY),
+        set_by: Some(centre.director),
+        created_at: Utc::now(),
+    };
+    pay_rates::set(conn, &locks, center, rate)?;
     // One in twenty is away one day in the next two weeks.
     if pick(n, 8, 20) == 0 {
         let day = (Utc::now() + Duration::days(i64::try_from(pick(n, 9, 14))?)).date_naive();

@@ -6,6 +6,7 @@
 //! each state of the flow, are described in `demo/jobs.rs`.
 
 mod jobs;
+mod time;
 mod workforce;
 
 use anyhow::anyhow;
@@ -95,6 +96,9 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
         };
         workforce::seed_people(conn, kado.id, cast.director, &cast.workers)?;
         jobs::seed(conn, &cast).map_err(|e| StoreError::Corrupt(format!("seeding the demo jobs: {e}")))?;
+        let admin = with_role(Role::Admin).next().ok_or_else(|| StoreError::Corrupt("the demo has no admin".into()))?;
+        time::seed_minimum_wage(conn, &kado, admin)?;
+        time::seed_time(conn, &kado, cast.director, &cast.workers)?;
         Ok::<_, StoreError>(())
     })?;
     tracing::info!("seeded the demo centre; every demo login uses the password {DEMO_PASSWORD:?}");

@@ -197,6 +197,26 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/teams/{id}/queue", "SS SSS H HH H U"),
     ("GET /v1/teams/{id}/quality", "SS FFF H HH H U"),
     ("GET /v1/teams/{id}/review-queue", "SS FFS H HH H U"),
+    // Time: the assignee logs on the held task; the assignee's entries are their
+    // records (directors decide, the worker keeps their own).
+    ("POST /v1/tasks/{id}/time-entries", "FF SFF H HH H U"),
+    ("POST /v1/tasks/{id}/timer", "FF SFF H HH H U"),
+    ("POST /v1/time-entries/{id}/stop", "FF SHH H HH H U"), // running
+    ("GET /v1/time-entries/{id}", "SS SHH H HH H U"),
+    ("DELETE /v1/time-entries/{id}", "FF SHH H HH H U"), // pending
+    ("POST /v1/time-entries/{id}/approve", "SS FHH H HH H U"), // pending
+    ("POST /v1/time-entries/{id}/adjust", "SS FHH H HH H U"), // pending
+    ("POST /v1/time-entries/{id}/reject", "SS FHH H HH H U"), // pending
+    ("GET /v1/workers/{id}/time-entries", "SS SHH H HH H U"),
+    ("GET /v1/jobs/{id}/time-entries", "SS HHH H FH H U"),
+    ("GET /v1/jobs/{id}/time", "SS HHH H FH H U"),
+    // Pay: rates are the worker's records; minimums and settings the centre's.
+    ("GET /v1/workers/{id}/pay-rates", "SS SHH H HH H U"),
+    ("GET /v1/minimum-wages", "SS FFF F FF S U"),
+    ("POST /v1/minimum-wages", "SF FFF F FF S U"),
+    ("GET /v1/pay-rates/shortfalls", "SS FFF F FF S U"),
+    ("GET /v1/pay-settings", "SS FFF F FF S U"),
+    ("PUT /v1/pay-settings", "SF FFF F FF S U"),
 ];
 
 /// A row's marks, without the spaces between the groups.
@@ -301,6 +321,9 @@ enum Kind {
     /// An API key of centre A (its admin's) or of the client's organisation.
     CentreKey,
     ClientKey,
+    /// The assignee's time entry waiting for a decision, or their running timer.
+    PendingEntry,
+    RunningTimer,
 }
 
 /// Everything shared: the people with their tokens, the team, the job, a task held
@@ -380,11 +403,13 @@ pub(crate) struct Runner<'a> {
     shared: HashMap<(&'static str, Kind), String>,
     /// A submitted task's submission waiting for review.
     submissions: HashMap<String, String>,
+    /// How many time entries were logged: each new one goes in its own slot.
+    entries_logged: i64,
 }
 
 impl<'a> Runner<'a> {
     pub(crate) fn new(app: &'a TestApp, w: World) -> Self {
-        Self { app, w, shared: HashMap::new(), submissions: HashMap::new() }
+        Self { app, w, shared: HashMap::new(), submissions: HashMap::new(), entries_logged: 0 }
     }
 
     /// A target of `kind` for `op`: a fresh one, or the one its refused callers share.
@@ -461,12 +486,50 @@ impl<'a> Runner<'a> {
                     call(app, Method::POST, "/v1/webhook-endpoints", owner, Some(body), StatusCode::CREATED).await;
                 created["endpoint"]["id"].as_str().expect("endpoint id").to_owned()
             }
+            Kind::PendingEntry => {
+                let path = format!("/v1/tasks/{}/time-entries", w.held);
+                let body = self.next_span();
+                let w = &self.w;
+                let logged = call(app, Method::POST, &path, w.assignee_token(), Some(body), StatusCode::CREATED).await;
+                logged["id"].as_str().expect("entry id").to_owned()
+            }
+            Kind::RunningTimer => {
+                self.stop_running_timer().await;
+                let w = &self.w;
+                let path = format!("/v1/tasks/{}/timer", w.held);
+                let body = json!({"note": "Boxes"});
+                let started = call(app, Method::POST, &path, w.assignee_token(), Some(body), StatusCode::CREATED).await;
+                started["id"].as_str().expect("entry id").to_owned()
+            }
             Kind::CentreKey | Kind::ClientKey => {
                 let owner = if kind == Kind::CentreKey { &w.admin } else { &w.cast.client };
                 let body = json!({"name": "A target", "scopes": ["jobs:read"]});
                 let created = call(app, Method::POST, "/v1/api-keys", owner, Some(body), StatusCode::CREATED).await;
                 created["api_key"]["id"].as_str().expect("key id").to_owned()
             }
+        }
+    }
+
+    /// A span for the next time entry of the assignee: 5 minutes, each in its own
+    /// half hour from 20 days ago, so no two overlap and no day nears the maximum.
+    fn next_span(&mut self) -> Value {
+        let base = chrono::Utc::now() - chrono::TimeDelta::days(20);
+        let start = base + chrono::TimeDelta::minutes(30 * self.entries_logged);
+        self.entries_logged += 1;
+        json!({"started_at": start.to_rfc3339(), "ended_at": (start + chrono::TimeDelta::minutes(5)).to_rfc3339(),
+               "note": "Boxes drawn"})
+    }
+
+    /// Stops the assignee's running timer, if any (one runs at a time).
+    async fn stop_running_timer(&self) {
+        let path = format!("/v1/workers/{}/time-entries?status=running", self.w.assignee.id);
+        let running = call(self.app, Method::GET, &path, self.w.assignee_token(), None, StatusCode::OK).await;
+        for entry in running["items"].as_array().expect("items") {
+            let id = entry["id"].as_str().expect("entry id");
+            // Started this minute: end it a minute later than it began is not possible
+            // yet, so withdraw it instead.
+            let path = format!("/v1/time-entries/{id}");
+            call(self.app, Method::DELETE, &path, self.w.assignee_token(), None, StatusCode::NO_CONTENT).await;
         }
     }
 
@@ -683,6 +746,13 @@ impl<'a> Runner<'a> {
                     "submissions" => (TaskState::Started, Some(json!({"result_text": "Boxes drawn"}))),
                     "review" | "fix" => (TaskState::Submitted, None),
                     "cover" => (TaskState::Started, Some(json!({"note": "Covering an absence"}))),
+                    "time-entries" => (TaskState::Held, Some(self.next_span())),
+                    "timer" => {
+                        if fresh {
+                            self.stop_running_timer().await;
+                        }
+                        (TaskState::Held, Some(json!({"note": "Boxes"})))
+                    }
                     other => panic!("no target for the task operation `{other}`: add it to `fill`"),
                 };
                 let id = self.target(op, Kind::Task(state), fresh).await;
@@ -737,6 +807,49 @@ impl<'a> Runner<'a> {
                 let body = op.starts_with("PUT").then(|| json!({"role": "member"}));
                 Fill { body, ..Fill::id(team.clone()) }.second(member).watch(format!("/v1/teams/{team}"), self.w.director())
             }
+            // Time and pay.
+            "GET /v1/time-entries/{id}"
+            | "DELETE /v1/time-entries/{id}"
+            | "POST /v1/time-entries/{id}/approve"
+            | "POST /v1/time-entries/{id}/reject"
+            | "POST /v1/time-entries/{id}/adjust" => {
+                let id = self.target(op, Kind::PendingEntry, fresh).await;
+                let body = match op.rsplit('/').next().unwrap_or_default() {
+                    "reject" => Some(json!({"reason": "Not on this task"})),
+                    "adjust" => {
+                        let entry = call(self.app, Method::GET, &format!("/v1/time-entries/{id}"), self.w.director(), None, StatusCode::OK).await;
+                        Some(json!({"started_at": entry["started_at"], "ended_at": entry["ended_at"], "reason": "Checked"}))
+                    }
+                    _ => None,
+                };
+                Fill { body, ..Fill::id(id.clone()) }.watch(format!("/v1/time-entries/{id}"), self.w.director())
+            }
+            "POST /v1/time-entries/{id}/stop" => {
+                let id = self.target(op, Kind::RunningTimer, fresh).await;
+                // Stopped a minute from its start: the earliest a timer can end.
+                let entry = call(self.app, Method::GET, &format!("/v1/time-entries/{id}"), self.w.director(), None, StatusCode::OK).await;
+                let start = chrono::DateTime::parse_from_rfc3339(entry["started_at"].as_str().expect("start")).expect("time");
+                let wait = (start + chrono::TimeDelta::minutes(1)).with_timezone(&chrono::Utc) - chrono::Utc::now();
+                if let (true, Ok(wait)) = (fresh, wait.to_std()) {
+                    tokio::time::sleep(wait).await;
+                }
+                Fill::id(id.clone()).body(json!({})).watch(format!("/v1/time-entries/{id}"), self.w.director())
+            }
+            "GET /v1/workers/{id}/time-entries" | "GET /v1/workers/{id}/pay-rates" => Fill::id(worker),
+            "GET /v1/jobs/{id}/time-entries" | "GET /v1/jobs/{id}/time" => Fill::id(self.w.job.clone()),
+            "GET /v1/minimum-wages" | "GET /v1/pay-rates/shortfalls" | "GET /v1/pay-settings" => Fill::default(),
+            "POST /v1/minimum-wages" => {
+                // One minimum per day: each call its own day.
+                let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("day")
+                    + chrono::TimeDelta::days(self.entries_logged);
+                self.entries_logged += 1;
+                Fill::default()
+                    .body(json!({"effective_from": day.to_string(), "hourly_minimum": {"amount_minor": 950}}))
+                    .watch("/v1/minimum-wages".into(), &self.w.admin)
+            }
+            "PUT /v1/pay-settings" => Fill::default()
+                .body(json!({"max_daily_minutes": 600}))
+                .watch("/v1/pay-settings".into(), &self.w.admin),
             other => panic!("no request for `{other}`: add one to `fill` in tests/api/authorization.rs"),
         }
     }
@@ -807,7 +920,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
         held: String::new(),
         delivery: String::new(),
     };
-    let mut runner = Runner { app, w, shared: HashMap::new(), submissions: HashMap::new() };
+    let mut runner = Runner::new(app, w);
     runner.w.delivery = runner.build(Kind::Delivery).await;
     // The task every read shares: submitted, sent back for changes (still the
     // assignee's), with a comment, so none of its lists is empty.
@@ -943,7 +1056,7 @@ pub(crate) async fn check_row(
 async fn every_operation_answers_every_caller_as_the_rules_say(app: TestApp) {
     let operations = check_rows_against_the_spec();
     let w = world(&app).await;
-    let mut runner = Runner { app: &app, w, shared: HashMap::new(), submissions: HashMap::new() };
+    let mut runner = Runner::new(&app, w);
     let mut failures: Vec<String> = Vec::new();
     for (op, marks) in MATRIX {
         let entries = CALLERS

@@ -365,7 +365,7 @@ impl TestApp {
         }
         // Not counted: `rate_limit_counters` and `idempotency_records`, bookkeeping that
         // every request (refused or not) may touch.
-        const TABLES: [&str; 34] = [
+        const TABLES: [&str; 37] = [
             "centers",
             "organizations",
             "users",
@@ -400,6 +400,9 @@ impl TestApp {
             "webhook_deliveries",
             "webhook_attempts",
             "api_keys",
+            "minimum_wages",
+            "pay_rates",
+            "time_entries",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

@@ -10,6 +10,7 @@ use yui_domain::workforce::{DayException, ExceptionKind, Level, SkillRequirement
 use yui_domain::{CenterId, Currency, Money, UserId};
 use yui_store::flow::{self, FlowError};
 use yui_store::jobs::Job;
+use yui_store::pay_rates::{self, PayRate};
 use yui_store::profiles::{self, Profile};
 use yui_store::roster::Roster;
 use yui_store::skills::NewAssessment;
@@ -176,10 +177,27 @@ pub fn seed_people(
             daily_cap_minutes: person.daily_cap_hours * 60,
             public_name: person.public_name.map(str::to_owned),
             accommodations: person.accommodations.into(),
-            hourly_rate: Money::new(1000, Currency::JPY),
             ..Profile::default_for(*worker, &center_row)
         };
         profiles::save(conn, &locks, center, profile)?;
+        let rate = PayRate {
+            worker_id: *worker,
+            effective_from: center_row.today() - chrono::TimeDelta::days(90),
+            rate: Money::new(1000, Currency::JPY),
+            set_by: Some(director),
+            created_at: yui_store::now(),
+        };
+        pay_rates::set(conn, &locks, center, rate.clone())?;
+        // Raised for this autumn's minimum wage (¥1 061, see `time.rs`), all but the
+        // last worker: the shortfall list shows directors whose rate to fix.
+        if Some(worker) != workers.last() {
+            let raise = PayRate {
+                effective_from: center_row.today() - chrono::TimeDelta::days(60),
+                rate: Money::new(1100, Currency::JPY),
+                ..rate
+            };
+            pay_rates::set(conn, &locks, center, raise)?;
+        }
     }
     for team in TEAMS {
         let created = teams::insert(conn, center, team.name, team.description, true)?;

@@ -28,6 +28,7 @@ pub enum EventType {
     TaskApproved,
     TaskCancelled,
     TaskAtRisk,
+    TimeApproved,
 }
 
 /// The recorded kinds of job events each published type comes from.
@@ -45,7 +46,7 @@ const JOB_KINDS: [(&str, EventType); 10] = [
 ];
 
 /// The recorded kinds of task events each published type comes from.
-const TASK_KINDS: [(&str, EventType); 12] = [
+const TASK_KINDS: [(&str, EventType); 13] = [
     ("queued_for_team", EventType::TaskQueued),
     ("assigned", EventType::TaskAssigned),
     ("reassigned", EventType::TaskAssigned),
@@ -58,11 +59,12 @@ const TASK_KINDS: [(&str, EventType); 12] = [
     ("approved", EventType::TaskApproved),
     ("cancelled", EventType::TaskCancelled),
     ("at_risk", EventType::TaskAtRisk),
+    ("time_approved", EventType::TimeApproved),
 ];
 
 impl EventType {
     /// Every published type.
-    pub const ALL: [EventType; 19] = [
+    pub const ALL: [EventType; 20] = [
         EventType::JobPosted,
         EventType::JobQuoted,
         EventType::JobDeclined,
@@ -82,6 +84,7 @@ impl EventType {
         EventType::TaskApproved,
         EventType::TaskCancelled,
         EventType::TaskAtRisk,
+        EventType::TimeApproved,
     ];
 
     /// The published type of a recorded event, if it is published.
@@ -118,6 +121,7 @@ impl EventType {
                 | TaskApproved
                 | TaskCancelled
                 | TaskAtRisk
+                | TimeApproved
         )
     }
 
@@ -145,6 +149,7 @@ impl EventType {
             TaskApproved => "task.approved",
             TaskCancelled => "task.cancelled",
             TaskAtRisk => "task.at_risk",
+            TimeApproved => "time.approved",
         }
     }
 }
@@ -169,6 +174,6 @@ mod tests {
         let mut names: Vec<&str> = JOB_KINDS.iter().chain(TASK_KINDS.iter()).map(|(_, t)| t.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 20);
     }
 }

@@ -113,6 +113,11 @@ id_type!(
     TeamId
 );
 
+id_type!(
+    /// A span of time a worker logged on a task.
+    TimeEntryId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

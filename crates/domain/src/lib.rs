@@ -22,7 +22,7 @@ pub use access::{Actor, Tenant};
 pub use email::Email;
 pub use id::{
     CenterId, CommentId, DeliveryId, InvitationId, JobId, OrganizationId, QuoteId, ReviewId, SessionId, SubmissionId,
-    TaskId, TeamId, UserId,
+    TaskId, TeamId, TimeEntryId, UserId,
 };
 pub use money::{Currency, Money};
 pub use notice::{Locale, Notice, NoticeDelivery, NoticePreference, Template};

@@ -14,12 +14,13 @@
 //! person_only`), before anything is looked up, so a key's refusal reveals nothing.
 
 use yui_domain::access::{Action, Decision, KeyRefusal, Refusal, Relation, decide};
-use yui_domain::{Actor, CenterId, DeliveryId, JobId, Role, TaskId, TeamId, Tenant, UserId};
+use yui_domain::{Actor, CenterId, DeliveryId, JobId, Role, TaskId, TeamId, Tenant, TimeEntryId, UserId};
 use yui_store::centers::{self, Center};
 use yui_store::deliveries::{self, Delivery};
 use yui_store::jobs::{self, Job};
 use yui_store::tasks::{self, Task};
 use yui_store::teams::{self, Team, TeamRole};
+use yui_store::time_entries::{self, TimeEntry};
 use yui_store::users::{self, User};
 use yui_store::{DbConnection, StoreError};
 
@@ -161,6 +162,22 @@ pub fn worker(conn: &mut DbConnection, actor: Actor, id: UserId, action: Action)
     let relation = if worker.id == actor.user_id { Relation::Themself } else { Relation::Member };
     answer(decide(actor.role, relation, action), "worker", action)?;
     Ok(worker)
+}
+
+/// A time entry and its worker, if the caller may do `action` to the worker's
+/// records (directors and admins of the centre; the worker themself).
+pub fn time_entry(
+    conn: &mut DbConnection,
+    actor: Actor,
+    id: TimeEntryId,
+    action: Action,
+) -> Result<(TimeEntry, User), ApiError> {
+    credential(actor, action)?;
+    let not_found = || ApiError::not_found("time entry");
+    let entry = time_entries::find(conn, id)?.ok_or_else(not_found)?;
+    let worker = worker(conn, actor, entry.worker_id, action)
+        .map_err(|refused| if refused.code() == ErrorCode::NotFound { not_found() } else { refused })?;
+    Ok((entry, worker))
 }
 
 /// How the caller stands to a team of their centre.

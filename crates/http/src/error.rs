@@ -89,6 +89,8 @@ error_codes! {
     CannotDeactivateSelf = (CONFLICT, "cannot_deactivate_self", "admins cannot deactivate their own account"),
     SkillExists = (CONFLICT, "skill_exists", "the centre already has a skill with this slug"),
     TeamExists = (CONFLICT, "team_exists", "the centre already has a team of this name"),
+    TimeOverlap = (CONFLICT, "time_overlap", "the span overlaps time the worker already logged (not rejected)"),
+    TimerRunning = (CONFLICT, "timer_running", "the worker's timer is already running; stop it first"),
     Conflict = (CONFLICT, "conflict", "the request conflicts with existing data"),
     IdempotencyKeyInUse = (CONFLICT, "idempotency_key_in_use",
         "the first request with this `Idempotency-Key` is still running; retry after `Retry-After`"),

@@ -54,3 +54,14 @@ pub fn future(field: &str, at: chrono::DateTime<chrono::Utc>) -> Result<chrono::
 pub fn time_zone(field: &str, raw: &str) -> Result<chrono_tz::Tz, ApiError> {
     raw.parse().map_err(|_| ApiError::invalid_field(field, "unknown_time_zone", "is not an IANA time zone"))
 }
+
+/// A calendar day for dated records (rates, minimums): from 2000 to 2100, so dates
+/// stay four-digit and sort as text.
+pub fn day(field: &str, day: chrono::NaiveDate) -> Result<chrono::NaiveDate, ApiError> {
+    use chrono::Datelike;
+    if (2000..=2100).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(ApiError::invalid_field(field, "out_of_range", "must be a day from 2000-01-01 to 2100-12-31"))
+    }
+}

@@ -151,7 +151,7 @@ pub struct CenterView {
     pub description: String,
     /// IANA time zone of the centre, e.g. `Asia/Tokyo`.
     pub time_zone: String,
-    /// The lowest hourly rate the centre pays its workers.
+    /// The lowest hourly rate the centre pays its workers: the minimum wage in force today.
     pub minimum_hourly_rate: MoneyView,
     /// When the centre was registered (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
@@ -159,13 +159,14 @@ pub struct CenterView {
 
 impl From<Center> for CenterView {
     fn from(center: Center) -> Self {
+        let minimum_hourly_rate = center.minimum_hourly_rate().into();
         Self {
             id: center.id.as_uuid(),
             slug: center.slug,
             name: center.name,
             description: center.description,
             time_zone: center.time_zone.name().to_owned(),
-            minimum_hourly_rate: center.minimum_hourly_rate.into(),
+            minimum_hourly_rate,
             created_at: center.created_at,
         }
     }

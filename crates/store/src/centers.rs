@@ -1,8 +1,12 @@
 //! Centres: the tenants. Everything a centre owns carries its id.
+//!
+//! A centre is loaded with its minimum wages over time (a handful of dated rows),
+//! so every rule about pay has them at hand.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
+use yui_domain::workforce::pay::MinimumWages;
 use yui_domain::{CenterId, Currency, Money, PageLimit};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
@@ -17,8 +21,34 @@ pub struct Center {
     pub description: String,
     /// Where the centre is: its weeks and the default of its workers' windows.
     pub time_zone: Tz,
-    pub minimum_hourly_rate: Money,
+    /// The minimum it was opened with, then its dated changes.
+    pub minimum_wages: MinimumWages,
+    /// The most minutes a worker may log on one of the centre's calendar days.
+    pub max_daily_minutes: u32,
     pub created_at: DateTime<Utc>,
+}
+
+/// The most minutes a worker may log on one day, until the centre's admins change it.
+pub const DEFAULT_MAX_DAILY_MINUTES: u32 = 8 * 60;
+
+impl Center {
+    /// Today's date in the centre's time zone.
+    #[must_use]
+    pub fn today(&self) -> NaiveDate {
+        crate::now().with_timezone(&self.time_zone).date_naive()
+    }
+
+    /// The minimum hourly wage in force today.
+    #[must_use]
+    pub fn minimum_hourly_rate(&self) -> Money {
+        self.minimum_wages.on(self.today())
+    }
+
+    /// The centre's currency.
+    #[must_use]
+    pub fn currency(&self) -> Currency {
+        self.minimum_wages.starting.currency
+    }
 }
 
 /// What it takes to open a centre.
@@ -42,6 +72,7 @@ struct CenterRow {
     currency: String,
     minimum_hourly_rate: i64,
     created_at: NaiveDateTime,
+    max_daily_minutes: i32,
 }
 
 impl TryFrom<CenterRow> for Center {
@@ -55,7 +86,11 @@ impl TryFrom<CenterRow> for Center {
             name: row.name,
             description: row.description,
             time_zone: crate::ids::parse_time_zone(&row.time_zone)?,
-            minimum_hourly_rate: Money::new(row.minimum_hourly_rate, currency),
+            minimum_wages: MinimumWages {
+                starting: Money::new(row.minimum_hourly_rate, currency),
+                changes: Vec::new(),
+            },
+            max_daily_minutes: u32::try_from(row.max_daily_minutes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             created_at: from_db_time(row.created_at),
         })
     }
@@ -69,7 +104,8 @@ pub fn insert(conn: &mut DbConnection, new: NewCenter) -> Result<Center, StoreEr
         name: new.name,
         description: new.description,
         time_zone: new.time_zone,
-        minimum_hourly_rate: new.minimum_hourly_rate,
+        minimum_wages: MinimumWages { starting: new.minimum_hourly_rate, changes: Vec::new() },
+        max_daily_minutes: DEFAULT_MAX_DAILY_MINUTES,
         created_at: crate::now(),
     };
     diesel::insert_into(centers::table)
@@ -79,8 +115,8 @@ pub fn insert(conn: &mut DbConnection, new: NewCenter) -> Result<Center, StoreEr
             centers::name.eq(&center.name),
             centers::description.eq(&center.description),
             centers::time_zone.eq(center.time_zone.name()),
-            centers::currency.eq(center.minimum_hourly_rate.currency.as_str()),
-            centers::minimum_hourly_rate.eq(center.minimum_hourly_rate.amount_minor),
+            centers::currency.eq(new.minimum_hourly_rate.currency.as_str()),
+            centers::minimum_hourly_rate.eq(new.minimum_hourly_rate.amount_minor),
             centers::created_at.eq(to_db_time(center.created_at)),
         ))
         .execute(conn)
@@ -89,23 +125,33 @@ pub fn insert(conn: &mut DbConnection, new: NewCenter) -> Result<Center, StoreEr
 }
 
 pub fn find(conn: &mut DbConnection, id: CenterId) -> Result<Option<Center>, StoreError> {
-    centers::table
-        .filter(centers::id.eq(id.to_string()))
-        .select(CenterRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Center::try_from)
-        .transpose()
+    let row =
+        centers::table.filter(centers::id.eq(id.to_string())).select(CenterRow::as_select()).first(conn).optional()?;
+    Ok(with_minimum_wages(conn, row.into_iter().collect())?.pop())
 }
 
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> Result<Option<Center>, StoreError> {
-    centers::table
-        .filter(centers::slug.eq(slug))
-        .select(CenterRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Center::try_from)
-        .transpose()
+    let row = centers::table.filter(centers::slug.eq(slug)).select(CenterRow::as_select()).first(conn).optional()?;
+    Ok(with_minimum_wages(conn, row.into_iter().collect())?.pop())
+}
+
+/// The centres of these rows, each with its dated minimum wages (one query).
+fn with_minimum_wages(conn: &mut DbConnection, rows: Vec<CenterRow>) -> Result<Vec<Center>, StoreError> {
+    let mut centers = rows.into_iter().map(Center::try_from).collect::<Result<Vec<_>, _>>()?;
+    let mut changes = crate::minimum_wages::changes_of(conn, centers.iter().map(|c| c.id))?;
+    for center in &mut centers {
+        center.minimum_wages.changes = changes.remove(&center.id).unwrap_or_default();
+    }
+    Ok(centers)
+}
+
+/// Sets the most minutes a worker may log on one day.
+pub fn set_max_daily_minutes(conn: &mut DbConnection, id: CenterId, minutes: u32) -> Result<(), StoreError> {
+    let minutes = i32::try_from(minutes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    diesel::update(centers::table.filter(centers::id.eq(id.to_string())))
+        .set(centers::max_daily_minutes.eq(minutes))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// All centres in creation order, one page after `after`.
@@ -114,7 +160,6 @@ pub fn list(conn: &mut DbConnection, after: Option<CenterId>, limit: PageLimit) 
     if let Some(after) = after {
         query = query.filter(centers::id.gt(after.to_string()));
     }
-    let rows =
-        query.limit(overfetch(limit)).load(conn)?.into_iter().map(Center::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(rows, limit.get(), |c| c.id.as_uuid()))
+    let rows = query.limit(overfetch(limit)).load(conn)?;
+    Ok(Page::from_overfetch(with_minimum_wages(conn, rows)?, limit.get(), |c| c.id.as_uuid()))
 }

@@ -1,4 +1,5 @@
-//! Worker profiles: how, for how much and how long each worker works.
+//! Worker profiles: how and how long each worker works. What they are paid is
+//! dated and kept apart ([`crate::pay_rates`]).
 //!
 //! A worker without a saved profile gets the centre's defaults (see
 //! [`Profile::default_for`]), so ranking never has to guess.
@@ -8,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use yui_domain::{CenterId, Currency, Money, UserId};
+use yui_domain::{CenterId, UserId};
 
 use crate::centers::Center;
 use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
@@ -21,7 +22,6 @@ pub struct Profile {
     pub worker_id: UserId,
     /// `home` and/or `office`.
     pub work_modes: Vec<String>,
-    pub hourly_rate: Money,
     pub weekly_cap_minutes: u32,
     pub daily_cap_minutes: u32,
     /// IANA time zone of the worker's availability windows.
@@ -38,14 +38,12 @@ pub const DEFAULT_WEEKLY_CAP_MINUTES: u32 = 20 * 60;
 pub const DEFAULT_DAILY_CAP_MINUTES: u32 = 5 * 60;
 
 impl Profile {
-    /// The profile a worker has before saving their own: the centre's minimum rate and
-    /// time zone, working from home, 5 h a day and 20 h a week at most.
+    /// The profile a worker has before saving their own: the centre's time zone, working from home, 5 h a day and 20 h a week at most.
     #[must_use]
     pub fn default_for(worker: UserId, center: &Center) -> Self {
         Self {
             worker_id: worker,
             work_modes: vec!["home".into()],
-            hourly_rate: center.minimum_hourly_rate,
             weekly_cap_minutes: DEFAULT_WEEKLY_CAP_MINUTES,
             daily_cap_minutes: DEFAULT_DAILY_CAP_MINUTES,
             time_zone: center.time_zone,
@@ -61,8 +59,6 @@ impl Profile {
 struct ProfileRow {
     worker_id: String,
     work_modes: String,
-    hourly_rate: i64,
-    currency: String,
     weekly_cap_minutes: i32,
     daily_cap_minutes: i32,
     time_zone: String,
@@ -74,13 +70,10 @@ struct ProfileRow {
 impl TryFrom<ProfileRow> for Profile {
     type Error = StoreError;
     fn try_from(row: ProfileRow) -> Result<Self, StoreError> {
-        let currency: Currency =
-            row.currency.parse().map_err(|e| StoreError::Corrupt(format!("profile currency: {e}")))?;
         let minutes = |value: i32| u32::try_from(value).map_err(|e| StoreError::Corrupt(e.to_string()));
         Ok(Profile {
             worker_id: parse_uuid(&row.worker_id)?.into(),
             work_modes: parse_json(&row.work_modes)?,
-            hourly_rate: Money::new(row.hourly_rate, currency),
             weekly_cap_minutes: minutes(row.weekly_cap_minutes)?,
             daily_cap_minutes: minutes(row.daily_cap_minutes)?,
             time_zone: crate::ids::parse_time_zone(&row.time_zone)?,
@@ -117,8 +110,6 @@ pub fn save(
         p::worker_id.eq(profile.worker_id.to_string()),
         p::center_id.eq(center.to_string()),
         p::work_modes.eq(to_json(&profile.work_modes)?),
-        p::hourly_rate.eq(profile.hourly_rate.amount_minor),
-        p::currency.eq(profile.hourly_rate.currency.as_str()),
         p::weekly_cap_minutes.eq(cap(profile.weekly_cap_minutes)?),
         p::daily_cap_minutes.eq(cap(profile.daily_cap_minutes)?),
         p::time_zone.eq(profile.time_zone.name()),
@@ -128,8 +119,6 @@ pub fn save(
     );
     let replaced = (
         p::work_modes.eq(excluded(p::work_modes)),
-        p::hourly_rate.eq(excluded(p::hourly_rate)),
-        p::currency.eq(excluded(p::currency)),
         p::weekly_cap_minutes.eq(excluded(p::weekly_cap_minutes)),
         p::daily_cap_minutes.eq(excluded(p::daily_cap_minutes)),
         p::time_zone.eq(excluded(p::time_zone)),

@@ -13,6 +13,7 @@ diesel::table! {
         currency -> Text,
         minimum_hourly_rate -> BigInt,
         created_at -> Timestamp,
+        max_daily_minutes -> Integer,
     }
 }
 
@@ -366,8 +367,6 @@ diesel::table! {
         worker_id -> Text,
         center_id -> Text,
         work_modes -> Text,
-        hourly_rate -> BigInt,
-        currency -> Text,
         weekly_cap_minutes -> Integer,
         daily_cap_minutes -> Integer,
         time_zone -> Text,
@@ -499,6 +498,9 @@ diesel::joinable!(delivery_items -> submissions (submission_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    minimum_wages,
+    pay_rates,
+    time_entries,
     organizations,
     sessions,
     refresh_tokens,
@@ -534,3 +536,51 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_members,
     worker_stats,
 );
+
+diesel::table! {
+    minimum_wages (center_id, effective_from) {
+        center_id -> Text,
+        effective_from -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        set_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pay_rates (worker_id, effective_from) {
+        worker_id -> Text,
+        effective_from -> Text,
+        center_id -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        set_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    time_entries (id) {
+        id -> Text,
+        center_id -> Text,
+        worker_id -> Text,
+        job_id -> Text,
+        task_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        minutes -> Nullable<BigInt>,
+        note -> Text,
+        status -> Text,
+        original_started_at -> Nullable<Timestamp>,
+        original_ended_at -> Nullable<Timestamp>,
+        adjustment_reason -> Nullable<Text>,
+        adjusted_by -> Nullable<Text>,
+        rejection_reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

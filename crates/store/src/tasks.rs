@@ -304,6 +304,16 @@ pub(crate) fn sum_minutes() -> diesel::expression::SqlLiteral<diesel::sql_types:
     diesel::dsl::sql("CAST(SUM(tasks.estimated_minutes) AS BIGINT)")
 }
 
+/// The estimated minutes of a job's tasks that are not cancelled.
+pub fn estimated_minutes_of_job(conn: &mut DbConnection, job: JobId) -> Result<i64, StoreError> {
+    let minutes: Option<i64> = tasks::table
+        .filter(tasks::job_id.eq(job.to_string()))
+        .filter(tasks::status.ne(TaskStatus::Cancelled.as_str()))
+        .select(sum_minutes())
+        .first(conn)?;
+    Ok(minutes.unwrap_or(0))
+}
+
 /// The statuses in which a task is someone's unfinished work.
 pub const COMMITTED: [TaskStatus; 3] = [TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::ChangesRequested];
 

@@ -94,6 +94,10 @@ pub enum Action {
     ListTeams,
     /// Create a team.
     CreateTeam,
+    /// Read the centre's minimum wages, pay settings and rates below the minimum.
+    ViewCentrePay,
+    /// Set the centre's minimum wages and pay settings.
+    ManageCentreSettings,
 
     // A job.
     /// Read a job, its quotes, deliveries, comments and history.
@@ -122,6 +126,8 @@ pub enum Action {
     WorkOnTask,
     /// Take a task from your team's queue.
     ClaimTask,
+    /// Log time on a task you hold: an entry or a running timer.
+    LogTime,
     /// Approve a submission or request changes.
     ReviewTask,
 
@@ -136,6 +142,10 @@ pub enum Action {
     EditAvailability,
     /// Set a worker's level in a skill.
     AssessSkill,
+    /// Stop your running timer, withdraw an entry not yet decided.
+    KeepOwnTime,
+    /// Approve, adjust or reject a worker's logged time.
+    JudgeTime,
 
     // A team.
     /// Read a team, its members and its queue.
@@ -149,7 +159,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 42] = [
         Action::ReadOwnAccount,
         Action::ManageOwnAccount,
         Action::ReadEvents,
@@ -165,6 +175,8 @@ impl Action {
         Action::ViewCentreWork,
         Action::ListTeams,
         Action::CreateTeam,
+        Action::ViewCentrePay,
+        Action::ManageCentreSettings,
         Action::ViewJob,
         Action::CommentOnJob,
         Action::DecideAsClient,
@@ -177,12 +189,15 @@ impl Action {
         Action::ManageTask,
         Action::WorkOnTask,
         Action::ClaimTask,
+        Action::LogTime,
         Action::ReviewTask,
         Action::ViewWorker,
         Action::EditProfile,
         Action::SetPay,
         Action::EditAvailability,
         Action::AssessSkill,
+        Action::KeepOwnTime,
+        Action::JudgeTime,
         Action::ViewTeam,
         Action::ManageTeam,
         Action::ViewTeamQuality,
@@ -196,10 +211,12 @@ impl Action {
         match self {
             ReadOwnAccount | ManageOwnAccount | ReadEvents | ManageWebhooks | ManageApiKeys | ListMembers
             | ManageMembers | ManageInvitations | CreateJob | ListJobs | ViewCatalogue | EditCatalogue
-            | ViewCentreWork | ListTeams | CreateTeam => Resource::OwnTenant,
+            | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings => Resource::OwnTenant,
             ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | JudgeDelivery => Resource::Job,
-            ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | ReviewTask => Resource::Task,
-            ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill => Resource::Worker,
+            ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | ReviewTask => Resource::Task,
+            ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill | KeepOwnTime | JudgeTime => {
+                Resource::Worker
+            }
             ViewTeam | ManageTeam | ViewTeamQuality | ReviewTeamWork => Resource::Team,
         }
     }
@@ -211,21 +228,24 @@ impl Action {
         match self {
             ReadOwnAccount | ManageOwnAccount | ReadEvents => "anyone signed in",
             ListMembers => "admins, directors and clients",
-            ManageMembers => "a centre's admins",
+            ManageMembers | ManageCentreSettings => "a centre's admins",
             ManageInvitations => "admins and clients",
             ManageWebhooks | ManageApiKeys => "a centre's admins and a client organisation's users",
             CreateJob | DecideAsClient | JudgeDelivery => "the client organisation that posted the job",
             ListJobs => "clients and a centre's directors and admins (workers see their tasks at /v1/me/tasks)",
             ViewCatalogue | ListTeams => "a centre's people",
-            EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ViewJobTasks | Deliver | ManageTask | SetPay
-            | AssessSkill | ManageTeam | ViewTeamQuality => "a centre's directors and admins",
+            EditCatalogue | ViewCentreWork | ViewCentrePay | CreateTeam | RunJob | ViewJobTasks | Deliver
+            | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
+                "a centre's directors and admins"
+            }
             ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
             ViewTask | CommentOnTask => "the centre's directors and admins, the task's worker and their team",
-            WorkOnTask => "the worker the task is assigned to",
+            WorkOnTask | LogTime => "the worker the task is assigned to",
             ClaimTask => "members of the task's team",
             ReviewTask | ReviewTeamWork => "the centre's directors and admins, and the team's reviewers",
             ViewWorker | EditProfile => "the worker and the centre's directors and admins",
             EditAvailability => "the worker (directors and admins can read it)",
+            KeepOwnTime => "the worker who logged the time",
             ViewTeam => "the team's members and the centre's directors and admins",
         }
     }
@@ -301,19 +321,19 @@ fn permits(standing: Standing, action: Action) -> bool {
     match action {
         ReadOwnAccount | ManageOwnAccount | ReadEvents => true,
         ListMembers => staff || standing == Client,
-        ManageMembers => standing == Admin,
+        ManageMembers | ManageCentreSettings => standing == Admin,
         ManageInvitations | ManageWebhooks | ManageApiKeys => matches!(standing, Admin | Client),
         CreateJob | DecideAsClient | JudgeDelivery => standing == Client,
         ListJobs | ViewJob | CommentOnJob => staff || standing == Client,
         ViewCatalogue | ListTeams => centre_person,
-        EditCatalogue | ViewCentreWork | CreateTeam | RunJob | ViewJobTasks | Deliver | ManageTask | SetPay
-        | AssessSkill | ManageTeam | ViewTeamQuality => staff,
+        EditCatalogue | ViewCentreWork | ViewCentrePay | CreateTeam | RunJob | ViewJobTasks | Deliver | ManageTask
+        | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => staff,
         ViewTask | CommentOnTask | ViewTeam => true,
-        WorkOnTask => standing == Assignee,
+        WorkOnTask | LogTime => standing == Assignee,
         ClaimTask => matches!(standing, TeamReviewer | Teammate),
         ReviewTask | ReviewTeamWork => staff || standing == TeamReviewer,
         ViewWorker | EditProfile => staff || standing == Themself,
-        EditAvailability => standing == Themself,
+        EditAvailability | KeepOwnTime => standing == Themself,
     }
 }
 
@@ -360,7 +380,7 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 37] = [
+    const TABLE: [(Action, &str); 42] = [
         (Action::ReadOwnAccount, "AAAA....H"),
         (Action::ManageOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
@@ -376,6 +396,8 @@ mod tests {
         (Action::ViewCentreWork, "AAFF....H"),
         (Action::ListTeams, "AAFA....H"),
         (Action::CreateTeam, "AAFF....H"),
+        (Action::ViewCentrePay, "AAFF....H"),
+        (Action::ManageCentreSettings, "AFFF....H"),
         (Action::ViewJob, "AAAHHHHHH"),
         (Action::CommentOnJob, "AAAHHHHHH"),
         (Action::DecideAsClient, "FFAHHHHHH"),
@@ -388,12 +410,15 @@ mod tests {
         (Action::ManageTask, "AAHHFFFHH"),
         (Action::WorkOnTask, "FFHHAFFHH"),
         (Action::ClaimTask, "FFHHFAAHH"),
+        (Action::LogTime, "FFHHAFFHH"),
         (Action::ReviewTask, "AAHHOAFHH"),
         (Action::ViewWorker, "AAHHHHHAH"),
         (Action::EditProfile, "AAHHHHHAH"),
         (Action::SetPay, "AAHHHHHFH"),
         (Action::EditAvailability, "FFHHHHHAH"),
         (Action::AssessSkill, "AAHHHHHFH"),
+        (Action::KeepOwnTime, "FFHHHHHAH"),
+        (Action::JudgeTime, "AAHHHHHFH"),
         (Action::ViewTeam, "AAHHHAAHH"),
         (Action::ManageTeam, "AAHHHFFHH"),
         (Action::ViewTeamQuality, "AAHHHFFHH"),

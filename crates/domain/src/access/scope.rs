@@ -150,11 +150,14 @@ impl Action {
             CreateJob | CommentOnJob | DecideAsClient | RunJob => Scope::JobsWrite,
             Deliver | JudgeDelivery => Scope::DeliveriesWrite,
             ViewTask | ViewJobTasks | ViewCentreWork | ReviewTeamWork => Scope::TasksRead,
-            CommentOnTask | ManageTask | WorkOnTask | ClaimTask | ReviewTask => Scope::TasksWrite,
-            ListMembers | ViewCatalogue | ListTeams | ViewWorker | ViewTeam | ViewTeamQuality => Scope::WorkforceRead,
-            EditCatalogue | CreateTeam | EditProfile | SetPay | EditAvailability | AssessSkill | ManageTeam => {
-                Scope::WorkforceWrite
+            CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | KeepOwnTime | ReviewTask => {
+                Scope::TasksWrite
             }
+            ListMembers | ViewCatalogue | ListTeams | ViewWorker | ViewTeam | ViewTeamQuality | ViewCentrePay => {
+                Scope::WorkforceRead
+            }
+            EditCatalogue | CreateTeam | EditProfile | SetPay | EditAvailability | AssessSkill | ManageTeam
+            | JudgeTime | ManageCentreSettings => Scope::WorkforceWrite,
             ReadEvents => Scope::EventsRead,
             ManageWebhooks => Scope::WebhooksManage,
         };

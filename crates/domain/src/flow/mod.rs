@@ -10,11 +10,13 @@ mod delivery;
 mod job;
 mod progress;
 mod task;
+mod time_entry;
 
 pub use delivery::{DeliveryAction, DeliveryStatus};
 pub use job::{JobAction, JobStatus};
 pub use progress::Progress;
 pub use task::{TaskAction, TaskStatus};
+pub use time_entry::{EntryAction, EntryStatus};
 
 /// How a job is priced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

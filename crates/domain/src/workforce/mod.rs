@@ -16,6 +16,7 @@ pub mod quality;
 pub mod ranking;
 pub mod risk;
 pub mod skill;
+pub mod timesheet;
 
 pub use availability::{Caps, DayException, ExceptionKind, Schedule, WeeklyWindow};
 pub use quality::QualityCounts;

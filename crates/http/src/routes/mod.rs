@@ -4,8 +4,8 @@
 //! One folder per resource: `account` (auth, the caller, users, invitations),
 //! `public` (directory, showcase), `jobs` (jobs, intake, deliveries, their threads and
 //! history), `tasks` (tasks, work, review, their threads and history), `workforce`
-//! (skills, workers, teams, matching, cover, dashboard), `integrations` (the event
-//! feed, webhook endpoints). Request and response types
+//! (skills, workers, teams, matching, cover, dashboard), `pay` (time logs, rates,
+//! minimum wages), `integrations` (the event feed, webhook endpoints, API keys). Request and response types
 //! live next to their handlers; what two handlers of a folder share lives in the
 //! folder's `mod.rs`; no route module imports another's. Views shared across folders
 //! are in `crate::views` and `crate::flow_views`.
@@ -14,6 +14,7 @@ mod account;
 mod health;
 mod integrations;
 mod jobs;
+mod pay;
 mod public;
 mod tasks;
 mod workforce;
@@ -30,6 +31,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(jobs::configure)
             .configure(tasks::configure)
             .configure(workforce::configure)
+            .configure(pay::configure)
             .configure(integrations::configure),
     );
 }
@@ -58,4 +60,6 @@ pub mod tags {
     pub const EVENTS: &str = "events";
     pub const WEBHOOKS: &str = "webhooks";
     pub const API_KEYS: &str = "api-keys";
+    pub const TIME: &str = "time";
+    pub const PAY: &str = "pay";
 }

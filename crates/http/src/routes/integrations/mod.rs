@@ -56,6 +56,8 @@ pub enum EventTypeName {
     TaskCancelled,
     #[serde(rename = "task.at_risk")]
     TaskAtRisk,
+    #[serde(rename = "time.approved")]
+    TimeApproved,
 }
 
 impl From<EventType> for EventTypeName {
@@ -81,6 +83,7 @@ impl From<EventType> for EventTypeName {
             T::TaskApproved => Self::TaskApproved,
             T::TaskCancelled => Self::TaskCancelled,
             T::TaskAtRisk => Self::TaskAtRisk,
+            T::TimeApproved => Self::TimeApproved,
         }
     }
 }
@@ -116,6 +119,7 @@ impl From<EventTypeName> for EventType {
             N::TaskApproved => Self::TaskApproved,
             N::TaskCancelled => Self::TaskCancelled,
             N::TaskAtRisk => Self::TaskAtRisk,
+            N::TimeApproved => Self::TimeApproved,
         }
     }
 }

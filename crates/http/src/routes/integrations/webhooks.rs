@@ -91,8 +91,8 @@ pub struct WebhookEndpointRequest {
     #[serde(default)]
     pub description: String,
     /// The event types to send, each once.
-    #[validate(length(min = 1, max = 19))]
-    #[schema(min_items = 1, max_items = 19)]
+    #[validate(length(min = 1, max = 20))]
+    #[schema(min_items = 1, max_items = 20)]
     pub event_types: Vec<EventTypeName>,
 }
 
@@ -122,8 +122,8 @@ pub struct WebhookEndpointUpdate {
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
     pub description: Option<String>,
-    #[validate(length(min = 1, max = 19))]
-    #[schema(min_items = 1, max_items = 19)]
+    #[validate(length(min = 1, max = 20))]
+    #[schema(min_items = 1, max_items = 20)]
     pub event_types: Option<Vec<EventTypeName>>,
     /// `true` turns it back on (and forgets its failures); `false` stops it.
     pub enabled: Option<bool>,

@@ -1,5 +1,6 @@
 //! The director's day in one call: jobs by state, the QC queue, overdue and at-risk
-//! tasks, and each team's committed hours against its available hours this week.
+//! tasks, logged time waiting for approval, and each team's committed hours against
+//! its available hours this week.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use yui_domain::UserId;
 use yui_domain::workforce::risk;
 use yui_store::workforce::week_start;
-use yui_store::{jobs, submissions, tasks, teams};
+use yui_store::{jobs, submissions, tasks, teams, time_entries};
 
 use crate::access;
 use crate::auth::Bearer;
@@ -24,6 +25,15 @@ use yui_domain::access::Action;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(dashboard);
+}
+
+/// Logged time waiting for a director.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimeToApprove {
+    /// Minutes of stopped entries waiting for approval.
+    pub pending_minutes: i64,
+    /// Timers running now.
+    pub running_timers: i64,
 }
 
 /// The QC queue at a glance.
@@ -61,6 +71,8 @@ pub struct DashboardView {
     pub overdue_tasks: i64,
     /// Tasks their worker can no longer finish in time (see `GET /v1/at-risk`).
     pub at_risk_tasks: usize,
+    /// Logged time waiting for approval (`GET /v1/workers/{id}/time-entries?status=pending`).
+    pub time_to_approve: TimeToApprove,
     pub teams: Vec<TeamLoad>,
     pub generated_at: DateTime<Utc>,
 }
@@ -92,6 +104,7 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
                 None => None,
             };
             let overdue_tasks = tasks::count_overdue(conn, center.id, now)?;
+            let time = time_entries::centre_time(conn, center.id)?;
             let week_from = week_start(now, center.time_zone);
             let week_to = week_from + Duration::days(7);
             let team_list = teams::list(conn, center.id, false)?;
@@ -129,6 +142,10 @@ async fn dashboard(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Js
                 review_queue: QueueSummary { waiting, oldest_waiting_since },
                 overdue_tasks,
                 at_risk_tasks,
+                time_to_approve: TimeToApprove {
+                    pending_minutes: time.pending_minutes,
+                    running_timers: time.running_timers,
+                },
                 teams,
                 generated_at: now,
             })

@@ -15,11 +15,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
-use yui_domain::workforce::pay::{RateRefused, check_hourly_rate};
+use yui_domain::workforce::pay::{RateRefused, check_rate};
 use yui_domain::workforce::risk::{self, AtRisk, Commitment};
 use yui_domain::workforce::{DayException, ExceptionKind, WeeklyWindow};
-use yui_domain::{TaskId, UserId};
+use yui_domain::{Money, TaskId, UserId};
 use yui_store::availability::{self, Exception};
+use yui_store::pay_rates::{self, PayRate};
 use yui_store::profiles::{self, Profile};
 use yui_store::tasks::Task;
 use yui_store::{flow, tasks, worker_stats, workload};
@@ -101,13 +102,17 @@ pub struct ProfileRequest {
     pub public_name: Option<String>,
 }
 
-/// A worker's hourly rate, set by the centre's directors and admins.
+/// A worker's hourly rate from a day on, set by the centre's directors and admins.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HourlyRateRequest {
-    /// Not below the centre's minimum hourly rate, in its currency.
+    /// In the centre's currency, and not below the minimum wage in force on any day
+    /// the rate would hold (from `effective_from` to the worker's next dated rate).
     #[validate(nested)]
     pub hourly_rate: MoneyInput,
+    /// The first day the rate holds, in the centre's calendar (2000–2100); today
+    /// when omitted. A rate already dated that day is replaced.
+    pub effective_from: Option<NaiveDate>,
 }
 
 /// A worker's profile.
@@ -116,8 +121,9 @@ pub struct ProfileView {
     pub worker_id: Uuid,
     pub display_name: String,
     pub work_modes: Vec<String>,
-    /// Set by directors and admins (`PUT /v1/workers/{id}/hourly-rate`); the
-    /// centre's minimum until then.
+    /// The rate in force today: the latest set by directors and admins (`PUT
+    /// /v1/workers/{id}/hourly-rate`, history at `/v1/workers/{id}/pay-rates`), or
+    /// the minimum wage in force without one.
     pub hourly_rate: MoneyView,
     pub weekly_cap_minutes: u32,
     pub daily_cap_minutes: u32,
@@ -129,12 +135,12 @@ pub struct ProfileView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn profile_view(profile: Profile, display_name: String) -> ProfileView {
+fn profile_view(profile: Profile, display_name: String, hourly_rate: Money) -> ProfileView {
     ProfileView {
         worker_id: profile.worker_id.as_uuid(),
         display_name,
         work_modes: profile.work_modes,
-        hourly_rate: profile.hourly_rate.into(),
+        hourly_rate: hourly_rate.into(),
         weekly_cap_minutes: profile.weekly_cap_minutes,
         daily_cap_minutes: profile.daily_cap_minutes,
         time_zone: profile.time_zone.name().to_owned(),
@@ -308,7 +314,8 @@ async fn get_profile(
             let worker = access::worker(conn, actor, id, Action::ViewWorker)?;
             let center = access::actor_centre(conn, actor)?;
             let profile = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
-            Ok(profile_view(profile, worker.display_name))
+            let rate = pay_rates::rate_today(conn, &center, worker.id)?;
+            Ok(profile_view(profile, worker.display_name, rate))
         })
         .await?;
     Ok(web::Json(view))
@@ -358,14 +365,16 @@ async fn put_profile(
                 ..current
             };
             let saved = profiles::save(conn, &locks, center.id, profile)?;
-            Ok(profile_view(saved, worker.display_name))
+            let rate = pay_rates::rate_today(conn, &center, worker.id)?;
+            Ok(profile_view(saved, worker.display_name, rate))
         })
         .await?;
     Ok(web::Json(view))
 }
 
-/// Set a worker's hourly rate (directors and admins; workers read theirs in their
-/// profile). Never below the centre's minimum.
+/// Set a worker's hourly rate from a day on (directors and admins; workers read
+/// theirs in their profile and its history at `/v1/workers/{id}/pay-rates`). Never
+/// below the minimum wage in force on a day it holds.
 #[utoipa::path(
     tag = tags::WORKERS,
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
@@ -381,21 +390,34 @@ async fn put_hourly_rate(
     body: ValidJson<HourlyRateRequest>,
 ) -> Result<web::Json<ProfileView>, ApiError> {
     let id = worker_id(id);
-    let rate = body.into_inner().hourly_rate.parse("hourly_rate")?;
+    let body = body.into_inner();
+    let rate = body.hourly_rate.parse("hourly_rate")?;
+    let effective_from = body.effective_from.map(|day| input::day("effective_from", day)).transpose()?;
     let view = state
         .write_as(bearer, move |conn, actor| {
             let worker = access::worker(conn, actor, id, Action::SetPay)?;
             let center = access::actor_centre(conn, actor)?;
-            let rate = check_hourly_rate(rate, center.minimum_hourly_rate).map_err(|refused| match refused {
+            let from = effective_from.unwrap_or_else(|| center.today());
+            let locks = yui_store::locks::workers(conn, [worker.id])?;
+            let next_rate =
+                pay_rates::history(conn, worker.id)?.iter().map(|r| r.effective_from).find(|day| *day > from);
+            let rate = check_rate(rate, from, next_rate, &center.minimum_wages).map_err(|refused| match refused {
                 RateRefused::WrongCurrency(_) => ApiError::invalid_field("hourly_rate.currency", "currency", refused),
-                RateRefused::BelowMinimum(_) => {
+                RateRefused::BelowMinimum { .. } => {
                     ApiError::invalid_field("hourly_rate.amount_minor", "below_minimum_rate", refused)
                 }
             })?;
-            let locks = yui_store::locks::workers(conn, [worker.id])?;
-            let current = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
-            let saved = profiles::save(conn, &locks, center.id, Profile { hourly_rate: rate, ..current })?;
-            Ok(profile_view(saved, worker.display_name))
+            let dated = PayRate {
+                worker_id: worker.id,
+                effective_from: from,
+                rate,
+                set_by: Some(actor.user_id),
+                created_at: yui_store::now(),
+            };
+            pay_rates::set(conn, &locks, center.id, dated)?;
+            let profile = profiles::find(conn, worker.id)?.unwrap_or_else(|| Profile::default_for(worker.id, &center));
+            let today = pay_rates::rate_today(conn, &center, worker.id)?;
+            Ok(profile_view(profile, worker.display_name, today))
         })
         .await?;
     Ok(web::Json(view))
