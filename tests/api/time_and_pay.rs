@@ -20,6 +20,7 @@ on_both_engines!(
     rates_are_dated_and_never_below_the_minimum,
     one_of_two_overlapping_entries_wins,
     one_decision_wins_on_an_entry,
+    one_minimum_wage_per_day_even_at_once,
 );
 
 /// `hh:mm` on the centre's (Tokyo) calendar day `days_ago` days before today.
@@ -242,6 +243,13 @@ async fn time_is_logged_checked_and_decided(app: TestApp) {
     app.get(&backwards.replace('+', "%2B"), Some(token))
         .await
         .assert_problem(StatusCode::BAD_REQUEST, "invalid_query_parameter");
+    let ancient = format!("/v1/workers/{}/time-entries?from=0001-01-01T00:00:00Z", worker.id);
+    app.get(&ancient, Some(token)).await.assert_problem(StatusCode::BAD_REQUEST, "invalid_query_parameter");
+    // The calendar's edges are refused like any other bad time, never a fault.
+    let edges = json!({"started_at": "+262142-01-01T00:00:00Z", "ended_at": "+262142-12-31T00:00:00Z"});
+    app.post(&log, Some(token), edges).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let edges = json!({"started_at": "-262143-01-01T00:00:00Z", "ended_at": "-262143-02-01T00:00:00Z"});
+    app.post(&log, Some(token), edges).await.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 
     // The task's history records the decisions; partners hear `time.approved`.
     let history =
@@ -476,4 +484,26 @@ async fn one_decision_wins_on_an_entry(app: TestApp) {
             (false, false) => unreachable!(),
         }
     }
+}
+
+/// Two admins recording a minimum wage for the same day at once: one is recorded,
+/// the other refused — ten rounds.
+async fn one_minimum_wage_per_day_even_at_once(app: TestApp) {
+    let center = app.create_center("kado");
+    let first = app.create_user(Tenant::Center(center.id), Role::Admin);
+    let second = app.create_user(Tenant::Center(center.id), Role::Admin);
+    let (first, second) = (app.token(&first).await, app.token(&second).await);
+    for round in 0..10 {
+        let day = NaiveDate::from_ymd_opt(2030, 10, 1).expect("day") + TimeDelta::days(round);
+        let body = json!({"effective_from": day.to_string(), "hourly_minimum": {"amount_minor": 1061 + round}});
+        let (a, b) = tokio::join!(
+            app.post("/v1/minimum-wages", Some(&first), body.clone()),
+            app.post("/v1/minimum-wages", Some(&second), body.clone()),
+        );
+        let mut statuses = vec![a.status, b.status];
+        statuses.sort();
+        assert_eq!(statuses, vec![StatusCode::CREATED, StatusCode::CONFLICT], "round {round}: {} / {}", a.body, b.body);
+    }
+    let wages = call(&app, Method::GET, "/v1/minimum-wages", &first, None, StatusCode::OK).await;
+    assert_eq!(wages["changes"].as_array().map(Vec::len), Some(10));
 }

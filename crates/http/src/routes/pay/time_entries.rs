@@ -120,8 +120,11 @@ fn checked(
     except: Option<TimeEntryId>,
 ) -> Result<Span, ApiError> {
     let now = yui_store::now();
-    let others = time_entries::spans_near(conn, worker, span, except, now)?;
     let limits = Limits { now, max_daily_minutes: center.max_daily_minutes, time_zone: center.time_zone };
+    // The span on its own first: within the last 31 days and not in the future, so
+    // looking around it stays within the calendar.
+    timesheet::check(span, &[], &limits).map_err(refused)?;
+    let others = time_entries::spans_near(conn, worker, span, except, now)?;
     timesheet::check(span, &others, &limits).map_err(refused)
 }
 

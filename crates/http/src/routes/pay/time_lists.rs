@@ -40,6 +40,15 @@ pub struct TimeFilterParams {
 
 impl TimeFilterParams {
     fn parse(&self) -> Result<EntryFilter, ApiError> {
+        use chrono::Datelike;
+        for (name, at) in [("from", self.from), ("to", self.to)] {
+            if at.is_some_and(|at| !(1970..=9999).contains(&at.year())) {
+                return Err(ApiError::bad_request(
+                    ErrorCode::InvalidQueryParameter,
+                    format!("`{name}` must lie between the years 1970 and 9999."),
+                ));
+            }
+        }
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from >= to
         {
