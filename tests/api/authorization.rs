@@ -217,6 +217,13 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/pay-rates/shortfalls", "SS FFF F FF S U"),
     ("GET /v1/pay-settings", "SS FFF F FF S U"),
     ("PUT /v1/pay-settings", "SF FFF F FF S U"),
+    ("PUT /v1/workers/{id}/withholding", "SS FHH H HH H U"),
+    // Pay periods are the centre's; a statement is the worker's record.
+    ("GET /v1/pay-periods/{period}", "SS FFF F FF S U"),
+    ("POST /v1/pay-periods/{period}/close", "SS FFF F FF S U"), // the next period to close
+    ("GET /v1/workers/{id}/statements/{period}", "SS SHH H HH H U"),
+    ("GET /v1/workers/{id}/statements/{period}/csv", "SS SHH H HH H U"),
+    ("GET /v1/workers/{id}/statements/{period}/html", "SS SHH H HH H U"),
 ];
 
 /// A row's marks, without the spaces between the groups.
@@ -365,6 +372,8 @@ pub(crate) struct Fill {
     second: Option<String>,
     body: Option<Value>,
     watch: Option<(String, String)>,
+    /// A pay period, `YYYY-MM`.
+    period: Option<String>,
 }
 
 impl Fill {
@@ -379,6 +388,11 @@ impl Fill {
 
     fn second(mut self, second: impl Into<String>) -> Self {
         self.second = Some(second.into());
+        self
+    }
+
+    fn period(mut self, period: String) -> Self {
+        self.period = Some(period);
         self
     }
 
@@ -405,11 +419,13 @@ pub(crate) struct Runner<'a> {
     submissions: HashMap<String, String>,
     /// How many time entries were logged: each new one goes in its own slot.
     entries_logged: i64,
+    /// How many pay periods were closed: each close takes the next month.
+    periods_closed: u32,
 }
 
 impl<'a> Runner<'a> {
     pub(crate) fn new(app: &'a TestApp, w: World) -> Self {
-        Self { app, w, shared: HashMap::new(), submissions: HashMap::new(), entries_logged: 0 }
+        Self { app, w, shared: HashMap::new(), submissions: HashMap::new(), entries_logged: 0, periods_closed: 0 }
     }
 
     /// A target of `kind` for `op`: a fresh one, or the one its refused callers share.
@@ -848,11 +864,40 @@ impl<'a> Runner<'a> {
                     .watch("/v1/minimum-wages".into(), &self.w.admin)
             }
             "PUT /v1/pay-settings" => Fill::default()
-                .body(json!({"max_daily_minutes": 600}))
+                .body(json!({"max_daily_minutes": 600, "closing_day": 31, "withholding_enabled": true}))
                 .watch("/v1/pay-settings".into(), &self.w.admin),
+            "PUT /v1/workers/{id}/withholding" => Fill::id(worker.clone())
+                .body(json!({"withheld": true}))
+                .watch(format!("/v1/workers/{worker}/pay-rates"), self.w.director()),
+            "GET /v1/pay-periods/{period}" => Fill::default().period(this_month()),
+            "POST /v1/pay-periods/{period}/close" => {
+                // Periods close in order, from one long before any logged time: each
+                // success closes the next month (in its caller's centre).
+                let period = month_before(13 - i64::from(self.periods_closed));
+                if fresh {
+                    self.periods_closed += 1;
+                }
+                Fill::default().period(period.clone()).watch(format!("/v1/pay-periods/{period}"), &self.w.admin)
+            }
+            "GET /v1/workers/{id}/statements/{period}"
+            | "GET /v1/workers/{id}/statements/{period}/csv"
+            | "GET /v1/workers/{id}/statements/{period}/html" => Fill::id(worker).period(this_month()),
             other => panic!("no request for `{other}`: add one to `fill` in tests/api/authorization.rs"),
         }
     }
+}
+
+/// The month `months` before this one (Tokyo), `YYYY-MM`.
+fn month_before(months: i64) -> String {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+    let first = today.with_day(1).expect("first of the month");
+    let back = first.checked_sub_months(chrono::Months::new(u32::try_from(months).expect("months"))).expect("month");
+    back.format("%Y-%m").to_string()
+}
+
+fn this_month() -> String {
+    month_before(0)
 }
 
 /// One task, due before the job.
@@ -958,7 +1003,8 @@ async fn send(app: &TestApp, method: &Method, template: &str, token: Option<&str
         .replace("{worker_id}", second.unwrap_or("{worker_id}"))
         .replace("{exception_id}", second.unwrap_or("{exception_id}"))
         .replace("{skill}", second.unwrap_or("{skill}"))
-        .replace("{delivery_id}", second.unwrap_or("{delivery_id}"));
+        .replace("{delivery_id}", second.unwrap_or("{delivery_id}"))
+        .replace("{period}", fill.period.as_deref().unwrap_or("{period}"));
     assert!(!path.contains('{'), "{method} {template}: a path parameter is not filled in: {path}");
     app.request(method.clone(), &path, token, fill.body).await
 }

@@ -33,6 +33,7 @@ mod receiver;
 mod roster_cache;
 mod sessions;
 mod smtp;
+mod statements;
 mod time_and_pay;
 mod tokens;
 mod webhooks;

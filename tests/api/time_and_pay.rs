@@ -124,13 +124,21 @@ async fn time_is_logged_checked_and_decided(app: TestApp) {
         Method::PUT,
         "/v1/pay-settings",
         &cast.director,
-        Some(json!({"max_daily_minutes": 120})),
+        Some(json!({"max_daily_minutes": 120, "closing_day": 31, "withholding_enabled": false})),
         StatusCode::FORBIDDEN,
     )
     .await;
-    call(&app, Method::PUT, "/v1/pay-settings", &admin, Some(json!({"max_daily_minutes": 120})), StatusCode::OK).await;
+    call(
+        &app,
+        Method::PUT,
+        "/v1/pay-settings",
+        &admin,
+        Some(json!({"max_daily_minutes": 120, "closing_day": 31, "withholding_enabled": false})),
+        StatusCode::OK,
+    )
+    .await;
     let settings = call(&app, Method::GET, "/v1/pay-settings", &cast.director, None, StatusCode::OK).await;
-    assert_eq!(settings, json!({"max_daily_minutes": 120}));
+    assert_eq!(settings, json!({"max_daily_minutes": 120, "closing_day": 31, "withholding_enabled": false}));
     let second =
         call(&app, Method::POST, &log, token, Some(span(tokyo(10, 10, 0), tokyo(10, 11, 0))), StatusCode::CREATED)
             .await;

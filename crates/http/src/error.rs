@@ -91,6 +91,8 @@ error_codes! {
     TeamExists = (CONFLICT, "team_exists", "the centre already has a team of this name"),
     TimeOverlap = (CONFLICT, "time_overlap", "the span overlaps time the worker already logged (not rejected)"),
     TimerRunning = (CONFLICT, "timer_running", "the worker's timer is already running; stop it first"),
+    PeriodClosed = (CONFLICT, "period_closed",
+        "the pay period is closed: its statements are frozen; corrections land in the next period"),
     Conflict = (CONFLICT, "conflict", "the request conflicts with existing data"),
     IdempotencyKeyInUse = (CONFLICT, "idempotency_key_in_use",
         "the first request with this `Idempotency-Key` is still running; retry after `Retry-After`"),
@@ -255,6 +257,17 @@ impl ApiError {
         error.state =
             Some(Box::new((refused.state.to_owned(), refused.allowed.iter().map(|a| (*a).to_owned()).collect())));
         error
+    }
+
+    /// A change dated into a closed pay period (`field` names the date).
+    pub fn period_closed(field: &str, last_closed_day: chrono::NaiveDate) -> Self {
+        Self::new(
+            ErrorCode::PeriodClosed,
+            format!(
+                "`{field}` falls in a closed pay period (closed up to {last_closed_day}): its statements are frozen. \
+                 Date the change after that day."
+            ),
+        )
     }
 
     /// Too many failed logins; `retry_after_seconds` is when the block ends.

@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
+use yui_domain::workforce::earnings::ClosingDay;
 use yui_domain::workforce::pay::MinimumWages;
 use yui_domain::{CenterId, Currency, Money, PageLimit};
 
@@ -25,6 +26,10 @@ pub struct Center {
     pub minimum_wages: MinimumWages,
     /// The most minutes a worker may log on one of the centre's calendar days.
     pub max_daily_minutes: u32,
+    /// The day each pay period closes on.
+    pub closing_day: ClosingDay,
+    /// Whether fees of workers marked as contractors are withheld on.
+    pub withholding_enabled: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -73,6 +78,8 @@ struct CenterRow {
     minimum_hourly_rate: i64,
     created_at: NaiveDateTime,
     max_daily_minutes: i32,
+    closing_day: i32,
+    withholding_enabled: bool,
 }
 
 impl TryFrom<CenterRow> for Center {
@@ -91,6 +98,11 @@ impl TryFrom<CenterRow> for Center {
                 changes: Vec::new(),
             },
             max_daily_minutes: u32::try_from(row.max_daily_minutes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            closing_day: u32::try_from(row.closing_day)
+                .ok()
+                .and_then(ClosingDay::from_number)
+                .ok_or_else(|| StoreError::Corrupt(format!("closing day {}", row.closing_day)))?,
+            withholding_enabled: row.withholding_enabled,
             created_at: from_db_time(row.created_at),
         })
     }
@@ -106,6 +118,8 @@ pub fn insert(conn: &mut DbConnection, new: NewCenter) -> Result<Center, StoreEr
         time_zone: new.time_zone,
         minimum_wages: MinimumWages { starting: new.minimum_hourly_rate, changes: Vec::new() },
         max_daily_minutes: DEFAULT_MAX_DAILY_MINUTES,
+        closing_day: ClosingDay::MonthEnd,
+        withholding_enabled: false,
         created_at: crate::now(),
     };
     diesel::insert_into(centers::table)
@@ -145,11 +159,23 @@ fn with_minimum_wages(conn: &mut DbConnection, rows: Vec<CenterRow>) -> Result<V
     Ok(centers)
 }
 
-/// Sets the most minutes a worker may log on one day.
-pub fn set_max_daily_minutes(conn: &mut DbConnection, id: CenterId, minutes: u32) -> Result<(), StoreError> {
-    let minutes = i32::try_from(minutes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+/// A centre's pay settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaySettings {
+    pub max_daily_minutes: u32,
+    pub closing_day: ClosingDay,
+    pub withholding_enabled: bool,
+}
+
+/// Saves the centre's pay settings.
+pub fn set_pay_settings(conn: &mut DbConnection, id: CenterId, settings: PaySettings) -> Result<(), StoreError> {
+    let number = |n: u32| i32::try_from(n).map_err(|e| StoreError::Corrupt(e.to_string()));
     diesel::update(centers::table.filter(centers::id.eq(id.to_string())))
-        .set(centers::max_daily_minutes.eq(minutes))
+        .set((
+            centers::max_daily_minutes.eq(number(settings.max_daily_minutes)?),
+            centers::closing_day.eq(number(settings.closing_day.number())?),
+            centers::withholding_enabled.eq(settings.withholding_enabled),
+        ))
         .execute(conn)?;
     Ok(())
 }

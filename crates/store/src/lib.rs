@@ -43,6 +43,7 @@ pub mod reviews;
 pub mod roster;
 pub mod sessions;
 pub mod skills;
+pub mod statements;
 pub mod submissions;
 pub mod tasks;
 pub mod teams;

@@ -14,6 +14,8 @@ diesel::table! {
         minimum_hourly_rate -> BigInt,
         created_at -> Timestamp,
         max_daily_minutes -> Integer,
+        closing_day -> Integer,
+        withholding_enabled -> Bool,
     }
 }
 
@@ -498,6 +500,9 @@ diesel::joinable!(delivery_items -> submissions (submission_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    pay_periods,
+    pay_statements,
+    worker_withholding,
     minimum_wages,
     pay_rates,
     time_entries,
@@ -582,5 +587,45 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        statement_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    worker_withholding (worker_id) {
+        worker_id -> Text,
+        center_id -> Text,
+        withheld -> Bool,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pay_periods (center_id, period) {
+        center_id -> Text,
+        period -> Text,
+        first_day -> Text,
+        last_day -> Text,
+        closed_by -> Text,
+        closed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pay_statements (id) {
+        id -> Text,
+        center_id -> Text,
+        period -> Text,
+        worker_id -> Text,
+        display_name -> Text,
+        minutes -> BigInt,
+        exact_sixtieths -> BigInt,
+        gross -> BigInt,
+        withholding -> BigInt,
+        net -> BigInt,
+        currency -> Text,
+        lines -> Text,
+        created_at -> Timestamp,
     }
 }

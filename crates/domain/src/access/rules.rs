@@ -98,6 +98,8 @@ pub enum Action {
     ViewCentrePay,
     /// Set the centre's minimum wages and pay settings.
     ManageCentreSettings,
+    /// Close a pay period: freeze its earnings statements.
+    ClosePayPeriod,
 
     // A job.
     /// Read a job, its quotes, deliveries, comments and history.
@@ -159,7 +161,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 43] = [
         Action::ReadOwnAccount,
         Action::ManageOwnAccount,
         Action::ReadEvents,
@@ -177,6 +179,7 @@ impl Action {
         Action::CreateTeam,
         Action::ViewCentrePay,
         Action::ManageCentreSettings,
+        Action::ClosePayPeriod,
         Action::ViewJob,
         Action::CommentOnJob,
         Action::DecideAsClient,
@@ -211,7 +214,9 @@ impl Action {
         match self {
             ReadOwnAccount | ManageOwnAccount | ReadEvents | ManageWebhooks | ManageApiKeys | ListMembers
             | ManageMembers | ManageInvitations | CreateJob | ListJobs | ViewCatalogue | EditCatalogue
-            | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings => Resource::OwnTenant,
+            | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings | ClosePayPeriod => {
+                Resource::OwnTenant
+            }
             ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | JudgeDelivery => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | ReviewTask => Resource::Task,
             ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill | KeepOwnTime | JudgeTime => {
@@ -234,8 +239,8 @@ impl Action {
             CreateJob | DecideAsClient | JudgeDelivery => "the client organisation that posted the job",
             ListJobs => "clients and a centre's directors and admins (workers see their tasks at /v1/me/tasks)",
             ViewCatalogue | ListTeams => "a centre's people",
-            EditCatalogue | ViewCentreWork | ViewCentrePay | CreateTeam | RunJob | ViewJobTasks | Deliver
-            | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
+            EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | CreateTeam | RunJob | ViewJobTasks
+            | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
                 "a centre's directors and admins"
             }
             ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
@@ -326,8 +331,8 @@ fn permits(standing: Standing, action: Action) -> bool {
         CreateJob | DecideAsClient | JudgeDelivery => standing == Client,
         ListJobs | ViewJob | CommentOnJob => staff || standing == Client,
         ViewCatalogue | ListTeams => centre_person,
-        EditCatalogue | ViewCentreWork | ViewCentrePay | CreateTeam | RunJob | ViewJobTasks | Deliver | ManageTask
-        | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => staff,
+        EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | CreateTeam | RunJob | ViewJobTasks
+        | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => staff,
         ViewTask | CommentOnTask | ViewTeam => true,
         WorkOnTask | LogTime => standing == Assignee,
         ClaimTask => matches!(standing, TeamReviewer | Teammate),
@@ -380,7 +385,7 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 42] = [
+    const TABLE: [(Action, &str); 43] = [
         (Action::ReadOwnAccount, "AAAA....H"),
         (Action::ManageOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
@@ -398,6 +403,7 @@ mod tests {
         (Action::CreateTeam, "AAFF....H"),
         (Action::ViewCentrePay, "AAFF....H"),
         (Action::ManageCentreSettings, "AFFF....H"),
+        (Action::ClosePayPeriod, "AAFF....H"),
         (Action::ViewJob, "AAAHHHHHH"),
         (Action::CommentOnJob, "AAAHHHHHH"),
         (Action::DecideAsClient, "FFAHHHHHH"),

@@ -157,7 +157,7 @@ impl Action {
                 Scope::WorkforceRead
             }
             EditCatalogue | CreateTeam | EditProfile | SetPay | EditAvailability | AssessSkill | ManageTeam
-            | JudgeTime | ManageCentreSettings => Scope::WorkforceWrite,
+            | JudgeTime | ManageCentreSettings | ClosePayPeriod => Scope::WorkforceWrite,
             ReadEvents => Scope::EventsRead,
             ManageWebhooks => Scope::WebhooksManage,
         };

@@ -10,6 +10,7 @@
 
 pub mod availability;
 pub mod capacity;
+pub mod earnings;
 pub mod pay;
 pub mod planning;
 pub mod quality;

@@ -1,9 +1,14 @@
 //! Time and pay: the time workers log on their tasks and directors' decisions on it
-//! (`time_entries`), the lists and a job's totals (`time_lists`), and dated hourly
-//! rates and minimum wages (`rates`). `docs/money.md` states the rules in a
-//! director's words.
+//! (`time_entries`), the lists and a job's totals (`time_lists`), dated hourly rates
+//! and minimum wages (`rates`), the centre's pay settings and withholding
+//! (`settings`), and pay periods with each worker's earnings statement, as JSON, CSV
+//! and a printable page (`statements`, `statement_documents`). `docs/money.md` states
+//! the rules in a director's words.
 
 mod rates;
+mod settings;
+mod statement_documents;
+mod statements;
 mod time_entries;
 mod time_lists;
 
@@ -19,6 +24,9 @@ pub fn configure(config: &mut ServiceConfig) {
     time_entries::configure(config);
     time_lists::configure(config);
     rates::configure(config);
+    settings::configure(config);
+    statements::configure(config);
+    statement_documents::configure(config);
 }
 
 /// Where a time entry stands: `running` (the timer runs), `pending` (waiting for a

@@ -1,11 +1,11 @@
-//! Dated hourly rates and minimum wages, and the centre's pay settings.
+//! Dated hourly rates and minimum wages.
 //!
 //! A worker's rate history is read here (directors set rates with `PUT
 //! /v1/workers/{id}/hourly-rate`). The centre's admins record each new regional
 //! minimum wage from its day; the workers whose rates would fall below it are
 //! answered at once and stay listed at `/v1/pay-rates/shortfalls` until fixed.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use yui_domain::access::Action;
 use yui_domain::workforce::pay::{self, Dated, Shortfall};
 use yui_domain::{Money, UserId};
 use yui_store::centers::{self, Center};
-use yui_store::{DbConnection, StoreError, minimum_wages, pay_rates, users};
+use yui_store::{DbConnection, StoreError, minimum_wages, pay_rates, statements, users};
 
 use crate::access;
 use crate::auth::Bearer;
@@ -29,13 +29,7 @@ use crate::state::AppState;
 use crate::views::MoneyView;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config
-        .service(worker_rates)
-        .service(list_minimum_wages)
-        .service(add_minimum_wage)
-        .service(shortfalls)
-        .service(get_pay_settings)
-        .service(put_pay_settings);
+    config.service(worker_rates).service(list_minimum_wages).service(add_minimum_wage).service(shortfalls);
 }
 
 /// A rate from a day on.
@@ -57,6 +51,9 @@ pub struct PayRatesView {
     pub hourly_rate: MoneyView,
     /// Oldest first.
     pub rates: Vec<PayRateView>,
+    /// Paid as a contractor, with withholding when the centre turns it on
+    /// (`PUT /v1/workers/{id}/withholding`).
+    pub withheld: bool,
 }
 
 /// A worker's hourly rates over time (the worker; the centre's directors and admins).
@@ -82,6 +79,7 @@ async fn worker_rates(
             Ok(PayRatesView {
                 worker_id: worker.id.as_uuid(),
                 hourly_rate: pay::rate_on(&dated, &center.minimum_wages, center.today()).into(),
+                withheld: statements::is_withheld(conn, worker.id)?,
                 rates: history
                     .into_iter()
                     .map(|r| PayRateView {
@@ -236,6 +234,11 @@ async fn add_minimum_wage(
                     format!("must be in the centre's currency ({})", center.currency()),
                 ));
             }
+            if let Some(closed) = statements::latest_closed(conn, center.id)?
+                && day <= closed.last_day
+            {
+                return Err(ApiError::period_closed("effective_from", closed.last_day));
+            }
             let wage = minimum_wages::insert(conn, center.id, day, amount, actor.user_id).map_err(|e| match e {
                 StoreError::Conflict { .. } => ApiError::new(
                     ErrorCode::Conflict,
@@ -279,56 +282,4 @@ async fn shortfalls(state: web::Data<AppState>, bearer: Bearer) -> Result<web::J
         })
         .await?;
     Ok(web::Json(view))
-}
-
-/// The centre's pay settings.
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PaySettings {
-    /// The most minutes a worker may log on one of the centre's calendar days (1–1 440).
-    #[validate(range(min = 1, max = 1440))]
-    #[schema(minimum = 1, maximum = 1440)]
-    pub max_daily_minutes: u32,
-}
-
-/// The centre's pay settings (the centre's directors and admins).
-#[utoipa::path(
-    tag = tags::PAY,
-    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
-    responses((status = 200, description = "The settings.", body = PaySettings))
-)]
-#[get("/pay-settings")]
-async fn get_pay_settings(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<PaySettings>, ApiError> {
-    let view = state
-        .read_as(bearer, move |conn, actor| {
-            let center = access::own_centre_row(conn, actor, Action::ViewCentrePay)?;
-            Ok(PaySettings { max_daily_minutes: center.max_daily_minutes })
-        })
-        .await?;
-    Ok(web::Json(view))
-}
-
-/// Change the centre's pay settings (the centre's admins). Entries already logged
-/// are not re-checked.
-#[utoipa::path(
-    tag = tags::PAY,
-    security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
-    request_body = PaySettings,
-    responses((status = 200, description = "The saved settings.", body = PaySettings))
-)]
-#[put("/pay-settings")]
-async fn put_pay_settings(
-    state: web::Data<AppState>,
-    bearer: Bearer,
-    body: ValidJson<PaySettings>,
-) -> Result<web::Json<PaySettings>, ApiError> {
-    let settings = body.into_inner();
-    let minutes = settings.max_daily_minutes;
-    state
-        .write_as(bearer, move |conn, actor| {
-            let center = access::own_centre(actor, Action::ManageCentreSettings)?;
-            Ok(centers::set_max_daily_minutes(conn, center, minutes)?)
-        })
-        .await?;
-    Ok(web::Json(settings))
 }

@@ -398,6 +398,11 @@ async fn put_hourly_rate(
             let worker = access::worker(conn, actor, id, Action::SetPay)?;
             let center = access::actor_centre(conn, actor)?;
             let from = effective_from.unwrap_or_else(|| center.today());
+            if let Some(closed) = yui_store::statements::latest_closed(conn, center.id)?
+                && from <= closed.last_day
+            {
+                return Err(ApiError::period_closed("effective_from", closed.last_day));
+            }
             let locks = yui_store::locks::workers(conn, [worker.id])?;
             let next_rate =
                 pay_rates::history(conn, worker.id)?.iter().map(|r| r.effective_from).find(|day| *day > from);
