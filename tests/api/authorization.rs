@@ -210,6 +210,7 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/workers/{id}/time-entries", "SS SHH H HH H U"),
     ("GET /v1/jobs/{id}/time-entries", "SS HHH H FH H U"),
     ("GET /v1/jobs/{id}/time", "SS HHH H FH H U"),
+    ("GET /v1/jobs/{id}/margin", "SS HHH H FH H U"),
     // Pay: rates are the worker's records; minimums and settings the centre's.
     ("GET /v1/workers/{id}/pay-rates", "SS SHH H HH H U"),
     ("GET /v1/minimum-wages", "SS FFF F FF S U"),
@@ -852,7 +853,9 @@ impl<'a> Runner<'a> {
                 Fill::id(id.clone()).body(json!({})).watch(format!("/v1/time-entries/{id}"), self.w.director())
             }
             "GET /v1/workers/{id}/time-entries" | "GET /v1/workers/{id}/pay-rates" => Fill::id(worker),
-            "GET /v1/jobs/{id}/time-entries" | "GET /v1/jobs/{id}/time" => Fill::id(self.w.job.clone()),
+            "GET /v1/jobs/{id}/time-entries" | "GET /v1/jobs/{id}/time" | "GET /v1/jobs/{id}/margin" => {
+                Fill::id(self.w.job.clone())
+            }
             "GET /v1/minimum-wages" | "GET /v1/pay-rates/shortfalls" | "GET /v1/pay-settings" => Fill::default(),
             "POST /v1/minimum-wages" => {
                 // One minimum per day: each call its own day.

@@ -405,7 +405,7 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
         "amount_minor": 450_000, "currency": "JPY", "task_count": 3, "time_zone": "Asia/Tokyo",
         "due_at": "2026-12-01T08:00:00+00:00", "job_due_at": "2026-12-20T08:00:00+00:00",
         "expires_at": "2026-12-01T09:00:00+00:00", "path": "/v1/tasks/0193",
-        "endpoint_url": "https://portal.example/hooks",
+        "endpoint_url": "https://portal.example/hooks", "period": "2026-11",
         "items": [{"template": "task_assigned", "data": {"task_title": "Photos 1–20", "recipient_name": "Hana Suzuki",
             "job_title": "Annotate street photos", "center_name": "Shiojiri KADO", "organization_name": "",
             "actor_name": "", "assignee_name": "", "comment": "", "note": "", "reason": "",
@@ -442,6 +442,7 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
             "quote_sent" => &["Annotate street photos", "¥450,000"],
             "delivery_ready" | "job_completed" | "job_posted" => &["Annotate street photos"],
             "endpoint_disabled" => &["https://portal.example/hooks", "Hana Suzuki"],
+            "statement_closed" => &["2026-11", "¥450,000", "Hana Suzuki"],
             _ => &["Photos 1–20", "Annotate street photos"],
         };
         assert_message(&mail, &to, lang, &[], about);

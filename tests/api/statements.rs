@@ -126,6 +126,11 @@ async fn a_period_is_previewed_closed_and_frozen(app: TestApp) {
     app.request(Method::POST, &format!("/v1/pay-periods/{period}/close"), Some(&admin), None)
         .await
         .assert_problem(StatusCode::CONFLICT, "period_closed");
+    let mails: Vec<_> =
+        app.outbox_messages(&worker.email).into_iter().filter(|m| m.template.as_str() == "statement_closed").collect();
+    assert_eq!(mails.len(), 1, "the worker is told once");
+    assert_eq!(mails[0].data["period"], period.as_str());
+    assert_eq!(mails[0].data["amount_minor"], 3667);
     let frozen = call(&app, Method::GET, &mine, token, None, StatusCode::OK).await;
     assert_eq!(frozen["status"], "closed");
     assert_eq!(frozen["lines"], statement["lines"]);
@@ -166,6 +171,18 @@ async fn a_period_is_previewed_closed_and_frozen(app: TestApp) {
     // 155 × 1 100 = 170 500 sixtieths = ¥2 841.67 → ¥2 842.
     assert_eq!(next_statement["gross"]["amount_minor"], 2842);
     assert_eq!(call(&app, Method::GET, &mine, token, None, StatusCode::OK).await, frozen);
+
+    // The job's margin: the fixed ¥450 000 against 25 minutes at ¥1 000 and 355 at
+    // ¥1 100 (415 500 sixtieths = ¥6 925): ¥443 075, 98.5 %.
+    let margin = call(&app, Method::GET, &format!("/v1/jobs/{job}/margin"), &cast.director, None, StatusCode::OK).await;
+    assert_eq!(margin["approved_minutes"], 380);
+    assert_eq!(margin["revenue"]["amount_minor"], 450_000);
+    assert_eq!(margin["labour_cost"]["amount_minor"], 6925);
+    assert_eq!(margin["margin"]["amount_minor"], 443_075);
+    assert_eq!(margin["margin_percent"], 98.5);
+    app.get(&format!("/v1/jobs/{job}/margin"), Some(&cast.client))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
     // Documents: CSV with a byte-order mark in Japanese, English; a printable page.
     let csv = app.get(&format!("{mine}/csv?bom=true"), Some(token)).await;

@@ -174,6 +174,8 @@ pub enum Template {
     Digest,
     /// To a webhook endpoint's owners: it failed for too long and was disabled.
     EndpointDisabled,
+    /// To a worker: a pay period closed, their earnings statement is final.
+    StatementClosed,
 }
 
 impl Template {
@@ -186,6 +188,7 @@ impl Template {
             Template::PasswordReset,
             Template::Digest,
             Template::EndpointDisabled,
+            Template::StatementClosed,
         ];
         all.extend(Notice::ALL.map(Template::Notice));
         all
@@ -199,6 +202,7 @@ impl Template {
             Template::PasswordReset => "password_reset",
             Template::Digest => "digest",
             Template::EndpointDisabled => "endpoint_disabled",
+            Template::StatementClosed => "statement_closed",
             Template::Notice(notice) => notice.as_str(),
         }
     }

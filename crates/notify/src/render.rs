@@ -84,6 +84,7 @@ template_files!(
     "work_at_risk",
     "digest",
     "endpoint_disabled",
+    "statement_closed",
 );
 
 /// The values a template is filled with.
@@ -306,6 +307,7 @@ mod tests {
             "verify_email" | "password_reset" => &["recipient_name", "link", "expires_at"],
             "digest" => &["recipient_name", "count", "items"],
             "endpoint_disabled" => &["recipient_name", "endpoint_url", "reason", "link"],
+            "statement_closed" => &["recipient_name", "center_name", "period", "amount", "link"],
             "task_assigned" | "changes_requested" | "task_released" | "work_at_risk" => &[
                 NOTICE[0],
                 NOTICE[1],

@@ -344,6 +344,34 @@ pub fn list(
     Ok(Page::from_overfetch(rows, limit.get(), |e| e.id.as_uuid()))
 }
 
+/// A piece of a job's approved time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApprovedTime {
+    pub worker_id: UserId,
+    pub task_id: TaskId,
+    pub started_at: DateTime<Utc>,
+    pub minutes: i64,
+}
+
+/// A job's approved time.
+pub fn approved_of_job(conn: &mut DbConnection, job: JobId) -> Result<Vec<ApprovedTime>, StoreError> {
+    let rows: Vec<(String, NaiveDateTime, Option<i64>, String)> = time_entries::table
+        .filter(time_entries::job_id.eq(job.to_string()))
+        .filter(time_entries::status.eq(EntryStatus::Approved.as_str()))
+        .select((time_entries::worker_id, time_entries::started_at, time_entries::minutes, time_entries::task_id))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(worker, started, minutes, task)| {
+            Ok(ApprovedTime {
+                worker_id: parse_uuid(&worker)?.into(),
+                task_id: parse_uuid(&task)?.into(),
+                started_at: from_db_time(started),
+                minutes: minutes.unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
 /// Logged time (of a job, or a centre): minutes by status of the stopped entries,
 /// and how many timers run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

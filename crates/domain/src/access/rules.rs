@@ -114,6 +114,8 @@ pub enum Action {
     ViewJobTasks,
     /// Bundle approved work into a delivery for the client.
     Deliver,
+    /// A job's margin: its price against the pay for its approved time.
+    ViewJobMargin,
     /// Accept or reject a delivery.
     JudgeDelivery,
 
@@ -161,7 +163,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::ReadOwnAccount,
         Action::ManageOwnAccount,
         Action::ReadEvents,
@@ -186,6 +188,7 @@ impl Action {
         Action::RunJob,
         Action::ViewJobTasks,
         Action::Deliver,
+        Action::ViewJobMargin,
         Action::JudgeDelivery,
         Action::ViewTask,
         Action::CommentOnTask,
@@ -217,7 +220,8 @@ impl Action {
             | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings | ClosePayPeriod => {
                 Resource::OwnTenant
             }
-            ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | JudgeDelivery => Resource::Job,
+            ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | ViewJobMargin
+            | JudgeDelivery => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | ReviewTask => Resource::Task,
             ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill | KeepOwnTime | JudgeTime => {
                 Resource::Worker
@@ -239,8 +243,8 @@ impl Action {
             CreateJob | DecideAsClient | JudgeDelivery => "the client organisation that posted the job",
             ListJobs => "clients and a centre's directors and admins (workers see their tasks at /v1/me/tasks)",
             ViewCatalogue | ListTeams => "a centre's people",
-            EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | CreateTeam | RunJob | ViewJobTasks
-            | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
+            EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | ViewJobMargin | CreateTeam | RunJob
+            | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
                 "a centre's directors and admins"
             }
             ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
@@ -331,8 +335,10 @@ fn permits(standing: Standing, action: Action) -> bool {
         CreateJob | DecideAsClient | JudgeDelivery => standing == Client,
         ListJobs | ViewJob | CommentOnJob => staff || standing == Client,
         ViewCatalogue | ListTeams => centre_person,
-        EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | CreateTeam | RunJob | ViewJobTasks
-        | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => staff,
+        EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | ViewJobMargin | CreateTeam | RunJob
+        | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
+            staff
+        }
         ViewTask | CommentOnTask | ViewTeam => true,
         WorkOnTask | LogTime => standing == Assignee,
         ClaimTask => matches!(standing, TeamReviewer | Teammate),
@@ -385,7 +391,7 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 43] = [
+    const TABLE: [(Action, &str); 44] = [
         (Action::ReadOwnAccount, "AAAA....H"),
         (Action::ManageOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
@@ -410,6 +416,7 @@ mod tests {
         (Action::RunJob, "AAFHHHHHH"),
         (Action::ViewJobTasks, "AAFHHHHHH"),
         (Action::Deliver, "AAFHHHHHH"),
+        (Action::ViewJobMargin, "AAFHHHHHH"),
         (Action::JudgeDelivery, "FFAHHHHHH"),
         (Action::ViewTask, "AAHHAAAHH"),
         (Action::CommentOnTask, "AAHHAAAHH"),

@@ -153,9 +153,8 @@ impl Action {
             CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | KeepOwnTime | ReviewTask => {
                 Scope::TasksWrite
             }
-            ListMembers | ViewCatalogue | ListTeams | ViewWorker | ViewTeam | ViewTeamQuality | ViewCentrePay => {
-                Scope::WorkforceRead
-            }
+            ListMembers | ViewCatalogue | ListTeams | ViewWorker | ViewTeam | ViewTeamQuality | ViewCentrePay
+            | ViewJobMargin => Scope::WorkforceRead,
             EditCatalogue | CreateTeam | EditProfile | SetPay | EditAvailability | AssessSkill | ManageTeam
             | JudgeTime | ManageCentreSettings | ClosePayPeriod => Scope::WorkforceWrite,
             ReadEvents => Scope::EventsRead,

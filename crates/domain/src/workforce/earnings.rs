@@ -223,6 +223,29 @@ pub fn statement(
     }
 }
 
+/// `numerator ÷ denominator` rounded half up (both non-negative; a zero
+/// denominator gives zero).
+#[must_use]
+pub fn divide_half_up(numerator: i128, denominator: i128) -> i64 {
+    if denominator <= 0 {
+        return 0;
+    }
+    i64::try_from((2 * numerator + denominator) / (2 * denominator)).unwrap_or(i64::MAX)
+}
+
+/// What an hourly job earns for its approved minutes: the quoted price spread over
+/// the quoted minutes (minutes × price ÷ quoted minutes), rounded once, half up.
+#[must_use]
+pub fn hourly_revenue(approved_minutes: i64, quoted_price: i64, quoted_minutes: i64) -> i64 {
+    divide_half_up(i128::from(approved_minutes) * i128::from(quoted_price), i128::from(quoted_minutes))
+}
+
+/// A margin in tenths of a percent of the revenue (`None` without revenue).
+#[must_use]
+pub fn margin_per_mille(revenue: i64, labour_cost: i64) -> Option<i64> {
+    (revenue > 0).then(|| divide_half_up(i128::from(revenue - labour_cost) * 1000, i128::from(revenue)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +310,16 @@ mod tests {
         let rates = [Dated { effective_from: day("2026-01-01"), value: yen(1000) }];
         let worked = [Worked { job_id: job, task_id: task, day: day("2026-10-02"), minutes: 60, late: false }];
         assert_eq!(statement(&worked, &rates, &minimums, Currency::JPY, false).gross, yen(1061));
+    }
+
+    #[test]
+    fn margins_are_rounded_once() {
+        // 300 of 400 quoted minutes of a ¥450 000 job: ¥337 500.
+        assert_eq!(hourly_revenue(300, 450_000, 400), 337_500);
+        assert_eq!(hourly_revenue(1, 1000, 3), 333);
+        assert_eq!(hourly_revenue(2, 1000, 3), 667);
+        assert_eq!(margin_per_mille(450_000, 5_492), Some(988));
+        assert_eq!(margin_per_mille(0, 5_492), None);
     }
 
     #[test]

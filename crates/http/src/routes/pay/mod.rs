@@ -1,10 +1,11 @@
 //! Time and pay: the time workers log on their tasks and directors' decisions on it
 //! (`time_entries`), the lists and a job's totals (`time_lists`), dated hourly rates
 //! and minimum wages (`rates`), the centre's pay settings and withholding
-//! (`settings`), and pay periods with each worker's earnings statement, as JSON, CSV
-//! and a printable page (`statements`, `statement_documents`). `docs/money.md` states
-//! the rules in a director's words.
+//! (`settings`), pay periods with each worker's earnings statement, as JSON, CSV and a
+//! printable page (`statements`, `statement_documents`), and a job's margin
+//! (`margins`). `docs/money.md` states the rules in a director's words.
 
+mod margins;
 mod rates;
 mod settings;
 mod statement_documents;
@@ -24,6 +25,7 @@ pub fn configure(config: &mut ServiceConfig) {
     time_entries::configure(config);
     time_lists::configure(config);
     rates::configure(config);
+    margins::configure(config);
     settings::configure(config);
     statements::configure(config);
     statement_documents::configure(config);

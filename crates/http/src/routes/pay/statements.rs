@@ -13,8 +13,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::access::Action;
 use yui_domain::workforce::earnings::{Period, round_half_up};
-use yui_domain::{Money, UserId};
+use yui_domain::{Money, Template, UserId};
 use yui_store::centers::Center;
+use yui_store::outbox::NewMessage;
 use yui_store::statements::{self, ClosedPeriod, FrozenLine, WorkerStatement};
 use yui_store::{DbConnection, StoreError};
 
@@ -325,13 +326,41 @@ async fn close_period(
                 StoreError::Conflict { .. } => ApiError::period_closed("period", last),
                 other => other.into(),
             })?;
+            let mut mails = Vec::new();
             for (statement, paid) in statements::compute_open(conn, &center, period, None, earlier)? {
                 statements::insert_statement(conn, &center, period, &statement, &paid)?;
+                mails.extend(closed_mail(conn, &center, period, &statement)?);
             }
+            yui_store::outbox::enqueue(conn, &mails)?;
             period_view(conn, &center, period)
         })
         .await?;
     Ok(web::Json(view))
+}
+
+/// The e-mail telling a worker their statement is final (none for an inactive account).
+fn closed_mail(
+    conn: &mut DbConnection,
+    center: &Center,
+    period: Period,
+    statement: &WorkerStatement,
+) -> Result<Option<NewMessage>, StoreError> {
+    let Some(worker) = yui_store::users::find(conn, statement.worker_id)?.filter(|u| u.active) else { return Ok(None) };
+    Ok(Some(NewMessage {
+        recipient_user: Some(worker.id),
+        recipient: worker.email,
+        locale: worker.locale,
+        template: Template::StatementClosed,
+        data: serde_json::json!({
+            "recipient_name": worker.display_name,
+            "center_name": center.name,
+            "period": period.to_string(),
+            "amount_minor": statement.net.amount_minor,
+            "currency": statement.net.currency.as_str(),
+            "path": format!("/v1/workers/{}/statements/{period}", worker.id),
+        }),
+        held: false,
+    }))
 }
 
 /// A worker's earnings statement for a period (the worker; the centre's directors
