@@ -219,6 +219,8 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/pay-settings", "SS FFF F FF S U"),
     ("PUT /v1/pay-settings", "SF FFF F FF S U"),
     ("PUT /v1/workers/{id}/withholding", "SS FHH H HH H U"),
+    ("GET /v1/billing-settings", "SS FFF F FF S U"),
+    ("PUT /v1/billing-settings", "SF FFF F FF S U"),
     // Pay periods are the centre's; a statement is the worker's record.
     ("GET /v1/pay-periods/{period}", "SS FFF F FF S U"),
     ("POST /v1/pay-periods/{period}/close", "SS FFF F FF S U"), // the next period to close
@@ -856,7 +858,14 @@ impl<'a> Runner<'a> {
             "GET /v1/jobs/{id}/time-entries" | "GET /v1/jobs/{id}/time" | "GET /v1/jobs/{id}/margin" => {
                 Fill::id(self.w.job.clone())
             }
-            "GET /v1/minimum-wages" | "GET /v1/pay-rates/shortfalls" | "GET /v1/pay-settings" => Fill::default(),
+            "GET /v1/minimum-wages"
+            | "GET /v1/pay-rates/shortfalls"
+            | "GET /v1/pay-settings"
+            | "GET /v1/billing-settings" => Fill::default(),
+            "PUT /v1/billing-settings" => Fill::default()
+                .body(json!({"legal_name": "Shiojiri KADO", "address": "Shiojiri, Nagano",
+                             "registration_number": "T7000012050002", "default_tax_rate": 10, "payment_terms_days": 30}))
+                .watch("/v1/billing-settings".into(), &self.w.admin),
             "POST /v1/minimum-wages" => {
                 // One minimum per day: each call its own day.
                 let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("day")

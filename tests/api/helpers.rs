@@ -365,7 +365,7 @@ impl TestApp {
         }
         // Not counted: `rate_limit_counters` and `idempotency_records`, bookkeeping that
         // every request (refused or not) may touch.
-        const TABLES: [&str; 37] = [
+        const TABLES: [&str; 41] = [
             "centers",
             "organizations",
             "users",
@@ -403,6 +403,10 @@ impl TestApp {
             "minimum_wages",
             "pay_rates",
             "time_entries",
+            "worker_withholding",
+            "pay_periods",
+            "pay_statements",
+            "billing_settings",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

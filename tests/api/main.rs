@@ -11,6 +11,7 @@ mod api_keys;
 mod authorization;
 mod authorization_keys;
 mod bad_input;
+mod billing;
 mod binary;
 mod docs;
 mod event_feed;

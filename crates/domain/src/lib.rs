@@ -9,6 +9,7 @@ pub mod email;
 pub mod feed;
 pub mod flow;
 pub mod id;
+pub mod invoicing;
 pub mod money;
 pub mod net;
 pub mod notice;

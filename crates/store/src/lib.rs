@@ -19,6 +19,7 @@ mod schema;
 pub mod account_tokens;
 pub mod api_keys;
 pub mod availability;
+pub mod billing;
 pub mod centers;
 pub mod comments;
 pub mod deliveries;

@@ -500,6 +500,7 @@ diesel::joinable!(delivery_items -> submissions (submission_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    billing_settings,
     pay_periods,
     pay_statements,
     worker_withholding,
@@ -627,5 +628,19 @@ diesel::table! {
         currency -> Text,
         lines -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_settings (center_id) {
+        center_id -> Text,
+        legal_name -> Text,
+        address -> Text,
+        registration_number -> Text,
+        default_tax_rate -> Integer,
+        tax_rounding -> Text,
+        payment_terms_days -> Integer,
+        updated_by -> Text,
+        updated_at -> Timestamp,
     }
 }

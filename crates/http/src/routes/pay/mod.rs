@@ -3,8 +3,10 @@
 //! and minimum wages (`rates`), the centre's pay settings and withholding
 //! (`settings`), pay periods with each worker's earnings statement, as JSON, CSV and a
 //! printable page (`statements`, `statement_documents`), and a job's margin
-//! (`margins`). `docs/money.md` states the rules in a director's words.
+//! (`margins`), and the billing settings invoices will use (`billing`).
+//! `docs/money.md` states the rules in a director's words.
 
+mod billing;
 mod margins;
 mod rates;
 mod settings;
@@ -26,6 +28,7 @@ pub fn configure(config: &mut ServiceConfig) {
     time_lists::configure(config);
     rates::configure(config);
     margins::configure(config);
+    billing::configure(config);
     settings::configure(config);
     statements::configure(config);
     statement_documents::configure(config);

@@ -33,6 +33,7 @@ pub enum DocumentLanguage {
 #[into_params(parameter_in = Query)]
 pub struct DocumentParams {
     /// `ja` (default) or `en`.
+    #[param(inline)]
     pub lang: Option<DocumentLanguage>,
     /// CSV only: start with a UTF-8 byte-order mark (for spreadsheet software in Japan).
     pub bom: Option<bool>,
