@@ -222,6 +222,7 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/billing-settings", "SS FFF F FF S U"),
     ("PUT /v1/billing-settings", "SF FFF F FF S U"),
     // Pay periods are the centre's; a statement is the worker's record.
+    ("GET /v1/pay-periods", "SS FFF F FF S U"),
     ("GET /v1/pay-periods/{period}", "SS FFF F FF S U"),
     ("POST /v1/pay-periods/{period}/close", "SS FFF F FF S U"), // the next period to close
     ("GET /v1/workers/{id}/statements/{period}", "SS SHH H HH H U"),
@@ -861,7 +862,8 @@ impl<'a> Runner<'a> {
             "GET /v1/minimum-wages"
             | "GET /v1/pay-rates/shortfalls"
             | "GET /v1/pay-settings"
-            | "GET /v1/billing-settings" => Fill::default(),
+            | "GET /v1/billing-settings"
+            | "GET /v1/pay-periods" => Fill::default(),
             "PUT /v1/billing-settings" => Fill::default()
                 .body(json!({"legal_name": "Shiojiri KADO", "address": "Shiojiri, Nagano",
                              "registration_number": "T7000012050002", "default_tax_rate": 10, "payment_terms_days": 30}))

@@ -131,6 +131,10 @@ async fn a_period_is_previewed_closed_and_frozen(app: TestApp) {
     assert_eq!(mails.len(), 1, "the worker is told once");
     assert_eq!(mails[0].data["period"], period.as_str());
     assert_eq!(mails[0].data["amount_minor"], 3667);
+    let periods = call(&app, Method::GET, "/v1/pay-periods", &cast.director, None, StatusCode::OK).await;
+    assert_eq!(periods["closing_day"], closing);
+    assert_eq!(periods["next_to_close"], next.as_str());
+    assert_eq!(periods["closed"][0]["period"], period.as_str());
     let frozen = call(&app, Method::GET, &mine, token, None, StatusCode::OK).await;
     assert_eq!(frozen["status"], "closed");
     assert_eq!(frozen["lines"], statement["lines"]);
@@ -201,7 +205,7 @@ async fn a_period_is_previewed_closed_and_frozen(app: TestApp) {
     let page = app.get(&format!("{mine}/html?lang=ja"), Some(&cast.director)).await;
     assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
     let html = page.body.as_str().expect("html");
-    assert!(html.contains("<html lang=\"ja\">") && html.contains("3,667 JPY") && html.contains("四捨五入"), "{html}");
+    assert!(html.contains("<html lang=\"ja\">") && html.contains("¥3,667") && html.contains("四捨五入"), "{html}");
     app.get(&format!("{mine}/html?lang=fr"), Some(token))
         .await
         .assert_problem(StatusCode::BAD_REQUEST, "invalid_query_parameter");

@@ -63,3 +63,19 @@ pub fn workers(conn: &mut DbConnection, workers: impl IntoIterator<Item = UserId
     }
     Ok(WorkerLocks { held })
 }
+
+/// Locks a centre's row until the transaction ends, for the writes that must not
+/// interleave with closing a pay period: the close itself, and recording a minimum
+/// wage or a closing day (each checks the closed periods under the lock). Taken
+/// before any worker's lock. SQLite's writers are serialised already.
+pub fn centre_pay(conn: &mut DbConnection, center: yui_domain::CenterId) -> Result<(), StoreError> {
+    use crate::schema::centers;
+    if let DbConnection::Postgresql(pg) = conn {
+        centers::table
+            .filter(centers::id.eq(center.to_string()))
+            .select(centers::id)
+            .for_no_key_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}

@@ -132,6 +132,18 @@ pub fn latest_closed(conn: &mut DbConnection, center: CenterId) -> Result<Option
         .transpose()
 }
 
+/// Every closed period of the centre, the latest first.
+pub fn closed_periods(conn: &mut DbConnection, center: CenterId) -> Result<Vec<ClosedPeriod>, StoreError> {
+    pay_periods::table
+        .filter(pay_periods::center_id.eq(center.to_string()))
+        .order(pay_periods::period.desc())
+        .select(PeriodRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(ClosedPeriod::try_from)
+        .collect()
+}
+
 /// Records a period as closed; already closed is a [`StoreError::Conflict`].
 pub fn insert_closed(conn: &mut DbConnection, center: CenterId, closed: &ClosedPeriod) -> Result<(), StoreError> {
     diesel::insert_into(pay_periods::table)

@@ -234,6 +234,7 @@ async fn add_minimum_wage(
                     format!("must be in the centre's currency ({})", center.currency()),
                 ));
             }
+            yui_store::locks::centre_pay(conn, center.id)?;
             if let Some(closed) = statements::latest_closed(conn, center.id)?
                 && day <= closed.last_day
             {

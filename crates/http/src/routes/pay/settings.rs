@@ -100,6 +100,7 @@ async fn put_pay_settings(
     state
         .write_as(bearer, move |conn, actor| {
             let center = access::own_centre_row(conn, actor, Action::ManageCentreSettings)?;
+            yui_store::locks::centre_pay(conn, center.id)?;
             if settings.closing_day != center.closing_day
                 && let Some(closed) = statements::latest_closed(conn, center.id)?
             {

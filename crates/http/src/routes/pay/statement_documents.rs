@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::UserId;
+use yui_notify::render::{escape, format_money};
 
 use super::statements::{PeriodStatus, StatementView, one_statement, parse_period};
 use crate::auth::Bearer;
@@ -168,59 +169,32 @@ fn render_csv(view: &StatementView, lang: DocumentLanguage, bom: bool) -> String
     out
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Whole minor units with thousands separators (`5492` → `5,492`).
-fn grouped(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if amount < 0 { format!("-{out}") } else { out }
-}
-
 /// The statement as a printable HTML page.
 fn render_html(view: &StatementView, lang: DocumentLanguage) -> String {
     let w = words(lang);
     let lang_code = if lang == DocumentLanguage::Ja { "ja" } else { "en" };
-    let currency = escape(&view.gross.currency);
+    let currency = view.gross.currency.clone();
+    let money = |amount: i64| escape(&format_money(amount, &currency));
     let mut rows = String::new();
     for line in &view.lines {
         rows.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
             escape(&line.job_title),
             escape(&line.task_title),
-            grouped(line.hourly_rate.amount_minor),
+            money(line.hourly_rate.amount_minor),
             line.minutes,
             escape(&line.amount),
             if line.adjustment { w.yes } else { "" },
         ));
     }
     let total = |label: &str, amount: String| {
-        format!("<tr><th colspan=\"4\">{label}</th><td class=\"n\">{amount} {currency}</td><td></td></tr>\n")
+        format!("<tr><th colspan=\"4\">{label}</th><td class=\"n\">{amount}</td><td></td></tr>\n")
     };
     let totals = [
-        total(w.exact_total, escape(&view.exact_total)),
-        total(w.gross, grouped(view.gross.amount_minor)),
-        total(w.withholding, grouped(view.withholding.amount_minor)),
-        total(w.net, grouped(view.net.amount_minor)),
+        total(w.exact_total, format!("{} {}", escape(&view.exact_total), escape(&currency))),
+        total(w.gross, money(view.gross.amount_minor)),
+        total(w.withholding, money(view.withholding.amount_minor)),
+        total(w.net, money(view.net.amount_minor)),
     ]
     .concat();
     format!(
@@ -321,13 +295,5 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(csv_field("-1"), "'-1");
-    }
-
-    #[test]
-    fn html_is_escaped_and_amounts_grouped() {
-        assert_eq!(escape("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
-        assert_eq!(grouped(5492), "5,492");
-        assert_eq!(grouped(1_000_000), "1,000,000");
-        assert_eq!(grouped(950), "950");
     }
 }

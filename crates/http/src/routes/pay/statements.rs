@@ -27,7 +27,7 @@ use crate::state::AppState;
 use crate::views::MoneyView;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(get_period).service(close_period).service(worker_statement);
+    config.service(list_periods).service(get_period).service(close_period).service(worker_statement);
 }
 
 /// The rule every statement states.
@@ -238,6 +238,63 @@ fn period_view(conn: &mut DbConnection, center: &Center, period: Period) -> Resu
     })
 }
 
+/// A closed pay period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosedPeriodView {
+    pub period: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub closed_at: DateTime<Utc>,
+    pub closed_by: Uuid,
+}
+
+/// The centre's pay periods at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayPeriodsView {
+    /// 1–28, or 31 for the month's end.
+    pub closing_day: u32,
+    /// The period today falls in.
+    pub current: String,
+    /// The period to close next, once it has ended: the one after the latest closed
+    /// (`null` before the first close, when any ended period may be the first).
+    pub next_to_close: Option<String>,
+    /// Every closed period, the latest first (twelve a year).
+    pub closed: Vec<ClosedPeriodView>,
+}
+
+/// The centre's pay periods: the current one, the next to close, the closed ones
+/// (the centre's directors and admins).
+#[utoipa::path(
+    tag = tags::PAY,
+    security(("bearer_token" = []), ("api_key" = ["workforce:read"])),
+    responses((status = 200, description = "The periods.", body = PayPeriodsView))
+)]
+#[get("/pay-periods")]
+async fn list_periods(state: web::Data<AppState>, bearer: Bearer) -> Result<web::Json<PayPeriodsView>, ApiError> {
+    let view = state
+        .read_as(bearer, move |conn, actor| {
+            let center = access::own_centre_row(conn, actor, Action::ViewCentrePay)?;
+            let closed = statements::closed_periods(conn, center.id)?;
+            Ok(PayPeriodsView {
+                closing_day: center.closing_day.number(),
+                current: Period::of(center.today(), center.closing_day).to_string(),
+                next_to_close: closed.first().map(|latest| latest.period.next().to_string()),
+                closed: closed
+                    .into_iter()
+                    .map(|c| ClosedPeriodView {
+                        period: c.period.to_string(),
+                        first_day: c.first_day,
+                        last_day: c.last_day,
+                        closed_at: c.closed_at,
+                        closed_by: c.closed_by.as_uuid(),
+                    })
+                    .collect(),
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
 /// A pay period with every worker's statement totals (the centre's directors and
 /// admins). An open period's are computed now; a closed one's are frozen.
 #[utoipa::path(
@@ -284,6 +341,7 @@ async fn close_period(
     let view = state
         .write_as(bearer, move |conn, actor| {
             let center = access::own_centre_row(conn, actor, Action::ClosePayPeriod)?;
+            yui_store::locks::centre_pay(conn, center.id)?;
             let (first, last) = (period.first_day(center.closing_day), period.last_day(center.closing_day));
             if last >= center.today() {
                 return Err(refused(format!(
