@@ -213,7 +213,11 @@ fn shortfalls_from(
     tag = tags::PAY,
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     request_body = MinimumWageRequest,
-    responses((status = 201, description = "The minimum and the workers it leaves short.", body = MinimumWageAdded))
+    responses(
+        (status = 201, description = "The minimum and the workers it leaves short.", body = MinimumWageAdded),
+        (status = 409, description = "A minimum from that day is already recorded (`conflict`), or the day falls in a closed pay period (`period_closed`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/minimum-wages")]
 async fn add_minimum_wage(

@@ -80,7 +80,11 @@ async fn get_pay_settings(state: web::Data<AppState>, bearer: Bearer) -> Result<
     tag = tags::PAY,
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     request_body = PaySettingsBody,
-    responses((status = 200, description = "The saved settings.", body = PaySettingsBody))
+    responses(
+        (status = 200, description = "The saved settings.", body = PaySettingsBody),
+        (status = 409, description = "The closing day cannot change once a pay period is closed (`period_closed`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[put("/pay-settings")]
 async fn put_pay_settings(

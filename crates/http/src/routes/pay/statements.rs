@@ -329,7 +329,11 @@ fn refused(detail: String) -> ApiError {
     tag = tags::PAY,
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("period" = String, Path, description = "The month the period closes in, `YYYY-MM`.", pattern = r"^\d{4}-\d{2}$")),
-    responses((status = 200, description = "The closed period and its statements.", body = PayPeriodView))
+    responses(
+        (status = 200, description = "The closed period and its statements.", body = PayPeriodView),
+        (status = 409, description = "The period has not ended, an earlier one must close first (`conflict`), or it is closed already (`period_closed`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/pay-periods/{period}/close")]
 async fn close_period(

@@ -151,7 +151,11 @@ fn timer_running() -> ApiError {
     security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = LogTimeRequest,
-    responses((status = 201, description = "The entry, pending a director's decision.", body = TimeEntryView))
+    responses(
+        (status = 201, description = "The entry, pending a director's decision.", body = TimeEntryView),
+        (status = 409, description = "It overlaps the worker's other time (`time_overlap`), or the task is cancelled (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/tasks/{id}/time-entries")]
 async fn log_time(
@@ -192,7 +196,11 @@ async fn log_time(
     security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The task's id.")),
     request_body = StartTimerRequest,
-    responses((status = 201, description = "The running entry.", body = TimeEntryView))
+    responses(
+        (status = 201, description = "The running entry.", body = TimeEntryView),
+        (status = 409, description = "A timer already runs (`timer_running`), it would overlap logged time (`time_overlap`), or the task is cancelled (`invalid_state`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/tasks/{id}/timer")]
 async fn start_timer(
@@ -247,7 +255,11 @@ fn applied(entry: &TimeEntry, action: EntryAction) -> Result<yui_domain::flow::E
     security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The entry's id.")),
     request_body = StopTimerRequest,
-    responses((status = 200, description = "The stopped entry, pending a director's decision.", body = TimeEntryView))
+    responses(
+        (status = 200, description = "The stopped entry, pending a director's decision.", body = TimeEntryView),
+        (status = 409, description = "It is not running (`invalid_state`), it would overlap logged time (`time_overlap`), or it changed at the same moment (`version_conflict`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/time-entries/{id}/stop")]
 async fn stop_timer(
@@ -305,7 +317,11 @@ async fn get_entry(
     tag = tags::TIME,
     security(("bearer_token" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "The entry's id.")),
-    responses((status = 204, description = "The entry is gone."))
+    responses(
+        (status = 204, description = "The entry is gone."),
+        (status = 409, description = "It is already decided (`invalid_state`), or it changed at the same moment (`version_conflict`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[delete("/time-entries/{id}")]
 async fn withdraw_entry(
@@ -349,7 +365,11 @@ fn decide(
     tag = tags::TIME,
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The entry's id.")),
-    responses((status = 200, description = "The approved entry.", body = TimeEntryView))
+    responses(
+        (status = 200, description = "The approved entry.", body = TimeEntryView),
+        (status = 409, description = "It is not pending (`invalid_state`), or it changed at the same moment (`version_conflict`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/time-entries/{id}/approve")]
 async fn approve_entry(
@@ -373,7 +393,11 @@ async fn approve_entry(
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The entry's id.")),
     request_body = RejectTimeRequest,
-    responses((status = 200, description = "The rejected entry.", body = TimeEntryView))
+    responses(
+        (status = 200, description = "The rejected entry.", body = TimeEntryView),
+        (status = 409, description = "It is not pending (`invalid_state`), or it changed at the same moment (`version_conflict`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/time-entries/{id}/reject")]
 async fn reject_entry(
@@ -400,7 +424,11 @@ async fn reject_entry(
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The entry's id.")),
     request_body = AdjustTimeRequest,
-    responses((status = 200, description = "The adjusted entry.", body = TimeEntryView))
+    responses(
+        (status = 200, description = "The adjusted entry.", body = TimeEntryView),
+        (status = 409, description = "It is not pending (`invalid_state`), the new times overlap other time (`time_overlap`), or it changed at the same moment (`version_conflict`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/time-entries/{id}/adjust")]
 async fn adjust_entry(

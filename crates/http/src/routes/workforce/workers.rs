@@ -380,7 +380,11 @@ async fn put_profile(
     security(("bearer_token" = []), ("api_key" = ["workforce:write"])),
     params(("id" = Uuid, Path, description = "The worker's id.")),
     request_body = HourlyRateRequest,
-    responses((status = 200, description = "The profile with its new rate.", body = ProfileView))
+    responses(
+        (status = 200, description = "The profile with its new rate.", body = ProfileView),
+        (status = 409, description = "The day falls in a closed pay period (`period_closed`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[put("/workers/{id}/hourly-rate")]
 async fn put_hourly_rate(
