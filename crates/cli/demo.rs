@@ -5,6 +5,7 @@
 //! password [`DEMO_PASSWORD`] (listed in `README.md`; demo only). The demo jobs, one in
 //! each state of the flow, are described in `demo/jobs.rs`.
 
+mod invoices;
 mod jobs;
 mod time;
 mod workforce;
@@ -99,6 +100,7 @@ pub fn seed(db: &Database) -> anyhow::Result<()> {
         let admin = with_role(Role::Admin).next().ok_or_else(|| StoreError::Corrupt("the demo has no admin".into()))?;
         time::seed_minimum_wage(conn, &kado, admin)?;
         time::seed_time(conn, &kado, cast.director, &cast.workers)?;
+        invoices::seed(conn, &kado, admin, cast.director)?;
         Ok::<_, StoreError>(())
     })?;
     tracing::info!("seeded the demo centre; every demo login uses the password {DEMO_PASSWORD:?}");

@@ -228,6 +228,18 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/workers/{id}/statements/{period}", "SS SHH H HH H U"),
     ("GET /v1/workers/{id}/statements/{period}/csv", "SS SHH H HH H U"),
     ("GET /v1/workers/{id}/statements/{period}/html", "SS SHH H HH H U"),
+    // Invoices: drafted from a completed job; a draft is the centre's alone (its
+    // client gets 404); issued ones are read by the billed client.
+    ("GET /v1/invoices", "SS FFF F SS S U"),
+    ("POST /v1/jobs/{id}/invoices", "SS HHH H FH H U"),  // completed
+    ("PUT /v1/invoices/{id}", "SS HHH H HH H U"),        // draft
+    ("POST /v1/invoices/{id}/issue", "SS HHH H HH H U"), // draft
+    ("GET /v1/invoices/{id}", "SS HHH H SH H U"),        // issued
+    ("GET /v1/invoices/{id}/csv", "SS HHH H SH H U"),
+    ("GET /v1/invoices/{id}/html", "SS HHH H SH H U"),
+    ("POST /v1/invoices/{id}/payments", "SS HHH H FH H U"), // issued
+    ("POST /v1/invoices/{id}/void", "SS HHH H FH H U"),     // issued
+    ("POST /v1/invoices/{id}/credit-notes", "SS HHH H FH H U"), // issued
 ];
 
 /// A row's marks, without the spaces between the groups.
@@ -335,6 +347,11 @@ enum Kind {
     /// The assignee's time entry waiting for a decision, or their running timer.
     PendingEntry,
     RunningTimer,
+    /// A completed job of the client's organisation, not invoiced yet.
+    CompletedJob,
+    /// An invoice of such a job: a draft, or issued.
+    DraftInvoice,
+    IssuedInvoice,
 }
 
 /// Everything shared: the people with their tokens, the team, the job, a task held
@@ -520,6 +537,19 @@ impl<'a> Runner<'a> {
                 let body = json!({"note": "Boxes"});
                 let started = call(app, Method::POST, &path, w.assignee_token(), Some(body), StatusCode::CREATED).await;
                 started["id"].as_str().expect("entry id").to_owned()
+            }
+            Kind::CompletedJob => crate::invoices::completed_job(app, &w.cast, "fixed", 0).await,
+            Kind::DraftInvoice | Kind::IssuedInvoice => {
+                crate::invoices::save_billing(app, &w.admin, 30).await;
+                let job = crate::invoices::completed_job(app, &w.cast, "fixed", 0).await;
+                let path = format!("/v1/jobs/{job}/invoices");
+                let draft = call(app, Method::POST, &path, w.director(), None, StatusCode::CREATED).await;
+                let id = draft["id"].as_str().expect("invoice id").to_owned();
+                if kind == Kind::IssuedInvoice {
+                    let path = format!("/v1/invoices/{id}/issue");
+                    call(app, Method::POST, &path, w.director(), None, StatusCode::OK).await;
+                }
+                id
             }
             Kind::CentreKey | Kind::ClientKey => {
                 let owner = if kind == Kind::CentreKey { &w.admin } else { &w.cast.client };
@@ -896,6 +926,38 @@ impl<'a> Runner<'a> {
             "GET /v1/workers/{id}/statements/{period}"
             | "GET /v1/workers/{id}/statements/{period}/csv"
             | "GET /v1/workers/{id}/statements/{period}/html" => Fill::id(worker).period(this_month()),
+            "GET /v1/invoices" => Fill::default(),
+            "POST /v1/jobs/{id}/invoices" => {
+                let id = self.target(op, Kind::CompletedJob, fresh).await;
+                Fill::id(id.clone()).watch(format!("/v1/invoices?job_id={id}"), self.w.director())
+            }
+            "PUT /v1/invoices/{id}" | "POST /v1/invoices/{id}/issue" => {
+                let id = self.target(op, Kind::DraftInvoice, fresh).await;
+                let body = op.starts_with("PUT").then(
+                    || json!({"lines": [{"description": "Matrix", "amount": {"amount_minor": 1000}}], "version": 1}),
+                );
+                Fill { body, ..Fill::id(id.clone()) }.watch(format!("/v1/invoices/{id}"), self.w.director())
+            }
+            "GET /v1/invoices/{id}"
+            | "GET /v1/invoices/{id}/csv"
+            | "GET /v1/invoices/{id}/html"
+            | "POST /v1/invoices/{id}/payments"
+            | "POST /v1/invoices/{id}/void"
+            | "POST /v1/invoices/{id}/credit-notes" => {
+                let id = self.target(op, Kind::IssuedInvoice, fresh).await;
+                let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+                let body = match op {
+                    // The fixed job's ¥450 000 and 10 % tax.
+                    "POST /v1/invoices/{id}/payments" => {
+                        Some(json!({"amount": {"amount_minor": 495_000}, "paid_on": today.to_string()}))
+                    }
+                    "POST /v1/invoices/{id}/void" => Some(json!({"reason": "Matrix"})),
+                    "POST /v1/invoices/{id}/credit-notes" => Some(json!({
+                        "lines": [{"description": "Matrix", "amount": {"amount_minor": 1000}}], "reason": "Matrix"})),
+                    _ => None,
+                };
+                Fill { body, ..Fill::id(id.clone()) }.watch(format!("/v1/invoices/{id}"), self.w.director())
+            }
             other => panic!("no request for `{other}`: add one to `fill` in tests/api/authorization.rs"),
         }
     }

@@ -51,7 +51,7 @@ fn key_requirements() -> BTreeMap<String, Option<Option<String>>> {
 
 /// The scopes a role may give its keys (the server refuses the others, tested in
 /// `api_keys`).
-const ADMIN_SCOPES: [&str; 9] = [
+const ADMIN_SCOPES: [&str; 11] = [
     "jobs:read",
     "jobs:write",
     "deliveries:write",
@@ -61,9 +61,18 @@ const ADMIN_SCOPES: [&str; 9] = [
     "workforce:write",
     "events:read",
     "webhooks:manage",
+    "invoices:read",
+    "invoices:write",
 ];
-const CLIENT_SCOPES: [&str; 6] =
-    ["jobs:read", "jobs:write", "deliveries:write", "workforce:read", "events:read", "webhooks:manage"];
+const CLIENT_SCOPES: [&str; 7] = [
+    "jobs:read",
+    "jobs:write",
+    "deliveries:write",
+    "workforce:read",
+    "events:read",
+    "webhooks:manage",
+    "invoices:read",
+];
 
 async fn create_key(app: &TestApp, owner: &str, scope: &str) -> String {
     let body = json!({"name": format!("Only {scope}"), "scopes": [scope]});

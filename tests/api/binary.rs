@@ -149,6 +149,13 @@ async fn demo_server_seeds_once_and_keeps_data(engine: Engine) {
         assert_eq!(statuses, ["active", "cancelled", "completed", "declined", "draft", "posted", "quoted"]);
         let queue = get_json(&client, &format!("{}/v1/review-queue", server.address), &director).await;
         assert_eq!(queue["items"].as_array().expect("items").len(), 3);
+        // The completed pilot's qualified invoice, issued with both tax rates.
+        let invoices = get_json(&client, &format!("{}/v1/invoices", server.address), &client_token).await;
+        let invoice = &invoices["items"][0];
+        assert_eq!((invoice["number"].as_i64(), invoice["status"].as_str()), (Some(1), Some("issued")), "{invoices}");
+        let rates: Vec<i64> =
+            invoice["by_rate"].as_array().expect("rates").iter().filter_map(|r| r["tax_rate"].as_i64()).collect();
+        assert_eq!(rates, [10, 8]);
 
         let invited = client
             .post(format!("{}/v1/invitations", server.address))

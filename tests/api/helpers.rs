@@ -365,7 +365,7 @@ impl TestApp {
         }
         // Not counted: `rate_limit_counters` and `idempotency_records`, bookkeeping that
         // every request (refused or not) may touch.
-        const TABLES: [&str; 41] = [
+        const TABLES: [&str; 44] = [
             "centers",
             "organizations",
             "users",
@@ -407,6 +407,9 @@ impl TestApp {
             "pay_periods",
             "pay_statements",
             "billing_settings",
+            "invoice_counters",
+            "invoices",
+            "invoice_lines",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

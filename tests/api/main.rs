@@ -21,6 +21,7 @@ mod headers;
 mod housekeeping;
 mod idempotency;
 mod invitations;
+mod invoices;
 mod isolation;
 mod migrations;
 mod notifications;

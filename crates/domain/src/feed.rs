@@ -29,10 +29,13 @@ pub enum EventType {
     TaskCancelled,
     TaskAtRisk,
     TimeApproved,
+    InvoiceIssued,
+    InvoicePaid,
+    InvoiceOverdue,
 }
 
 /// The recorded kinds of job events each published type comes from.
-const JOB_KINDS: [(&str, EventType); 10] = [
+const JOB_KINDS: [(&str, EventType); 13] = [
     ("posted", EventType::JobPosted),
     ("quoted", EventType::JobQuoted),
     ("declined", EventType::JobDeclined),
@@ -43,6 +46,9 @@ const JOB_KINDS: [(&str, EventType); 10] = [
     ("delivery_created", EventType::DeliveryCreated),
     ("delivery_accepted", EventType::DeliveryAccepted),
     ("delivery_rejected", EventType::DeliveryRejected),
+    ("invoice_issued", EventType::InvoiceIssued),
+    ("invoice_paid", EventType::InvoicePaid),
+    ("invoice_overdue", EventType::InvoiceOverdue),
 ];
 
 /// The recorded kinds of task events each published type comes from.
@@ -64,7 +70,7 @@ const TASK_KINDS: [(&str, EventType); 13] = [
 
 impl EventType {
     /// Every published type.
-    pub const ALL: [EventType; 20] = [
+    pub const ALL: [EventType; 23] = [
         EventType::JobPosted,
         EventType::JobQuoted,
         EventType::JobDeclined,
@@ -85,6 +91,9 @@ impl EventType {
         EventType::TaskCancelled,
         EventType::TaskAtRisk,
         EventType::TimeApproved,
+        EventType::InvoiceIssued,
+        EventType::InvoicePaid,
+        EventType::InvoiceOverdue,
     ];
 
     /// The published type of a recorded event, if it is published.
@@ -150,6 +159,9 @@ impl EventType {
             TaskCancelled => "task.cancelled",
             TaskAtRisk => "task.at_risk",
             TimeApproved => "time.approved",
+            InvoiceIssued => "invoice.issued",
+            InvoicePaid => "invoice.paid",
+            InvoiceOverdue => "invoice.overdue",
         }
     }
 }
@@ -174,6 +186,6 @@ mod tests {
         let mut names: Vec<&str> = JOB_KINDS.iter().chain(TASK_KINDS.iter()).map(|(_, t)| t.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 20);
+        assert_eq!(names.len(), 23);
     }
 }

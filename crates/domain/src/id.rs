@@ -118,6 +118,11 @@ id_type!(
     TimeEntryId
 );
 
+id_type!(
+    /// A client invoice or a credit note.
+    InvoiceId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

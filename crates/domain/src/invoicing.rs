@@ -176,6 +176,31 @@ pub fn totals(lines: &[Line], rounding: TaxRounding) -> Totals {
     Totals { by_rate, subtotal, tax, total: subtotal + tax }
 }
 
+/// A credit note asked for more than is left to credit at a rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("at {}% only {room} is left to credit", rate.percent())]
+pub struct CreditTooLarge {
+    pub rate: TaxRate,
+    pub room: i64,
+}
+
+fn subtotal_at(lines: &[Line], rate: TaxRate) -> i64 {
+    lines.iter().filter(|l| l.rate == rate).map(|l| l.amount).sum()
+}
+
+/// Whether a credit note's lines fit what the invoice still owes: at each rate, the
+/// invoice's subtotal less what earlier credit notes already took back. A credit
+/// note never returns more than was invoiced, rate by rate.
+pub fn check_credit(invoice: &[Line], credited: &[Line], credit: &[Line]) -> Result<(), CreditTooLarge> {
+    for rate in [TaxRate::Standard10, TaxRate::Reduced8] {
+        let room = subtotal_at(invoice, rate) - subtotal_at(credited, rate);
+        if subtotal_at(credit, rate) > room {
+            return Err(CreditTooLarge { rate, room });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +240,22 @@ mod tests {
         assert_eq!(totals(&lines, TaxRounding::Up).by_rate[0].tax, 302);
         assert_eq!(totals(&lines, TaxRounding::HalfUp).by_rate[0].tax, 302);
         assert_eq!(totals(&[Line { amount: 1005, rate: TaxRate::Standard10 }], TaxRounding::HalfUp).tax, 101);
+    }
+
+    #[test]
+    fn credit_notes_never_take_back_more_than_a_rate_was_invoiced() {
+        let invoice =
+            [Line { amount: 10_000, rate: TaxRate::Standard10 }, Line { amount: 2_000, rate: TaxRate::Reduced8 }];
+        let earlier = [Line { amount: 4_000, rate: TaxRate::Standard10 }];
+        assert_eq!(check_credit(&invoice, &earlier, &[Line { amount: 6_000, rate: TaxRate::Standard10 }]), Ok(()));
+        assert_eq!(
+            check_credit(&invoice, &earlier, &[Line { amount: 6_001, rate: TaxRate::Standard10 }]),
+            Err(CreditTooLarge { rate: TaxRate::Standard10, room: 6_000 })
+        );
+        assert_eq!(
+            check_credit(&invoice, &[], &[Line { amount: 2_500, rate: TaxRate::Reduced8 }]),
+            Err(CreditTooLarge { rate: TaxRate::Reduced8, room: 2_000 })
+        );
     }
 }
 

@@ -14,9 +14,11 @@
 //! person_only`), before anything is looked up, so a key's refusal reveals nothing.
 
 use yui_domain::access::{Action, Decision, KeyRefusal, Refusal, Relation, decide};
-use yui_domain::{Actor, CenterId, DeliveryId, JobId, Role, TaskId, TeamId, Tenant, TimeEntryId, UserId};
+use yui_domain::flow::InvoiceStatus;
+use yui_domain::{Actor, CenterId, DeliveryId, InvoiceId, JobId, Role, TaskId, TeamId, Tenant, TimeEntryId, UserId};
 use yui_store::centers::{self, Center};
 use yui_store::deliveries::{self, Delivery};
+use yui_store::invoices::{self, Invoice};
 use yui_store::jobs::{self, Job};
 use yui_store::tasks::{self, Task};
 use yui_store::teams::{self, Team, TeamRole};
@@ -112,6 +114,26 @@ pub fn delivery(
     let job = jobs::find(conn, delivery.job_id)?.ok_or_else(not_found)?;
     answer(decide(actor.role, job_relation(actor, &job), action), "delivery", action)?;
     Ok((delivery, job))
+}
+
+/// The invoice and its job, if the caller may do `action` to the job. A draft is
+/// the centre's alone: its client gets `404` until it is issued.
+pub fn invoice(
+    conn: &mut DbConnection,
+    actor: Actor,
+    id: InvoiceId,
+    action: Action,
+) -> Result<(Invoice, Job), ApiError> {
+    credential(actor, action)?;
+    let not_found = || ApiError::not_found("invoice");
+    let invoice = invoices::find(conn, id)?.ok_or_else(not_found)?;
+    let job = jobs::find(conn, invoice.job_id)?.ok_or_else(not_found)?;
+    let relation = job_relation(actor, &job);
+    if invoice.status == InvoiceStatus::Draft && matches!(actor.tenant, Tenant::Organization(_)) {
+        return Err(not_found());
+    }
+    answer(decide(actor.role, relation, action), "invoice", action)?;
+    Ok((invoice, job))
 }
 
 /// How the caller stands to a task: its assignee, a reviewer or member of its team,

@@ -6,6 +6,8 @@
 //! * **At-risk sweep**: a task can become impossible to finish in time just because
 //!   time passed (nobody changed anything). The sweep records an `at_risk` event for
 //!   each such task once per assignment (which also tells the directors).
+//! * **Overdue invoices**: an issued invoice still unpaid after its due date (in its
+//!   centre's calendar) is reported once, as `invoice.overdue`, on the same cadence.
 //! * **Daily digests**: each user's held notices, gathered into one message.
 //!
 //! Each job claims its turn in `housekeeping_runs` with compare-and-set, so with
@@ -21,8 +23,8 @@ use yui_domain::{PageLimit, Template};
 use yui_store::outbox::{self, NewMessage};
 use yui_store::roster::RosterCache;
 use yui_store::{
-    Database, StoreError, account_tokens, centers, events, flow, housekeeping, idempotency, invitations,
-    login_failures, rate_limits, sessions, tasks, users, webhooks,
+    Database, StoreError, account_tokens, centers, events, flow, housekeeping, idempotency, invitations, invoices,
+    jobs, login_failures, rate_limits, sessions, tasks, users, webhooks,
 };
 
 /// When each periodic job runs.
@@ -80,6 +82,12 @@ pub fn run_due(
         let recorded = sweep_at_risk(db, rosters, now)?;
         if recorded > 0 {
             tracing::info!(recorded, "housekeeping: tasks newly at risk");
+        }
+    }
+    if claim(db, "overdue_sweep", before(now, settings.at_risk_every))? {
+        let recorded = sweep_overdue(db, now)?;
+        if recorded > 0 {
+            tracing::info!(recorded, "housekeeping: invoices newly overdue");
         }
     }
     if claim(db, "digest", last_digest_time(settings.digest_at, now))? {
@@ -157,6 +165,49 @@ pub fn sweep_at_risk(db: &Database, rosters: &RosterCache, now: DateTime<Utc>) -
         })?;
     }
     Ok(recorded)
+}
+
+/// Records `invoice_overdue` once for every issued invoice whose due date has
+/// passed in its centre's calendar as of `now`. Returns how many.
+pub fn sweep_overdue(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    // The latest calendar day anywhere (UTC+14) bounds the candidates; each
+    // centre's own today decides.
+    let latest_today = (now + TimeDelta::hours(14)).date_naive();
+    let mut recorded = 0;
+    loop {
+        let candidates = db.read(|conn| invoices::possibly_overdue(conn, latest_today, 100))?;
+        let mut progressed = false;
+        for invoice in &candidates {
+            let marked = db.write(|conn| {
+                let Some(center) = centers::find(conn, invoice.center_id)? else { return Ok::<_, StoreError>(false) };
+                let today = now.with_timezone(&center.time_zone).date_naive();
+                if invoice.due_on.is_none_or(|due| due >= today) {
+                    return Ok(false);
+                }
+                let (Some(job), Some(actor)) = (jobs::find(conn, invoice.job_id)?, invoice.issued_by) else {
+                    return Ok(false);
+                };
+                if !invoices::mark_overdue(conn, invoice, now)? {
+                    return Ok(false);
+                }
+                let details = json!({
+                    "invoice_id": invoice.id.to_string(),
+                    "number": invoice.number,
+                    "due_on": invoice.due_on.map(|d| d.to_string()),
+                });
+                // Nobody acted: time passed. The event names the director who issued it.
+                flow::record_job_event(conn, actor, &job, "invoice_overdue", None, details)?;
+                Ok(true)
+            })?;
+            if marked {
+                recorded += 1;
+                progressed = true;
+            }
+        }
+        if candidates.len() < 100 || !progressed {
+            return Ok(recorded);
+        }
+    }
 }
 
 /// Gathers each user's held notices into one digest message. Returns how many

@@ -131,6 +131,7 @@ pub struct Published {
     pub job_id: JobId,
     pub task_id: Option<TaskId>,
     pub delivery_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
     pub from_state: Option<String>,
     pub to_state: Option<String>,
     /// `None` for a client's eyes: they never learn who acted.
@@ -142,12 +143,15 @@ impl Published {
     #[must_use]
     pub fn of(event: &Event, for_client: bool) -> Option<Self> {
         let event_type = EventType::of(&event.kind, event.task_id.is_some())?;
-        let delivery_id = event
-            .details
-            .get("delivery_id")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|id| Uuid::parse_str(id).ok())
-            .filter(|_| !event_type.is_about_a_task());
+        let id_in_details = |field: &str| {
+            event
+                .details
+                .get(field)
+                .and_then(serde_json::Value::as_str)
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .filter(|_| !event_type.is_about_a_task())
+        };
+        let (delivery_id, invoice_id) = (id_in_details("delivery_id"), id_in_details("invoice_id"));
         Some(Self {
             id: event.id,
             event_type,
@@ -155,6 +159,7 @@ impl Published {
             job_id: event.job_id,
             task_id: event.task_id,
             delivery_id,
+            invoice_id,
             from_state: event.from_state.clone(),
             to_state: event.to_state.clone(),
             actor_id: (!for_client).then_some(event.actor_id),
@@ -172,6 +177,7 @@ impl Published {
                 "job_id": self.job_id.as_uuid(),
                 "task_id": self.task_id.map(|t| t.as_uuid()),
                 "delivery_id": self.delivery_id,
+                "invoice_id": self.invoice_id,
                 "from_state": self.from_state,
                 "to_state": self.to_state,
                 "actor_id": self.actor_id.map(|a| a.as_uuid()),

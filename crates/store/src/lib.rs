@@ -28,6 +28,7 @@ pub mod flow;
 pub mod housekeeping;
 pub mod idempotency;
 pub mod invitations;
+pub mod invoices;
 pub mod jobs;
 pub mod locks;
 pub mod login_failures;

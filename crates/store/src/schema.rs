@@ -500,6 +500,9 @@ diesel::joinable!(delivery_items -> submissions (submission_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    invoices,
+    invoice_lines,
+    invoice_counters,
     billing_settings,
     pay_periods,
     pay_statements,
@@ -642,5 +645,60 @@ diesel::table! {
         payment_terms_days -> Integer,
         updated_by -> Text,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_counters (center_id) {
+        center_id -> Text,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        center_id -> Text,
+        organization_id -> Text,
+        job_id -> Text,
+        kind -> Text,
+        credits_invoice_id -> Nullable<Text>,
+        status -> Text,
+        number -> Nullable<BigInt>,
+        currency -> Text,
+        transaction_date -> Text,
+        issued_on -> Nullable<Text>,
+        due_on -> Nullable<Text>,
+        issuer_name -> Nullable<Text>,
+        issuer_address -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        recipient_name -> Text,
+        tax_rounding -> Text,
+        subtotal_standard -> BigInt,
+        tax_standard -> BigInt,
+        subtotal_reduced -> BigInt,
+        tax_reduced -> BigInt,
+        total -> BigInt,
+        note -> Text,
+        reason -> Nullable<Text>,
+        paid_amount -> Nullable<BigInt>,
+        paid_on -> Nullable<Text>,
+        overdue_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        issued_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (invoice_id, position) {
+        invoice_id -> Text,
+        position -> Integer,
+        description -> Text,
+        minutes -> Nullable<BigInt>,
+        amount -> BigInt,
+        tax_rate -> Integer,
     }
 }

@@ -100,6 +100,8 @@ pub enum Action {
     ManageCentreSettings,
     /// Close a pay period: freeze its earnings statements.
     ClosePayPeriod,
+    /// List invoices: the centre's, or (issued ones) your organisation's.
+    ListInvoices,
 
     // A job.
     /// Read a job, its quotes, deliveries, comments and history.
@@ -118,6 +120,10 @@ pub enum Action {
     ViewJobMargin,
     /// Accept or reject a delivery.
     JudgeDelivery,
+    /// Read a job's invoices and credit notes (clients: once issued).
+    ViewInvoice,
+    /// Draft, edit, issue, void, credit and mark paid a job's invoices.
+    Bill,
 
     // A task.
     /// Read a task, its submissions, reviews, comments and history.
@@ -163,7 +169,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 47] = [
         Action::ReadOwnAccount,
         Action::ManageOwnAccount,
         Action::ReadEvents,
@@ -182,6 +188,7 @@ impl Action {
         Action::ViewCentrePay,
         Action::ManageCentreSettings,
         Action::ClosePayPeriod,
+        Action::ListInvoices,
         Action::ViewJob,
         Action::CommentOnJob,
         Action::DecideAsClient,
@@ -190,6 +197,8 @@ impl Action {
         Action::Deliver,
         Action::ViewJobMargin,
         Action::JudgeDelivery,
+        Action::ViewInvoice,
+        Action::Bill,
         Action::ViewTask,
         Action::CommentOnTask,
         Action::ManageTask,
@@ -217,11 +226,10 @@ impl Action {
         match self {
             ReadOwnAccount | ManageOwnAccount | ReadEvents | ManageWebhooks | ManageApiKeys | ListMembers
             | ManageMembers | ManageInvitations | CreateJob | ListJobs | ViewCatalogue | EditCatalogue
-            | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings | ClosePayPeriod => {
-                Resource::OwnTenant
-            }
+            | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings | ClosePayPeriod
+            | ListInvoices => Resource::OwnTenant,
             ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | ViewJobMargin
-            | JudgeDelivery => Resource::Job,
+            | JudgeDelivery | ViewInvoice | Bill => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | ReviewTask => Resource::Task,
             ViewWorker | EditProfile | SetPay | EditAvailability | AssessSkill | KeepOwnTime | JudgeTime => {
                 Resource::Worker
@@ -242,11 +250,12 @@ impl Action {
             ManageWebhooks | ManageApiKeys => "a centre's admins and a client organisation's users",
             CreateJob | DecideAsClient | JudgeDelivery => "the client organisation that posted the job",
             ListJobs => "clients and a centre's directors and admins (workers see their tasks at /v1/me/tasks)",
+            ListInvoices => "clients and a centre's directors and admins",
+            ViewInvoice => "the billed client organisation and the centre's directors and admins",
             ViewCatalogue | ListTeams => "a centre's people",
             EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | ViewJobMargin | CreateTeam | RunJob
-            | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
-                "a centre's directors and admins"
-            }
+            | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime
+            | Bill => "a centre's directors and admins",
             ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
             ViewTask | CommentOnTask => "the centre's directors and admins, the task's worker and their team",
             WorkOnTask | LogTime => "the worker the task is assigned to",
@@ -333,12 +342,11 @@ fn permits(standing: Standing, action: Action) -> bool {
         ManageMembers | ManageCentreSettings => standing == Admin,
         ManageInvitations | ManageWebhooks | ManageApiKeys => matches!(standing, Admin | Client),
         CreateJob | DecideAsClient | JudgeDelivery => standing == Client,
-        ListJobs | ViewJob | CommentOnJob => staff || standing == Client,
+        ListJobs | ViewJob | CommentOnJob | ListInvoices | ViewInvoice => staff || standing == Client,
         ViewCatalogue | ListTeams => centre_person,
         EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | ViewJobMargin | CreateTeam | RunJob
-        | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime => {
-            staff
-        }
+        | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime
+        | Bill => staff,
         ViewTask | CommentOnTask | ViewTeam => true,
         WorkOnTask | LogTime => standing == Assignee,
         ClaimTask => matches!(standing, TeamReviewer | Teammate),
@@ -391,7 +399,7 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 44] = [
+    const TABLE: [(Action, &str); 47] = [
         (Action::ReadOwnAccount, "AAAA....H"),
         (Action::ManageOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
@@ -410,6 +418,7 @@ mod tests {
         (Action::ViewCentrePay, "AAFF....H"),
         (Action::ManageCentreSettings, "AFFF....H"),
         (Action::ClosePayPeriod, "AAFF....H"),
+        (Action::ListInvoices, "AAAF....H"),
         (Action::ViewJob, "AAAHHHHHH"),
         (Action::CommentOnJob, "AAAHHHHHH"),
         (Action::DecideAsClient, "FFAHHHHHH"),
@@ -418,6 +427,8 @@ mod tests {
         (Action::Deliver, "AAFHHHHHH"),
         (Action::ViewJobMargin, "AAFHHHHHH"),
         (Action::JudgeDelivery, "FFAHHHHHH"),
+        (Action::ViewInvoice, "AAAHHHHHH"),
+        (Action::Bill, "AAFHHHHHH"),
         (Action::ViewTask, "AAHHAAAHH"),
         (Action::CommentOnTask, "AAHHAAAHH"),
         (Action::ManageTask, "AAHHFFFHH"),

@@ -36,10 +36,14 @@ pub enum Scope {
     EventsRead,
     /// Manage webhook endpoints.
     WebhooksManage,
+    /// Read invoices and credit notes, as JSON, CSV or a printable page.
+    InvoicesRead,
+    /// Draft, issue, void and credit invoices; record payments.
+    InvoicesWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 9] = [
+    pub const ALL: [Scope; 11] = [
         Scope::JobsRead,
         Scope::JobsWrite,
         Scope::DeliveriesWrite,
@@ -49,6 +53,8 @@ impl Scope {
         Scope::WorkforceWrite,
         Scope::EventsRead,
         Scope::WebhooksManage,
+        Scope::InvoicesRead,
+        Scope::InvoicesWrite,
     ];
 
     /// The name used in the API, e.g. `jobs:read`.
@@ -64,6 +70,8 @@ impl Scope {
             Scope::WorkforceWrite => "workforce:write",
             Scope::EventsRead => "events:read",
             Scope::WebhooksManage => "webhooks:manage",
+            Scope::InvoicesRead => "invoices:read",
+            Scope::InvoicesWrite => "invoices:write",
         }
     }
 
@@ -159,6 +167,8 @@ impl Action {
             | JudgeTime | ManageCentreSettings | ClosePayPeriod => Scope::WorkforceWrite,
             ReadEvents => Scope::EventsRead,
             ManageWebhooks => Scope::WebhooksManage,
+            ListInvoices | ViewInvoice => Scope::InvoicesRead,
+            Bill => Scope::InvoicesWrite,
         };
         KeyUse::Scope(scope)
     }
@@ -242,7 +252,7 @@ mod tests {
         assert_eq!(offered(Role::Admin), Scope::ALL.to_vec());
         assert_eq!(
             offered(Role::Client),
-            vec![JobsRead, JobsWrite, DeliveriesWrite, WorkforceRead, EventsRead, WebhooksManage]
+            vec![JobsRead, JobsWrite, DeliveriesWrite, WorkforceRead, EventsRead, WebhooksManage, InvoicesRead]
         );
     }
 }

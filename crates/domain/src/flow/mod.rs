@@ -1,4 +1,5 @@
-//! The state machines of the team-job flow: jobs, tasks and deliveries.
+//! The state machines of the team-job flow: jobs, tasks and deliveries, and of the
+//! money around it: time entries and invoices.
 //!
 //! Each machine is a status enum with `apply(action) -> Result<next, InvalidTransition>`
 //! and `allowed_actions()`. They are pure: who may perform an action (client or
@@ -7,12 +8,14 @@
 //! state and the actions allowed from it.
 
 mod delivery;
+mod invoice;
 mod job;
 mod progress;
 mod task;
 mod time_entry;
 
 pub use delivery::{DeliveryAction, DeliveryStatus};
+pub use invoice::{InvoiceAction, InvoiceStatus};
 pub use job::{JobAction, JobStatus};
 pub use progress::Progress;
 pub use task::{TaskAction, TaskStatus};

@@ -62,4 +62,5 @@ pub mod tags {
     pub const API_KEYS: &str = "api-keys";
     pub const TIME: &str = "time";
     pub const PAY: &str = "pay";
+    pub const INVOICES: &str = "invoices";
 }

@@ -49,6 +49,10 @@ pub enum ApiKeyScope {
     EventsRead,
     #[serde(rename = "webhooks:manage")]
     WebhooksManage,
+    #[serde(rename = "invoices:read")]
+    InvoicesRead,
+    #[serde(rename = "invoices:write")]
+    InvoicesWrite,
 }
 
 impl From<ApiKeyScope> for Scope {
@@ -64,6 +68,8 @@ impl From<ApiKeyScope> for Scope {
             S::WorkforceWrite => Scope::WorkforceWrite,
             S::EventsRead => Scope::EventsRead,
             S::WebhooksManage => Scope::WebhooksManage,
+            S::InvoicesRead => Scope::InvoicesRead,
+            S::InvoicesWrite => Scope::InvoicesWrite,
         }
     }
 }
@@ -81,6 +87,8 @@ impl From<Scope> for ApiKeyScope {
             Scope::WorkforceWrite => S::WorkforceWrite,
             Scope::EventsRead => S::EventsRead,
             Scope::WebhooksManage => S::WebhooksManage,
+            Scope::InvoicesRead => S::InvoicesRead,
+            Scope::InvoicesWrite => S::InvoicesWrite,
         }
     }
 }

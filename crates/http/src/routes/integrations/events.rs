@@ -39,6 +39,8 @@ pub struct EventData {
     pub task_id: Option<Uuid>,
     /// The delivery, for `delivery.*` events.
     pub delivery_id: Option<Uuid>,
+    /// The invoice (or credit note), for `invoice.*` events.
+    pub invoice_id: Option<Uuid>,
     /// The job's or task's status before, when the event changed it.
     pub from_state: Option<String>,
     /// The status after.
@@ -70,6 +72,7 @@ impl From<Published> for EventEnvelope {
                 job_id: event.job_id.as_uuid(),
                 task_id: event.task_id.map(|t| t.as_uuid()),
                 delivery_id: event.delivery_id,
+                invoice_id: event.invoice_id,
                 from_state: event.from_state,
                 to_state: event.to_state,
                 actor_id: event.actor_id.map(|a| a.as_uuid()),

@@ -58,6 +58,12 @@ pub enum EventTypeName {
     TaskAtRisk,
     #[serde(rename = "time.approved")]
     TimeApproved,
+    #[serde(rename = "invoice.issued")]
+    InvoiceIssued,
+    #[serde(rename = "invoice.paid")]
+    InvoicePaid,
+    #[serde(rename = "invoice.overdue")]
+    InvoiceOverdue,
 }
 
 impl From<EventType> for EventTypeName {
@@ -84,6 +90,9 @@ impl From<EventType> for EventTypeName {
             T::TaskCancelled => Self::TaskCancelled,
             T::TaskAtRisk => Self::TaskAtRisk,
             T::TimeApproved => Self::TimeApproved,
+            T::InvoiceIssued => Self::InvoiceIssued,
+            T::InvoicePaid => Self::InvoicePaid,
+            T::InvoiceOverdue => Self::InvoiceOverdue,
         }
     }
 }
@@ -120,6 +129,9 @@ impl From<EventTypeName> for EventType {
             N::TaskCancelled => Self::TaskCancelled,
             N::TaskAtRisk => Self::TaskAtRisk,
             N::TimeApproved => Self::TimeApproved,
+            N::InvoiceIssued => Self::InvoiceIssued,
+            N::InvoicePaid => Self::InvoicePaid,
+            N::InvoiceOverdue => Self::InvoiceOverdue,
         }
     }
 }

@@ -3,10 +3,16 @@
 //! and minimum wages (`rates`), the centre's pay settings and withholding
 //! (`settings`), pay periods with each worker's earnings statement, as JSON, CSV and a
 //! printable page (`statements`, `statement_documents`), and a job's margin
-//! (`margins`), and the billing settings invoices will use (`billing`).
+//! (`margins`), the billing settings of invoices (`billing`), and client invoices
+//! with their credit notes (`invoices`, `invoice_actions`, `invoice_documents`; the
+//! documents share `documents` with the statements).
 //! `docs/money.md` states the rules in a director's words.
 
 mod billing;
+mod documents;
+mod invoice_actions;
+mod invoice_documents;
+mod invoices;
 mod margins;
 mod rates;
 mod settings;
@@ -29,6 +35,9 @@ pub fn configure(config: &mut ServiceConfig) {
     rates::configure(config);
     margins::configure(config);
     billing::configure(config);
+    invoices::configure(config);
+    invoice_actions::configure(config);
+    invoice_documents::configure(config);
     settings::configure(config);
     statements::configure(config);
     statement_documents::configure(config);

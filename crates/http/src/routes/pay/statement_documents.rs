@@ -3,13 +3,12 @@
 //! opens it as UTF-8) and a printable HTML page, each in Japanese or English.
 
 use actix_web::{HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::UserId;
 use yui_notify::render::{escape, format_money};
 
+use super::documents::{DocumentLanguage, DocumentParams, PAGE_POLICY, csv_response, csv_row, html_response};
 use super::statements::{PeriodStatus, StatementView, one_statement, parse_period};
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -19,34 +18,6 @@ use crate::state::AppState;
 pub fn configure(config: &mut ServiceConfig) {
     config.service(statement_csv).service(statement_html);
 }
-
-/// The language of a document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentLanguage {
-    #[default]
-    Ja,
-    En,
-}
-
-/// How to render a statement document.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DocumentParams {
-    /// `ja` (default) or `en`.
-    #[param(inline)]
-    pub lang: Option<DocumentLanguage>,
-    /// CSV only: start with a UTF-8 byte-order mark (for spreadsheet software in Japan).
-    pub bom: Option<bool>,
-}
-
-/// The printable page's policy: nothing but its own inline styles, no scripts. It is
-/// repeated in the page, so a saved copy keeps it.
-const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
-
-/// The header's policy adds what only a header can say: never in a frame.
-const HEADER_POLICY: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// The words of a statement, per language.
 struct Words {
@@ -125,20 +96,6 @@ fn status_word(words: &Words, status: PeriodStatus) -> &'static str {
         PeriodStatus::Closed => words.status_closed,
         PeriodStatus::Skipped => words.status_skipped,
     }
-}
-
-/// A CSV field: quoted when it holds a separator, a quote or a line break; a field
-/// starting like a formula gets a leading apostrophe so spreadsheets show it as text.
-fn csv_field(value: &str) -> String {
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
-    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
-}
-
-fn csv_row(fields: &[&str]) -> String {
-    let mut row = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
-    row.push_str("\r\n");
-    row
 }
 
 /// The statement as CSV (RFC 4180, CRLF line ends).
@@ -248,11 +205,7 @@ async fn statement_csv(
     let (id, period) = (UserId::from(id), parse_period(&period)?);
     let view = state.read_as(bearer, move |conn, actor| one_statement(conn, actor, id, period)).await?;
     let body = render_csv(&view, params.lang.unwrap_or_default(), params.bom.unwrap_or(false));
-    let filename = format!("statement-{}-{}.csv", view.period, view.worker_id);
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
-        .body(body))
+    Ok(csv_response(body, &format!("statement-{}-{}.csv", view.period, view.worker_id)))
 }
 
 /// A worker's statement as a printable page (the worker; the centre's directors
@@ -277,23 +230,5 @@ async fn statement_html(
     let (id, period) = path.into_inner();
     let (id, period) = (UserId::from(id), parse_period(&period)?);
     let view = state.read_as(bearer, move |conn, actor| one_statement(conn, actor, id, period)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((actix_web::http::header::CONTENT_SECURITY_POLICY, HEADER_POLICY))
-        .insert_header((actix_web::http::header::X_FRAME_OPTIONS, "DENY"))
-        .body(render_html(&view, params.lang.unwrap_or_default())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("Route 19"), "Route 19");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("-1"), "'-1");
-    }
+    Ok(html_response(render_html(&view, params.lang.unwrap_or_default())))
 }
