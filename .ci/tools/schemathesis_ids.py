@@ -106,6 +106,7 @@ def demo_ids(base, role, tok):
         "skill": [s["slug"] for s in call(base, "GET", "/v1/skills", d)],
         "center": list(dict.fromkeys(centers)),
         "exception": exception_ids,
+        "invoice": [i["id"] for i in pages(base, "/v1/invoices", d)],
     }
 
 
@@ -120,6 +121,7 @@ PATHS = [
     (r"^/v1/jobs/\{id\}", {"path.id": "job"}),
     (r"^/v1/tasks/\{id\}", {"path.id": "task"}),
     (r"^/v1/deliveries/\{id\}", {"path.id": "delivery"}),
+    (r"^/v1/invoices/\{id\}", {"path.id": "invoice"}),
     (r"^/v1/teams/\{id\}", {"path.id": "team", "path.worker_id": "worker"}),
     (r"^/v1/users/\{id\}", {"path.id": "user"}),
     (r"^/v1/workers/\{id\}", {"path.id": "worker", "path.exception_id": "exception", "path.skill": "skill"}),
@@ -128,7 +130,7 @@ PATHS = [
     (r"^/v1/auth/refresh$", {"body.refresh_token": "refresh_token"}),  # a session each: logout
     (r"^/v1/auth/logout$", {"body.refresh_token": "logout_token"}),     # runs first, revokes its own
 ]
-FIELDS = {"query.assignee_id": "worker", "query.skill": "skill", "query.from": "now", "query.to": "week",
+FIELDS = {"query.assignee_id": "worker", "query.job_id": "job", "query.skill": "skill", "query.from": "now", "query.to": "week",
           "body.worker_id": "worker", "body.team_id": "team", "body.preferred_team_id": "team",
           "body.center_id": "center", "body.submission_id": "submission", "body.task_ids[*]": "task",
           "body.skill": "skill", "body.required_skills[*].skill": "skill", "body.needs[*].skill": "skill",
