@@ -211,6 +211,7 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/jobs/{id}/time-entries", "SS HHH H FH H U"),
     ("GET /v1/jobs/{id}/time", "SS HHH H FH H U"),
     ("GET /v1/jobs/{id}/margin", "SS HHH H FH H U"),
+    ("GET /v1/margins/{month}", "SS FFF F FF S U"),
     // Pay: rates are the worker's records; minimums and settings the centre's.
     ("GET /v1/workers/{id}/pay-rates", "SS SHH H HH H U"),
     ("GET /v1/minimum-wages", "SS FFF F FF S U"),
@@ -913,7 +914,7 @@ impl<'a> Runner<'a> {
             "PUT /v1/workers/{id}/withholding" => Fill::id(worker.clone())
                 .body(json!({"withheld": true}))
                 .watch(format!("/v1/workers/{worker}/pay-rates"), self.w.director()),
-            "GET /v1/pay-periods/{period}" => Fill::default().period(this_month()),
+            "GET /v1/pay-periods/{period}" | "GET /v1/margins/{month}" => Fill::default().period(this_month()),
             "POST /v1/pay-periods/{period}/close" => {
                 // Periods close in order, from one long before any logged time: each
                 // success closes the next month (in its caller's centre).
@@ -1080,7 +1081,8 @@ async fn send(app: &TestApp, method: &Method, template: &str, token: Option<&str
         .replace("{exception_id}", second.unwrap_or("{exception_id}"))
         .replace("{skill}", second.unwrap_or("{skill}"))
         .replace("{delivery_id}", second.unwrap_or("{delivery_id}"))
-        .replace("{period}", fill.period.as_deref().unwrap_or("{period}"));
+        .replace("{period}", fill.period.as_deref().unwrap_or("{period}"))
+        .replace("{month}", fill.period.as_deref().unwrap_or("{month}"));
     assert!(!path.contains('{'), "{method} {template}: a path parameter is not filled in: {path}");
     app.request(method.clone(), &path, token, fill.body).await
 }

@@ -288,11 +288,55 @@ async fn invoices_are_drafted_issued_credited_and_paid(app: TestApp) {
     let workers_list = app.get("/v1/invoices", Some(token)).await;
     workers_list.assert_problem(StatusCode::FORBIDDEN, "forbidden");
 
+    // The centre's month: invoiced before tax (¥451 255 − ¥10 000 + ¥1 350; the void
+    // one not counted) against what the month's approved time cost.
+    let month = |day: chrono::NaiveDate| day.format("%Y-%m").to_string();
+    let margin =
+        call(&app, Method::GET, &format!("/v1/margins/{}", month(issued_on)), &cast.director, None, StatusCode::OK)
+            .await;
+    assert_eq!(margin["revenue"], yen(442_605), "{margin}");
+    assert_eq!((margin["invoices"].as_i64(), margin["credit_notes"].as_i64()), (Some(2), Some(1)));
+    let worked_on = (Utc::now() - TimeDelta::hours(5)).with_timezone(&Tokyo).date_naive();
+    let worked =
+        call(&app, Method::GET, &format!("/v1/margins/{}", month(worked_on)), &cast.director, None, StatusCode::OK)
+            .await;
+    assert_eq!(worked["approved_minutes"], 90);
+    let cost = worked["labour_cost"]["amount_minor"].as_i64().expect("cost");
+    assert!(cost > 0, "{worked}");
+    let hourly_row = worked["jobs"].as_array().expect("jobs").iter().find(|j| j["job_id"] == hourly.as_str()).cloned();
+    assert_eq!(hourly_row.map(|j| j["approved_minutes"].clone()), Some(json!(90)));
+    if month(worked_on) == month(issued_on) {
+        assert_eq!(worked["margin"], yen(442_605 - cost));
+    }
+    app.get(&format!("/v1/margins/{}", month(issued_on)), Some(&cast.client))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    app.get("/v1/margins/2026-13", Some(&cast.director))
+        .await
+        .assert_problem(StatusCode::BAD_REQUEST, "invalid_path_parameter");
+
     // Overdue: found once by housekeeping after the due date.
     let later = Utc::now() + TimeDelta::days(32);
     assert_eq!(yui_notify::housekeeping::sweep_overdue(&app.db, Utc::now()).expect("sweep"), 0, "not due yet");
     assert_eq!(yui_notify::housekeeping::sweep_overdue(&app.db, later).expect("sweep"), 1, "only the unpaid one");
     assert_eq!(yui_notify::housekeeping::sweep_overdue(&app.db, later).expect("sweep"), 0, "reported once");
+
+    // The client is e-mailed each issued invoice (not the credit note) and the overdue one.
+    let mailed: Vec<(String, String)> = crate::helpers::all_outbox(&app.db)
+        .into_iter()
+        .filter(|m| m.template.as_str().starts_with("invoice_"))
+        .map(|m| (m.template.as_str().to_owned(), m.data["invoice_number"].as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("invoice_issued", "000001"),
+        ("invoice_issued", "000003"),
+        ("invoice_issued", "000004"),
+        ("invoice_overdue", "000004"),
+    ]
+    .iter()
+    .map(|(t, n)| ((*t).to_owned(), (*n).to_owned()))
+    .collect();
+    assert_eq!(mailed, expected);
 
     // The client's feed tells of every issue, the payment and the overdue invoice.
     let feed = call(&app, Method::GET, "/v1/events?limit=100", &cast.client, None, StatusCode::OK).await;

@@ -192,7 +192,7 @@ async fn preferences_turn_notices_off_or_into_a_daily_digest(app: TestApp) {
     let (worker, worker_token) = (&cast.workers[0].0, cast.workers[0].1.clone());
     let defaults =
         call(&app, Method::GET, "/v1/me/notification-preferences", &worker_token, None, StatusCode::OK).await;
-    assert_eq!(defaults["items"].as_array().expect("items").len(), 8);
+    assert_eq!(defaults["items"].as_array().expect("items").len(), 10);
     assert!(
         defaults["items"]
             .as_array()
@@ -411,6 +411,9 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
             "actor_name": "", "assignee_name": "", "comment": "", "note": "", "reason": "",
             "due_at": "2026-12-01T08:00:00+00:00", "job_due_at": "2026-12-20T08:00:00+00:00", "path": "/v1/tasks/0193"}}],
     });
+    let mut data = data;
+    data["invoice_number"] = json!("000001");
+    data["due_on"] = json!("2026-12-31");
     let mut expected = Vec::new();
     for template in yui_domain::Template::all() {
         for locale in yui_domain::Locale::ALL {
@@ -443,6 +446,7 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
             "delivery_ready" | "job_completed" | "job_posted" => &["Annotate street photos"],
             "endpoint_disabled" => &["https://portal.example/hooks", "Hana Suzuki"],
             "statement_closed" => &["2026-11", "¥450,000", "Hana Suzuki"],
+            "invoice_issued" | "invoice_overdue" => &["000001", "Annotate street photos", "¥450,000", "2026-12-31"],
             _ => &["Photos 1–20", "Annotate street photos"],
         };
         assert_message(&mail, &to, lang, &[], about);

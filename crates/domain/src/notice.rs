@@ -68,10 +68,14 @@ pub enum Notice {
     JobPosted,
     /// To a centre's directors: a task can no longer be done in time by its worker.
     WorkAtRisk,
+    /// To a client: the centre issued an invoice for their job.
+    InvoiceIssued,
+    /// To a client: an invoice for their job is unpaid past its due date.
+    InvoiceOverdue,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 8] = [
+    pub const ALL: [Notice; 10] = [
         Notice::TaskAssigned,
         Notice::ChangesRequested,
         Notice::TaskReleased,
@@ -80,6 +84,8 @@ impl Notice {
         Notice::JobCompleted,
         Notice::JobPosted,
         Notice::WorkAtRisk,
+        Notice::InvoiceIssued,
+        Notice::InvoiceOverdue,
     ];
 
     /// The stable name, as stored, shown in the API and used for template files.
@@ -94,6 +100,8 @@ impl Notice {
             Notice::JobCompleted => "job_completed",
             Notice::JobPosted => "job_posted",
             Notice::WorkAtRisk => "work_at_risk",
+            Notice::InvoiceIssued => "invoice_issued",
+            Notice::InvoiceOverdue => "invoice_overdue",
         }
     }
 }

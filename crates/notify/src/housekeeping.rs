@@ -194,6 +194,8 @@ pub fn sweep_overdue(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreEr
                     "invoice_id": invoice.id.to_string(),
                     "number": invoice.number,
                     "due_on": invoice.due_on.map(|d| d.to_string()),
+                    "total": invoice.totals.total,
+                    "currency": invoice.currency.as_str(),
                 });
                 // Nobody acted: time passed. The event names the director who issued it.
                 flow::record_job_event(conn, actor, &job, "invoice_overdue", None, details)?;

@@ -85,6 +85,8 @@ template_files!(
     "digest",
     "endpoint_disabled",
     "statement_closed",
+    "invoice_issued",
+    "invoice_overdue",
 );
 
 /// The values a template is filled with.

@@ -390,6 +390,46 @@ pub fn credited_totals(
     Ok(totals)
 }
 
+/// What a centre invoiced between two days (issue dates, inclusive), per job: the
+/// subtotals before tax of its invoices that are not void, less those of its credit
+/// notes; and how many of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invoiced {
+    pub by_job: std::collections::BTreeMap<JobId, i64>,
+    pub invoices: i64,
+    pub credit_notes: i64,
+}
+
+pub fn invoiced_between(
+    conn: &mut DbConnection,
+    center: CenterId,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Invoiced, StoreError> {
+    let rows: Vec<(String, String, i64, i64)> = invoices::table
+        .filter(invoices::center_id.eq(center.to_string()))
+        .filter(invoices::status.eq_any([InvoiceStatus::Issued.as_str(), InvoiceStatus::Paid.as_str()]))
+        .filter(invoices::issued_on.ge(first.to_string()))
+        .filter(invoices::issued_on.le(last.to_string()))
+        .select((invoices::job_id, invoices::kind, invoices::subtotal_standard, invoices::subtotal_reduced))
+        .load(conn)?;
+    let mut invoiced = Invoiced::default();
+    for (job, kind, standard, reduced) in rows {
+        let sign = match InvoiceKind::parse(&kind).ok_or_else(|| corrupt("kind"))? {
+            InvoiceKind::Invoice => {
+                invoiced.invoices += 1;
+                1
+            }
+            InvoiceKind::CreditNote => {
+                invoiced.credit_notes += 1;
+                -1
+            }
+        };
+        *invoiced.by_job.entry(parse_uuid(&job)?.into()).or_insert(0) += sign * (standard + reduced);
+    }
+    Ok(invoiced)
+}
+
 /// Which invoices a list shows.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InvoiceFilter {

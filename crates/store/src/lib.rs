@@ -30,6 +30,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod invoices;
 pub mod jobs;
+pub mod labour;
 pub mod locks;
 pub mod login_failures;
 pub mod minimum_wages;

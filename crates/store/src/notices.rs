@@ -29,6 +29,9 @@ fn notice_of(event: &NewEvent<'_>) -> Option<Notice> {
         (false, "delivery_created") => Some(Notice::DeliveryReady),
         (false, "completed") => Some(Notice::JobCompleted),
         (false, "posted") => Some(Notice::JobPosted),
+        // Credit notes are told through the feed and webhooks only.
+        (false, "invoice_issued") if event.details["kind"] == "invoice" => Some(Notice::InvoiceIssued),
+        (false, "invoice_overdue") => Some(Notice::InvoiceOverdue),
         _ => None,
     }
 }
@@ -100,9 +103,11 @@ fn recipients(
             }
             Ok(workers)
         }
-        Notice::QuoteSent | Notice::DeliveryReady | Notice::JobCompleted => {
-            users::all_in_tenant(conn, Tenant::Organization(job.organization_id), Role::Client)
-        }
+        Notice::QuoteSent
+        | Notice::DeliveryReady
+        | Notice::JobCompleted
+        | Notice::InvoiceIssued
+        | Notice::InvoiceOverdue => users::all_in_tenant(conn, Tenant::Organization(job.organization_id), Role::Client),
         Notice::JobPosted | Notice::WorkAtRisk => directors(conn),
     }
 }
@@ -150,6 +155,17 @@ fn facts(
     }
     if let Some(price) = details.get("price") {
         merge(&mut data, json!({"amount_minor": price["amount_minor"], "currency": price["currency"]}));
+    }
+    if let Some(invoice) = details.get("invoice_id").and_then(Value::as_str) {
+        let number = details.get("number").and_then(Value::as_i64).map(|n| format!("{n:06}")).unwrap_or_default();
+        let extra = json!({
+            "invoice_number": number,
+            "due_on": text(details.get("due_on")),
+            "amount_minor": details["total"],
+            "currency": details["currency"],
+            "path": format!("/v1/invoices/{invoice}"),
+        });
+        merge(&mut data, extra);
     }
     if let Some(count) = details.get("task_count") {
         merge(&mut data, json!({"task_count": count}));

@@ -344,26 +344,53 @@ pub fn list(
     Ok(Page::from_overfetch(rows, limit.get(), |e| e.id.as_uuid()))
 }
 
-/// A piece of a job's approved time.
+/// A piece of approved time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApprovedTime {
     pub worker_id: UserId,
+    pub job_id: JobId,
     pub task_id: TaskId,
     pub started_at: DateTime<Utc>,
     pub minutes: i64,
 }
 
-/// A job's approved time.
-pub fn approved_of_job(conn: &mut DbConnection, job: JobId) -> Result<Vec<ApprovedTime>, StoreError> {
-    let rows: Vec<(String, NaiveDateTime, Option<i64>, String)> = time_entries::table
-        .filter(time_entries::job_id.eq(job.to_string()))
+/// Which approved time to read.
+#[derive(Debug, Clone, Copy)]
+pub enum ApprovedScope {
+    Job(JobId),
+    /// A centre's time that started in `[from, to)`.
+    Centre {
+        center: CenterId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+}
+
+/// Approved time of a job, or of a centre in a span.
+pub fn approved(conn: &mut DbConnection, scope: ApprovedScope) -> Result<Vec<ApprovedTime>, StoreError> {
+    let mut query = time_entries::table
         .filter(time_entries::status.eq(EntryStatus::Approved.as_str()))
-        .select((time_entries::worker_id, time_entries::started_at, time_entries::minutes, time_entries::task_id))
-        .load(conn)?;
+        .select((
+            time_entries::worker_id,
+            time_entries::job_id,
+            time_entries::task_id,
+            time_entries::started_at,
+            time_entries::minutes,
+        ))
+        .into_boxed();
+    query = match scope {
+        ApprovedScope::Job(job) => query.filter(time_entries::job_id.eq(job.to_string())),
+        ApprovedScope::Centre { center, from, to } => query
+            .filter(time_entries::center_id.eq(center.to_string()))
+            .filter(time_entries::started_at.ge(to_db_time(from)))
+            .filter(time_entries::started_at.lt(to_db_time(to))),
+    };
+    let rows: Vec<(String, String, String, NaiveDateTime, Option<i64>)> = query.load(conn)?;
     rows.into_iter()
-        .map(|(worker, started, minutes, task)| {
+        .map(|(worker, job, task, started, minutes)| {
             Ok(ApprovedTime {
                 worker_id: parse_uuid(&worker)?.into(),
+                job_id: parse_uuid(&job)?.into(),
                 task_id: parse_uuid(&task)?.into(),
                 started_at: from_db_time(started),
                 minutes: minutes.unwrap_or(0),

@@ -24,8 +24,8 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// A kind of notice. Workers get `task_assigned`, `changes_requested` and
-/// `task_released`; clients `quote_sent`, `delivery_ready` and `job_completed`;
-/// directors `job_posted` and `work_at_risk`.
+/// `task_released`; clients `quote_sent`, `delivery_ready`, `job_completed`,
+/// `invoice_issued` and `invoice_overdue`; directors `job_posted` and `work_at_risk`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
@@ -37,6 +37,8 @@ pub enum NoticeKind {
     JobCompleted,
     JobPosted,
     WorkAtRisk,
+    InvoiceIssued,
+    InvoiceOverdue,
 }
 
 impl From<NoticeKind> for Notice {
@@ -50,6 +52,8 @@ impl From<NoticeKind> for Notice {
             NoticeKind::JobCompleted => Notice::JobCompleted,
             NoticeKind::JobPosted => Notice::JobPosted,
             NoticeKind::WorkAtRisk => Notice::WorkAtRisk,
+            NoticeKind::InvoiceIssued => Notice::InvoiceIssued,
+            NoticeKind::InvoiceOverdue => Notice::InvoiceOverdue,
         }
     }
 }
@@ -65,6 +69,8 @@ impl From<Notice> for NoticeKind {
             Notice::JobCompleted => NoticeKind::JobCompleted,
             Notice::JobPosted => NoticeKind::JobPosted,
             Notice::WorkAtRisk => NoticeKind::WorkAtRisk,
+            Notice::InvoiceIssued => NoticeKind::InvoiceIssued,
+            Notice::InvoiceOverdue => NoticeKind::InvoiceOverdue,
         }
     }
 }

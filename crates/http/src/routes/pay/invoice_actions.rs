@@ -127,9 +127,13 @@ async fn issue_invoice(
             if !invoices::issue(conn, &invoice, &issue)? {
                 return Err(StoreError::VersionConflict.into());
             }
-            let details = json!({"invoice_id": id.to_string(), "number": number, "kind": "invoice"});
+            let issued = invoices::find(conn, id)?.ok_or_else(|| ApiError::not_found("invoice"))?;
+            let details = json!({
+                "invoice_id": id.to_string(), "number": number, "kind": "invoice", "total": issued.totals.total,
+                "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(),
+            });
             flow::record_job_event(conn, actor.user_id, &job, "invoice_issued", None, details)?;
-            reread(conn, id)
+            view_of(conn, issued)
         })
         .await?;
     Ok(web::Json(view))

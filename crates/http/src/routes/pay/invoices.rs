@@ -21,6 +21,7 @@ use yui_domain::{Currency, InvoiceId, JobId, Money};
 use yui_store::invoices::{self, Invoice, InvoiceFilter, InvoiceKind, InvoiceLine, NewInvoice};
 use yui_store::jobs::Job;
 use yui_store::quotes::{self, QuoteStatus};
+use yui_store::time_entries::ApprovedScope;
 use yui_store::{DbConnection, StoreError, billing, centers, organizations, time_entries};
 
 use super::billing::TaxRoundingName;
@@ -325,7 +326,8 @@ fn job_line(conn: &mut DbConnection, job: &Job, tax_rate: TaxRate) -> Result<(In
     let (minutes, amount) = match job.spec.pricing {
         Pricing::Fixed => (None, price.amount_minor),
         Pricing::Hourly => {
-            let approved: i64 = time_entries::approved_of_job(conn, job.id)?.iter().map(|p| p.minutes).sum();
+            let approved: i64 =
+                time_entries::approved(conn, ApprovedScope::Job(job.id))?.iter().map(|p| p.minutes).sum();
             (Some(approved), hourly_revenue(approved, price.amount_minor, quote.terms.estimated_minutes))
         }
     };
