@@ -130,6 +130,17 @@ async fn a_period_is_previewed_closed_and_frozen(app: TestApp) {
         app.outbox_messages(&worker.email).into_iter().filter(|m| m.template.as_str() == "statement_closed").collect();
     assert_eq!(mails.len(), 1, "the worker is told once");
     assert_eq!(mails[0].data["period"], period.as_str());
+    // Partners of the centre hear of it (a centre's event: no job); clients never do.
+    let feed = call(&app, Method::GET, "/v1/events?limit=100", &admin, None, StatusCode::OK).await;
+    let told: Vec<&serde_json::Value> =
+        feed["items"].as_array().expect("items").iter().filter(|e| e["type"] == "statement.closed").collect();
+    assert_eq!(told.len(), 1, "{feed}");
+    assert_eq!(
+        (told[0]["data"]["period"].as_str(), told[0]["data"]["job_id"].clone()),
+        (Some(period.as_str()), json!(null))
+    );
+    let theirs = call(&app, Method::GET, "/v1/events?limit=100", &cast.client, None, StatusCode::OK).await;
+    assert!(theirs["items"].as_array().expect("items").iter().all(|e| e["type"] != "statement.closed"), "{theirs}");
     assert_eq!(mails[0].data["amount_minor"], 3667);
     let periods = call(&app, Method::GET, "/v1/pay-periods", &cast.director, None, StatusCode::OK).await;
     assert_eq!(periods["closing_day"], closing);

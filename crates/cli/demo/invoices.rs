@@ -86,6 +86,10 @@ pub fn seed(conn: &mut DbConnection, center: &Center, admin: UserId, director: U
         by: director,
     };
     invoices::issue(conn, &invoice, &issue)?;
-    let details = json!({"invoice_id": id.to_string(), "number": number, "kind": "invoice"});
-    flow::record_job_event(conn, director, &pilot, "invoice_issued", None, details)
+    let issued = invoices::find(conn, id)?.ok_or_else(|| StoreError::Corrupt("the demo invoice".into()))?;
+    let details = json!({
+        "invoice_id": id.to_string(), "number": number, "kind": "invoice", "total": issued.totals.total,
+        "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(),
+    });
+    flow::record_invoice_event(conn, director, &issued, "invoice_issued", details)
 }

@@ -32,10 +32,11 @@ pub enum EventType {
     InvoiceIssued,
     InvoicePaid,
     InvoiceOverdue,
+    StatementClosed,
 }
 
 /// The recorded kinds of job events each published type comes from.
-const JOB_KINDS: [(&str, EventType); 13] = [
+const JOB_KINDS: [(&str, EventType); 14] = [
     ("posted", EventType::JobPosted),
     ("quoted", EventType::JobQuoted),
     ("declined", EventType::JobDeclined),
@@ -49,6 +50,8 @@ const JOB_KINDS: [(&str, EventType); 13] = [
     ("invoice_issued", EventType::InvoiceIssued),
     ("invoice_paid", EventType::InvoicePaid),
     ("invoice_overdue", EventType::InvoiceOverdue),
+    // A centre's own event (no job): its staff and their webhooks only.
+    ("statement_closed", EventType::StatementClosed),
 ];
 
 /// The recorded kinds of task events each published type comes from.
@@ -70,7 +73,7 @@ const TASK_KINDS: [(&str, EventType); 13] = [
 
 impl EventType {
     /// Every published type.
-    pub const ALL: [EventType; 23] = [
+    pub const ALL: [EventType; 24] = [
         EventType::JobPosted,
         EventType::JobQuoted,
         EventType::JobDeclined,
@@ -94,6 +97,7 @@ impl EventType {
         EventType::InvoiceIssued,
         EventType::InvoicePaid,
         EventType::InvoiceOverdue,
+        EventType::StatementClosed,
     ];
 
     /// The published type of a recorded event, if it is published.
@@ -162,6 +166,7 @@ impl EventType {
             InvoiceIssued => "invoice.issued",
             InvoicePaid => "invoice.paid",
             InvoiceOverdue => "invoice.overdue",
+            StatementClosed => "statement.closed",
         }
     }
 }
@@ -186,6 +191,6 @@ mod tests {
         let mut names: Vec<&str> = JOB_KINDS.iter().chain(TASK_KINDS.iter()).map(|(_, t)| t.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 23);
+        assert_eq!(names.len(), 24);
     }
 }

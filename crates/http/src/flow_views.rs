@@ -402,7 +402,8 @@ impl From<Submission> for SubmissionView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EventView {
     pub id: Uuid,
-    pub job_id: Uuid,
+    /// The job (always set in a job's or a task's history).
+    pub job_id: Option<Uuid>,
     /// The task, for task events.
     pub task_id: Option<Uuid>,
     /// Who made the change.
@@ -423,7 +424,7 @@ impl From<Event> for EventView {
     fn from(event: Event) -> Self {
         Self {
             id: event.id,
-            job_id: event.job_id.as_uuid(),
+            job_id: event.job_id.map(|j| j.as_uuid()),
             task_id: event.task_id.map(|t| t.as_uuid()),
             actor_id: event.actor_id.as_uuid(),
             kind: event.kind,

@@ -24,7 +24,7 @@ use yui_store::outbox::{self, NewMessage};
 use yui_store::roster::RosterCache;
 use yui_store::{
     Database, StoreError, account_tokens, centers, events, flow, housekeeping, idempotency, invitations, invoices,
-    jobs, login_failures, rate_limits, sessions, tasks, users, webhooks,
+    login_failures, rate_limits, sessions, tasks, users, webhooks,
 };
 
 /// When each periodic job runs.
@@ -184,9 +184,7 @@ pub fn sweep_overdue(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreEr
                 if invoice.due_on.is_none_or(|due| due >= today) {
                     return Ok(false);
                 }
-                let (Some(job), Some(actor)) = (jobs::find(conn, invoice.job_id)?, invoice.issued_by) else {
-                    return Ok(false);
-                };
+                let Some(actor) = invoice.issued_by else { return Ok(false) };
                 if !invoices::mark_overdue(conn, invoice, now)? {
                     return Ok(false);
                 }
@@ -198,7 +196,7 @@ pub fn sweep_overdue(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreEr
                     "currency": invoice.currency.as_str(),
                 });
                 // Nobody acted: time passed. The event names the director who issued it.
-                flow::record_job_event(conn, actor, &job, "invoice_overdue", None, details)?;
+                flow::record_invoice_event(conn, actor, invoice, "invoice_overdue", details)?;
                 Ok(true)
             })?;
             if marked {

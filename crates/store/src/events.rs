@@ -7,17 +7,21 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 use yui_domain::feed::EventType;
-use yui_domain::{CenterId, JobId, PageLimit, TaskId, UserId};
+use yui_domain::{CenterId, JobId, OrganizationId, PageLimit, TaskId, UserId};
 
 use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
 use crate::schema::events;
 use crate::{DbConnection, Page, StoreError, overfetch};
 
-/// A change to record: on a job (`task_id: None`) or on one of its tasks.
+/// A change to record: on a job (`task_id: None`), on one of its tasks, or on the
+/// centre itself (`job_id: None`, e.g. a pay period closed). `organization_id` names
+/// the client organisation an event is for when it is theirs (their invoices), so
+/// their feed and webhooks find it with or without a job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent<'a> {
     pub center_id: CenterId,
-    pub job_id: JobId,
+    pub job_id: Option<JobId>,
+    pub organization_id: Option<OrganizationId>,
     pub task_id: Option<TaskId>,
     pub actor_id: UserId,
     pub kind: &'a str,
@@ -29,7 +33,8 @@ pub struct NewEvent<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub id: Uuid,
-    pub job_id: JobId,
+    pub job_id: Option<JobId>,
+    pub organization_id: Option<OrganizationId>,
     pub task_id: Option<TaskId>,
     pub actor_id: UserId,
     pub kind: String,
@@ -43,7 +48,8 @@ pub struct Event {
 #[diesel(table_name = events)]
 struct EventRow {
     id: String,
-    job_id: String,
+    job_id: Option<String>,
+    organization_id: Option<String>,
     task_id: Option<String>,
     actor_id: String,
     kind: String,
@@ -58,7 +64,8 @@ impl TryFrom<EventRow> for Event {
     fn try_from(row: EventRow) -> Result<Self, StoreError> {
         Ok(Event {
             id: parse_uuid(&row.id)?,
-            job_id: parse_uuid(&row.job_id)?.into(),
+            job_id: row.job_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
+            organization_id: row.organization_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
             task_id: row.task_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
             actor_id: parse_uuid(&row.actor_id)?.into(),
             kind: row.kind,
@@ -84,7 +91,8 @@ pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<()
                 Ok((
                     events::id.eq(id.to_string()),
                     events::center_id.eq(event.center_id.to_string()),
-                    events::job_id.eq(event.job_id.to_string()),
+                    events::job_id.eq(event.job_id.map(|j| j.to_string())),
+                    events::organization_id.eq(event.organization_id.map(|o| o.to_string())),
                     events::task_id.eq(event.task_id.map(|t| t.to_string())),
                     events::actor_id.eq(event.actor_id.to_string()),
                     events::kind.eq(event.kind),
@@ -107,6 +115,7 @@ pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<()
             let recorded = Event {
                 id,
                 job_id: event.job_id,
+                organization_id: event.organization_id,
                 task_id: event.task_id,
                 actor_id: event.actor_id,
                 kind: event.kind.to_owned(),
@@ -128,10 +137,13 @@ pub struct Published {
     pub id: Uuid,
     pub event_type: EventType,
     pub timestamp: DateTime<Utc>,
-    pub job_id: JobId,
+    /// `None` for a centre's own events (a pay period closed).
+    pub job_id: Option<JobId>,
     pub task_id: Option<TaskId>,
     pub delivery_id: Option<Uuid>,
     pub invoice_id: Option<Uuid>,
+    /// The pay period (`YYYY-MM`) of a `statement.closed`.
+    pub period: Option<String>,
     pub from_state: Option<String>,
     pub to_state: Option<String>,
     /// `None` for a client's eyes: they never learn who acted.
@@ -152,6 +164,9 @@ impl Published {
                 .filter(|_| !event_type.is_about_a_task())
         };
         let (delivery_id, invoice_id) = (id_in_details("delivery_id"), id_in_details("invoice_id"));
+        let period = (event_type == EventType::StatementClosed)
+            .then(|| event.details.get("period").and_then(serde_json::Value::as_str).map(str::to_owned))
+            .flatten();
         Some(Self {
             id: event.id,
             event_type,
@@ -160,6 +175,7 @@ impl Published {
             task_id: event.task_id,
             delivery_id,
             invoice_id,
+            period,
             from_state: event.from_state.clone(),
             to_state: event.to_state.clone(),
             actor_id: (!for_client).then_some(event.actor_id),
@@ -174,10 +190,11 @@ impl Published {
             "type": self.event_type.as_str(),
             "timestamp": self.timestamp,
             "data": {
-                "job_id": self.job_id.as_uuid(),
+                "job_id": self.job_id.map(|j| j.as_uuid()),
                 "task_id": self.task_id.map(|t| t.as_uuid()),
                 "delivery_id": self.delivery_id,
                 "invoice_id": self.invoice_id,
+                "period": self.period,
                 "from_state": self.from_state,
                 "to_state": self.to_state,
                 "actor_id": self.actor_id.map(|a| a.as_uuid()),
@@ -262,9 +279,12 @@ pub fn feed(
         FeedScope::Centre(center) => query
             .filter(events::center_id.eq(center.to_string()))
             .filter(events::from_state.is_null().or(events::from_state.ne("draft")).or(events::kind.eq("posted"))),
-        FeedScope::Organization(org) => query.filter(events::task_id.is_null()).filter(
-            events::job_id.eq_any(jobs::table.filter(jobs::organization_id.eq(org.to_string())).select(jobs::id)),
-        ),
+        FeedScope::Organization(org) => {
+            let their_jobs = jobs::table.filter(jobs::organization_id.eq(org.to_string())).select(jobs::id.nullable());
+            query
+                .filter(events::task_id.is_null())
+                .filter(events::job_id.eq_any(their_jobs).or(events::organization_id.eq(org.to_string())))
+        }
         FeedScope::Worker(worker) => {
             let teams = team_members::table
                 .filter(team_members::worker_id.eq(worker.to_string()))

@@ -62,12 +62,63 @@ pub fn record_job_event(
         conn,
         &[NewEvent {
             center_id: job.center_id,
-            job_id: job.id,
+            job_id: Some(job.id),
+            organization_id: None,
             task_id: None,
             actor_id: actor,
             kind,
             from_state: change.map(|(from, _)| from.as_str()),
             to_state: change.map(|(_, to)| to.as_str()),
+            details,
+        }],
+    )
+}
+
+/// Records one event on an invoice (or credit note): on its job, and named for its
+/// client organisation, whose feed and webhooks carry it.
+pub fn record_invoice_event(
+    conn: &mut DbConnection,
+    actor: UserId,
+    invoice: &crate::invoices::Invoice,
+    kind: &str,
+    details: Value,
+) -> Result<(), StoreError> {
+    events::record(
+        conn,
+        &[NewEvent {
+            center_id: invoice.center_id,
+            job_id: Some(invoice.job_id),
+            organization_id: Some(invoice.organization_id),
+            task_id: None,
+            actor_id: actor,
+            kind,
+            from_state: None,
+            to_state: None,
+            details,
+        }],
+    )
+}
+
+/// Records one event on the centre itself, about no job (a pay period closed): its
+/// directors, admins and their webhooks see it.
+pub fn record_centre_event(
+    conn: &mut DbConnection,
+    actor: UserId,
+    center: yui_domain::CenterId,
+    kind: &str,
+    details: Value,
+) -> Result<(), StoreError> {
+    events::record(
+        conn,
+        &[NewEvent {
+            center_id: center,
+            job_id: None,
+            organization_id: None,
+            task_id: None,
+            actor_id: actor,
+            kind,
+            from_state: None,
+            to_state: None,
             details,
         }],
     )
@@ -100,7 +151,8 @@ pub fn record_task_event(
         conn,
         &[NewEvent {
             center_id: task.center_id,
-            job_id: task.job_id,
+            job_id: Some(task.job_id),
+            organization_id: None,
             task_id: Some(task.id),
             actor_id: actor,
             kind,
@@ -128,7 +180,8 @@ pub fn advance_task(
     let task = tasks::save(conn, task)?;
     let event = NewEvent {
         center_id: task.center_id,
-        job_id: task.job_id,
+        job_id: Some(task.job_id),
+        organization_id: None,
         task_id: Some(task.id),
         actor_id: actor,
         kind: action.event_kind(),
@@ -326,7 +379,8 @@ pub fn add_tasks(
         .iter()
         .map(|task| NewEvent {
             center_id: task.center_id,
-            job_id: task.job_id,
+            job_id: Some(task.job_id),
+            organization_id: None,
             task_id: Some(task.id),
             actor_id: actor,
             kind: "created",

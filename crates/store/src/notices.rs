@@ -47,7 +47,8 @@ pub(crate) fn for_events(conn: &mut DbConnection, events: &[NewEvent<'_>]) -> Re
 }
 
 fn notify(conn: &mut DbConnection, event: &NewEvent<'_>, notice: Notice) -> Result<(), StoreError> {
-    let Some(job) = jobs::find(conn, event.job_id)? else { return Ok(()) };
+    let Some(job_id) = event.job_id else { return Ok(()) };
+    let Some(job) = jobs::find(conn, job_id)? else { return Ok(()) };
     let task = match event.task_id {
         Some(id) => tasks::find(conn, id)?,
         None => None,

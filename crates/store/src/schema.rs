@@ -320,7 +320,7 @@ diesel::table! {
     events (id) {
         id -> Text,
         center_id -> Text,
-        job_id -> Text,
+        job_id -> Nullable<Text>,
         task_id -> Nullable<Text>,
         actor_id -> Text,
         kind -> Text,
@@ -328,6 +328,7 @@ diesel::table! {
         to_state -> Nullable<Text>,
         details -> Text,
         created_at -> Timestamp,
+        organization_id -> Nullable<Text>,
     }
 }
 

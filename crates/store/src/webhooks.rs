@@ -269,11 +269,15 @@ pub(crate) fn for_events(conn: &mut DbConnection, published: &[(CenterId, Event)
             }
         }
         if event.task_id.is_none() {
-            let organization: Option<String> = jobs::table
-                .filter(jobs::id.eq(event.job_id.to_string()))
-                .select(jobs::organization_id)
-                .first(conn)
-                .optional()?;
+            let organization: Option<String> = match (event.organization_id, event.job_id) {
+                (Some(organization), _) => Some(organization.to_string()),
+                (None, Some(job)) => jobs::table
+                    .filter(jobs::id.eq(job.to_string()))
+                    .select(jobs::organization_id)
+                    .first(conn)
+                    .optional()?,
+                (None, None) => None,
+            };
             let Some(organization) = organization else { continue };
             let Some(client_view) = Published::of(event, true) else { continue };
             for endpoint in subscribers(conn, endpoints::organization_id.eq(organization))? {

@@ -34,13 +34,16 @@ pub fn configure(config: &mut ServiceConfig) {
 /// The ids and states an event is about; read the resources for the rest.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EventData {
-    pub job_id: Uuid,
+    /// The job; `null` for the centre's own events (`statement.closed`).
+    pub job_id: Option<Uuid>,
     /// The task, for `task.*` events.
     pub task_id: Option<Uuid>,
     /// The delivery, for `delivery.*` events.
     pub delivery_id: Option<Uuid>,
     /// The invoice (or credit note), for `invoice.*` events.
     pub invoice_id: Option<Uuid>,
+    /// The pay period (`YYYY-MM`), for `statement.closed`.
+    pub period: Option<String>,
     /// The job's or task's status before, when the event changed it.
     pub from_state: Option<String>,
     /// The status after.
@@ -69,10 +72,11 @@ impl From<Published> for EventEnvelope {
             event_type: event.event_type.into(),
             timestamp: event.timestamp,
             data: EventData {
-                job_id: event.job_id.as_uuid(),
+                job_id: event.job_id.map(|j| j.as_uuid()),
                 task_id: event.task_id.map(|t| t.as_uuid()),
                 delivery_id: event.delivery_id,
                 invoice_id: event.invoice_id,
+                period: event.period,
                 from_state: event.from_state,
                 to_state: event.to_state,
                 actor_id: event.actor_id.map(|a| a.as_uuid()),

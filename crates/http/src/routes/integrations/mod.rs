@@ -64,6 +64,8 @@ pub enum EventTypeName {
     InvoicePaid,
     #[serde(rename = "invoice.overdue")]
     InvoiceOverdue,
+    #[serde(rename = "statement.closed")]
+    StatementClosed,
 }
 
 impl From<EventType> for EventTypeName {
@@ -93,6 +95,7 @@ impl From<EventType> for EventTypeName {
             T::InvoiceIssued => Self::InvoiceIssued,
             T::InvoicePaid => Self::InvoicePaid,
             T::InvoiceOverdue => Self::InvoiceOverdue,
+            T::StatementClosed => Self::StatementClosed,
         }
     }
 }
@@ -132,6 +135,7 @@ impl From<EventTypeName> for EventType {
             N::InvoiceIssued => Self::InvoiceIssued,
             N::InvoicePaid => Self::InvoicePaid,
             N::InvoiceOverdue => Self::InvoiceOverdue,
+            N::StatementClosed => Self::StatementClosed,
         }
     }
 }

@@ -132,7 +132,7 @@ async fn issue_invoice(
                 "invoice_id": id.to_string(), "number": number, "kind": "invoice", "total": issued.totals.total,
                 "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(),
             });
-            flow::record_job_event(conn, actor.user_id, &job, "invoice_issued", None, details)?;
+            flow::record_invoice_event(conn, actor.user_id, &issued, "invoice_issued", details)?;
             view_of(conn, issued)
         })
         .await?;
@@ -198,7 +198,7 @@ async fn pay_invoice(
                 return Err(StoreError::VersionConflict.into());
             }
             let details = json!({"invoice_id": id.to_string(), "amount": due, "paid_on": paid_on.to_string()});
-            flow::record_job_event(conn, actor.user_id, &job, "invoice_paid", None, details)?;
+            flow::record_invoice_event(conn, actor.user_id, &invoice, "invoice_paid", details)?;
             reread(conn, id)
         })
         .await?;
@@ -238,7 +238,7 @@ async fn void_invoice(
     let reason = input::required_text("reason", &body.into_inner().reason, 500)?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let (invoice, job) = invoice_for(conn, actor, id, InvoiceAction::Void)?;
+            let (invoice, _) = invoice_for(conn, actor, id, InvoiceAction::Void)?;
             invoices::lock(conn, id)?;
             if invoices::credited_totals(conn, &[id])?.contains_key(&id) {
                 return Err(ApiError::new(
@@ -250,7 +250,7 @@ async fn void_invoice(
                 return Err(StoreError::VersionConflict.into());
             }
             let details = json!({"invoice_id": id.to_string(), "number": invoice.number, "reason": reason});
-            flow::record_job_event(conn, actor.user_id, &job, "invoice_voided", None, details)?;
+            flow::record_invoice_event(conn, actor.user_id, &invoice, "invoice_voided", details)?;
             reread(conn, id)
         })
         .await?;
@@ -329,12 +329,14 @@ async fn credit_invoice(
                 issued: Some((number, center.today(), &issuer)),
             };
             let credit_note = invoices::insert(conn, &new)?;
+            let issued = invoices::find(conn, credit_note)?.ok_or_else(|| ApiError::not_found("invoice"))?;
             let details = json!({
                 "invoice_id": credit_note.to_string(), "number": number, "kind": "credit_note",
-                "credits_invoice_id": id.to_string(),
+                "credits_invoice_id": id.to_string(), "total": issued.totals.total,
+                "currency": issued.currency.as_str(),
             });
-            flow::record_job_event(conn, actor.user_id, &job, "invoice_issued", None, details)?;
-            reread(conn, credit_note)
+            flow::record_invoice_event(conn, actor.user_id, &issued, "invoice_issued", details)?;
+            view_of(conn, issued)
         })
         .await?;
     Ok((web::Json(view), actix_web::http::StatusCode::CREATED))

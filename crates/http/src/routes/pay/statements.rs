@@ -393,6 +393,11 @@ async fn close_period(
                 statements::insert_statement(conn, &center, period, &statement, &paid)?;
                 mails.extend(closed_mail(conn, &center, period, &statement)?);
             }
+            let details = serde_json::json!({
+                "period": period.to_string(), "first_day": first.to_string(), "last_day": last.to_string(),
+                "statements": mails.len(),
+            });
+            yui_store::flow::record_centre_event(conn, actor.user_id, center.id, "statement_closed", details)?;
             yui_store::outbox::enqueue(conn, &mails)?;
             period_view(conn, &center, period)
         })
