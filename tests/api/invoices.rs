@@ -18,7 +18,11 @@ use crate::helpers::TestApp;
 use crate::on_both_engines;
 use crate::workforce::{always_available, task, tasks_for};
 
-on_both_engines!(invoices_are_drafted_issued_credited_and_paid, directors_issuing_at_once_get_consecutive_numbers);
+on_both_engines!(
+    invoices_are_drafted_issued_credited_and_paid,
+    directors_issuing_at_once_get_consecutive_numbers,
+    simultaneous_drafts_credits_and_payments_apply_once
+);
 
 const REGISTRATION: &str = "T7000012050002";
 
@@ -415,4 +419,64 @@ async fn directors_issuing_at_once_get_consecutive_numbers(app: TestApp) {
     }
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=60).collect::<Vec<i64>>(), "consecutive: no gap, no duplicate");
+}
+
+/// Ten rounds, each on new completed jobs: two drafts of a job at once make one
+/// invoice; two credit notes at once that together take back more than it holds
+/// leave exactly one; a payment and a void of another invoice at once leave exactly
+/// one of them.
+async fn simultaneous_drafts_credits_and_payments_apply_once(app: TestApp) {
+    let cast = cast(&app).await;
+    let admin = admin(&app, &cast).await;
+    save_billing(&app, &admin, 30).await;
+    let (worker, token) = &cast.workers[0];
+    always_available(&app, token, worker, 480, 2400).await;
+    let app = &app;
+    let today = Utc::now().with_timezone(&Tokyo).date_naive().to_string();
+    let both = [&cast.director, &cast.other_director];
+    for round in 0..10 {
+        let job = completed_job(app, &cast, "fixed", 0).await;
+        let path = format!("/v1/jobs/{job}/invoices");
+        let drafts = join_all(both.map(|token| {
+            let path = path.clone();
+            async move { app.request(Method::POST, &path, Some(token), None).await }
+        }))
+        .await;
+        let made: Vec<&crate::helpers::Reply> = drafts.iter().filter(|r| r.status == StatusCode::CREATED).collect();
+        assert_eq!(made.len(), 1, "round {round}: one draft per job");
+        assert!(drafts.iter().any(|r| r.status == StatusCode::CONFLICT && r.body["code"] == "already_invoiced"));
+        let invoice = format!("/v1/invoices/{}", id(&made[0].body));
+        call(app, Method::POST, &format!("{invoice}/issue"), &cast.director, None, StatusCode::OK).await;
+
+        // ¥450 000 at 10 %: two credit notes of ¥300 000 cannot both fit.
+        let credit = json!({"lines": [{"description": "Refund", "amount": {"amount_minor": 300_000}}], "reason": "r"});
+        let credits = join_all(both.map(|token| {
+            let (path, body) = (format!("{invoice}/credit-notes"), credit.clone());
+            async move { app.request(Method::POST, &path, Some(token), Some(body)).await }
+        }))
+        .await;
+        let statuses: Vec<StatusCode> = credits.iter().map(|r| r.status).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "round {round}: {statuses:?}");
+        assert!(statuses.contains(&StatusCode::UNPROCESSABLE_ENTITY), "round {round}: {statuses:?}");
+        let after = call(app, Method::GET, &invoice, &cast.director, None, StatusCode::OK).await;
+        assert_eq!(after["credited"], yen(330_000));
+
+        // Another invoice, paid and voided at once: one of the two lands.
+        let other = completed_job(app, &cast, "fixed", 0).await;
+        let other = format!("/v1/invoices/{}", id(&draft(app, &cast, &other).await));
+        call(app, Method::POST, &format!("{other}/issue"), &cast.director, None, StatusCode::OK).await;
+        let (pay_path, void_path) = (format!("{other}/payments"), format!("{other}/void"));
+        let pay = json!({"amount": {"amount_minor": 495_000}, "paid_on": today});
+        let (paid, voided) = futures::join!(
+            app.request(Method::POST, &pay_path, Some(&cast.director), Some(pay)),
+            app.request(Method::POST, &void_path, Some(&cast.other_director), Some(json!({"reason": "r"}))),
+        );
+        let statuses = (paid.status, voided.status);
+        let after = call(app, Method::GET, &other, &cast.director, None, StatusCode::OK).await;
+        match statuses {
+            (StatusCode::OK, StatusCode::CONFLICT) => assert_eq!(after["status"], "paid"),
+            (StatusCode::CONFLICT, StatusCode::OK) => assert_eq!(after["status"], "void"),
+            other => panic!("round {round}: {other:?} {} {}", paid.body, voided.body),
+        }
+    }
 }
