@@ -232,10 +232,11 @@ pub(crate) const MATRIX: &[(&str, &str)] = &[
     // Invoices: drafted from a completed job; a draft is the centre's alone (its
     // client gets 404); issued ones are read by the billed client.
     ("GET /v1/invoices", "SS FFF F SS S U"),
-    ("POST /v1/jobs/{id}/invoices", "SS HHH H FH H U"),  // completed
-    ("PUT /v1/invoices/{id}", "SS HHH H HH H U"),        // draft
+    ("POST /v1/jobs/{id}/invoices", "SS HHH H FH H U"), // completed
+    ("POST /v1/organizations/{id}/invoices", "SS FFF F FF H U"), // a completed job this month
+    ("PUT /v1/invoices/{id}", "SS HHH H HH H U"),       // draft
     ("POST /v1/invoices/{id}/issue", "SS HHH H HH H U"), // draft
-    ("GET /v1/invoices/{id}", "SS HHH H SH H U"),        // issued
+    ("GET /v1/invoices/{id}", "SS HHH H SH H U"),       // issued
     ("GET /v1/invoices/{id}/csv", "SS HHH H SH H U"),
     ("GET /v1/invoices/{id}/html", "SS HHH H SH H U"),
     ("POST /v1/invoices/{id}/payments", "SS HHH H FH H U"), // issued
@@ -928,6 +929,16 @@ impl<'a> Runner<'a> {
             | "GET /v1/workers/{id}/statements/{period}/csv"
             | "GET /v1/workers/{id}/statements/{period}/html" => Fill::id(worker).period(this_month()),
             "GET /v1/invoices" => Fill::default(),
+            "POST /v1/organizations/{id}/invoices" => {
+                // Each success bills the month's unbilled completed jobs: a fresh one each.
+                if fresh {
+                    self.build(Kind::CompletedJob).await;
+                }
+                let me = call(self.app, Method::GET, "/v1/me", &self.w.cast.client, None, StatusCode::OK).await;
+                let organization = me["organization"]["id"].as_str().expect("organisation").to_owned();
+                let month = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).format("%Y-%m").to_string();
+                Fill::id(organization).body(json!({"month": month})).watch("/v1/invoices?status=draft".into(), self.w.director())
+            }
             "POST /v1/jobs/{id}/invoices" => {
                 let id = self.target(op, Kind::CompletedJob, fresh).await;
                 Fill::id(id.clone()).watch(format!("/v1/invoices?job_id={id}"), self.w.director())

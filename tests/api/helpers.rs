@@ -365,7 +365,7 @@ impl TestApp {
         }
         // Not counted: `rate_limit_counters` and `idempotency_records`, bookkeeping that
         // every request (refused or not) may touch.
-        const TABLES: [&str; 44] = [
+        const TABLES: [&str; 45] = [
             "centers",
             "organizations",
             "users",
@@ -410,6 +410,7 @@ impl TestApp {
             "invoice_counters",
             "invoices",
             "invoice_lines",
+            "invoiced_jobs",
         ];
         let mut conn = self.db.connection().expect("connection");
         TABLES

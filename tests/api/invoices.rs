@@ -21,7 +21,8 @@ use crate::workforce::{always_available, task, tasks_for};
 on_both_engines!(
     invoices_are_drafted_issued_credited_and_paid,
     directors_issuing_at_once_get_consecutive_numbers,
-    simultaneous_drafts_credits_and_payments_apply_once
+    simultaneous_drafts_credits_and_payments_apply_once,
+    a_client_organisation_is_invoiced_for_a_month
 );
 
 const REGISTRATION: &str = "T7000012050002";
@@ -479,4 +480,97 @@ async fn simultaneous_drafts_credits_and_payments_apply_once(app: TestApp) {
             other => panic!("round {round}: {other:?} {} {}", paid.body, voided.body),
         }
     }
+}
+
+/// A monthly invoice: every job of the organisation completed this month that no
+/// invoice bills yet, a line each; the jobs it bills cannot be invoiced again until
+/// it is voided; the client reads it, is e-mailed, and sees `invoice.issued` without
+/// a job.
+async fn a_client_organisation_is_invoiced_for_a_month(app: TestApp) {
+    let cast = cast(&app).await;
+    let admin = admin(&app, &cast).await;
+    save_billing(&app, &admin, 30).await;
+    let (worker, token) = &cast.workers[0];
+    always_available(&app, token, worker, 480, 2400).await;
+    let me = call(&app, Method::GET, "/v1/me", &cast.client, None, StatusCode::OK).await;
+    let organization = me["organization"]["id"].as_str().expect("organisation").to_owned();
+    let month = Utc::now().with_timezone(&Tokyo).format("%Y-%m").to_string();
+    let monthly = format!("/v1/organizations/{organization}/invoices");
+
+    let billed_alone = completed_job(&app, &cast, "fixed", 0).await;
+    let fixed = completed_job(&app, &cast, "fixed", 0).await;
+    let hourly = completed_job(&app, &cast, "hourly", 90).await;
+    draft(&app, &cast, &billed_alone).await;
+
+    // Refused, and nothing written: a client, a bad month, a month with nothing to
+    // bill, an organisation that is not the centre's client.
+    let stranger = app.create_organization("Not a client");
+    let before = app.row_counts();
+    let body = json!({"month": month});
+    app.request(Method::POST, &monthly, Some(&cast.client), Some(body.clone()))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    app.request(Method::POST, &monthly, Some(&cast.director), Some(json!({"month": "2026-13"})))
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    app.request(Method::POST, &monthly, Some(&cast.director), Some(json!({"month": "2030-01"})))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "conflict");
+    app.request(
+        Method::POST,
+        &format!("/v1/organizations/{stranger}/invoices"),
+        Some(&cast.director),
+        Some(body.clone()),
+    )
+    .await
+    .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(app.row_counts(), before);
+
+    let invoice = call(&app, Method::POST, &monthly, &cast.director, Some(body.clone()), StatusCode::CREATED).await;
+    assert_eq!((invoice["job_id"].clone(), invoice["period"].as_str()), (json!(null), Some(month.as_str())));
+    let lines: Vec<(String, i64)> = invoice["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| (l["job_id"].as_str().expect("job").to_owned(), l["amount"]["amount_minor"].as_i64().expect("amount")))
+        .collect();
+    assert_eq!(lines, vec![(fixed.clone(), 450_000), (hourly.clone(), 1_350)], "the jobs not billed yet");
+    assert_eq!(invoice["total"], yen(496_485));
+    app.request(Method::POST, &monthly, Some(&cast.director), Some(body.clone()))
+        .await
+        .assert_problem(StatusCode::CONFLICT, "conflict");
+    app.request(Method::POST, &format!("/v1/jobs/{fixed}/invoices"), Some(&cast.director), None)
+        .await
+        .assert_problem(StatusCode::CONFLICT, "already_invoiced");
+
+    // A line may name only a job the invoice bills.
+    let path = format!("/v1/invoices/{}", id(&invoice));
+    let stray =
+        json!({"lines": [{"description": "x", "job_id": billed_alone, "amount": {"amount_minor": 1}}], "version": 1});
+    app.request(Method::PUT, &path, Some(&cast.director), Some(stray))
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let issued = call(&app, Method::POST, &format!("{path}/issue"), &cast.director, None, StatusCode::OK).await;
+    let seen = call(&app, Method::GET, &path, &cast.client, None, StatusCode::OK).await;
+    assert_eq!(seen["number"], issued["number"]);
+    let csv = app.get(&format!("{path}/csv"), Some(&cast.client)).await;
+    assert!(csv.body.as_str().expect("csv").contains(&format!("対象期間,{month}")), "{}", csv.body);
+    let feed = call(&app, Method::GET, "/v1/events?limit=100", &cast.client, None, StatusCode::OK).await;
+    let told =
+        feed["items"].as_array().expect("items").iter().find(|e| e["data"]["invoice_id"] == issued["id"]).cloned();
+    assert_eq!(
+        told.map(|e| (e["type"].clone(), e["data"]["job_id"].clone())),
+        Some((json!("invoice.issued"), json!(null)))
+    );
+    let mailed: Vec<String> = crate::helpers::all_outbox(&app.db)
+        .into_iter()
+        .filter(|m| m.template.as_str() == "invoice_issued")
+        .map(|m| m.data["billed_for"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(mailed, vec![month.clone()]);
+
+    // Voided, it frees its jobs.
+    let voided = json!({"reason": "Billed per job instead."});
+    call(&app, Method::POST, &format!("{path}/void"), &cast.director, Some(voided), StatusCode::OK).await;
+    draft(&app, &cast, &fixed).await;
 }

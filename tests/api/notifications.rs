@@ -414,6 +414,7 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
     let mut data = data;
     data["invoice_number"] = json!("000001");
     data["due_on"] = json!("2026-12-31");
+    data["billed_for"] = json!("Annotate street photos");
     let mut expected = Vec::new();
     for template in yui_domain::Template::all() {
         for locale in yui_domain::Locale::ALL {

@@ -40,12 +40,14 @@ pub fn seed(conn: &mut DbConnection, center: &Center, admin: UserId, director: U
     let lines = [
         InvoiceLine {
             description: pilot.spec.title.clone(),
+            job_id: Some(pilot.id),
             minutes: None,
             amount: quote.terms.price.amount_minor,
             tax_rate: TaxRate::Standard10,
         },
         InvoiceLine {
             description: "Snacks for the review meeting".into(),
+            job_id: Some(pilot.id),
             minutes: None,
             amount: 1_255,
             tax_rate: TaxRate::Reduced8,
@@ -55,7 +57,9 @@ pub fn seed(conn: &mut DbConnection, center: &Center, admin: UserId, director: U
     let draft = NewInvoice {
         center_id: center.id,
         organization_id: pilot.organization_id,
-        job_id: pilot.id,
+        job_id: Some(pilot.id),
+        period: None,
+        bills: &[pilot.id],
         kind: InvoiceKind::Invoice,
         credits: None,
         currency: quote.terms.price.currency,
@@ -89,7 +93,7 @@ pub fn seed(conn: &mut DbConnection, center: &Center, admin: UserId, director: U
     let issued = invoices::find(conn, id)?.ok_or_else(|| StoreError::Corrupt("the demo invoice".into()))?;
     let details = json!({
         "invoice_id": id.to_string(), "number": number, "kind": "invoice", "total": issued.totals.total,
-        "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(),
+        "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(), "period": issued.period,
     });
     flow::record_invoice_event(conn, director, &issued, "invoice_issued", details)
 }

@@ -116,24 +116,25 @@ pub fn delivery(
     Ok((delivery, job))
 }
 
-/// The invoice and its job, if the caller may do `action` to the job. A draft is
-/// the centre's alone: its client gets `404` until it is issued.
-pub fn invoice(
-    conn: &mut DbConnection,
-    actor: Actor,
-    id: InvoiceId,
-    action: Action,
-) -> Result<(Invoice, Job), ApiError> {
-    credential(actor, action)?;
-    let not_found = || ApiError::not_found("invoice");
-    let invoice = invoices::find(conn, id)?.ok_or_else(not_found)?;
-    let job = jobs::find(conn, invoice.job_id)?.ok_or_else(not_found)?;
-    let relation = job_relation(actor, &job);
-    if invoice.status == InvoiceStatus::Draft && matches!(actor.tenant, Tenant::Organization(_)) {
-        return Err(not_found());
+/// How the caller stands to an invoice: the billed organisation's clients and the
+/// issuing centre's people are members (a draft is the centre's alone: its client
+/// is an outsider until it is issued).
+fn invoice_relation(actor: Actor, invoice: &Invoice) -> Relation {
+    match actor.tenant {
+        Tenant::Organization(org) if invoice.organization_id == org && invoice.status != InvoiceStatus::Draft => {
+            Relation::Member
+        }
+        Tenant::Center(center) if invoice.center_id == center => Relation::Member,
+        _ => Relation::Outsider,
     }
-    answer(decide(actor.role, relation, action), "invoice", action)?;
-    Ok((invoice, job))
+}
+
+/// The invoice (per job or monthly), if the caller may do `action` to it.
+pub fn invoice(conn: &mut DbConnection, actor: Actor, id: InvoiceId, action: Action) -> Result<Invoice, ApiError> {
+    credential(actor, action)?;
+    let invoice = invoices::find(conn, id)?.ok_or_else(|| ApiError::not_found("invoice"))?;
+    answer(decide(actor.role, invoice_relation(actor, &invoice), action), "invoice", action)?;
+    Ok(invoice)
 }
 
 /// How the caller stands to a task: its assignee, a reviewer or member of its team,

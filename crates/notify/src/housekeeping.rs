@@ -194,6 +194,7 @@ pub fn sweep_overdue(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreEr
                     "due_on": invoice.due_on.map(|d| d.to_string()),
                     "total": invoice.totals.total,
                     "currency": invoice.currency.as_str(),
+                    "period": invoice.period,
                 });
                 // Nobody acted: time passed. The event names the director who issued it.
                 flow::record_invoice_event(conn, actor, invoice, "invoice_overdue", details)?;

@@ -87,7 +87,7 @@ pub fn record_invoice_event(
         conn,
         &[NewEvent {
             center_id: invoice.center_id,
-            job_id: Some(invoice.job_id),
+            job_id: invoice.job_id,
             organization_id: Some(invoice.organization_id),
             task_id: None,
             actor_id: actor,

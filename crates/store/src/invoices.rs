@@ -1,5 +1,10 @@
 //! Client invoices and credit notes.
 //!
+//! An invoice bills one completed job, or (monthly) a client organisation's jobs
+//! completed in a month, a line each. `invoiced_jobs` holds the one invoice that
+//! bills each job while it is not void: its primary key refuses a second, even when
+//! two directors draft at the same moment; voiding frees the job.
+//!
 //! An invoice is a draft until a director issues it; issuing freezes in its row what
 //! a qualified invoice must say (the issuer's name, address and registration number,
 //! the recipient, the lines, the subtotal and tax per rate) and gives it the
@@ -21,9 +26,9 @@ use yui_domain::flow::InvoiceStatus;
 use yui_domain::invoicing::{self, Line, RateTotal, TaxRate, TaxRounding, Totals};
 use yui_domain::{CenterId, Currency, InvoiceId, JobId, OrganizationId, PageLimit, Tenant, UserId};
 
-use crate::ids::{from_db_time, parse_status, parse_uuid, to_db_time};
+use crate::ids::{from_db_time, parse_json, parse_status, parse_uuid, to_db_time, to_json};
 use crate::minimum_wages::parse_day;
-use crate::schema::{invoice_counters, invoice_lines, invoices};
+use crate::schema::{invoice_counters, invoice_lines, invoiced_jobs, invoices};
 use crate::{DbConnection, Page, StoreError, overfetch};
 
 /// An invoice, or a credit note correcting one.
@@ -51,6 +56,8 @@ impl InvoiceKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceLine {
     pub description: String,
+    /// The job the line bills, if any.
+    pub job_id: Option<JobId>,
     pub minutes: Option<i64>,
     pub amount: i64,
     pub tax_rate: TaxRate,
@@ -64,7 +71,7 @@ impl InvoiceLine {
 }
 
 /// Who issued an invoice, as its qualified-invoice registration says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Issuer {
     pub name: String,
     pub address: String,
@@ -83,7 +90,10 @@ pub struct Invoice {
     pub id: InvoiceId,
     pub center_id: CenterId,
     pub organization_id: OrganizationId,
-    pub job_id: JobId,
+    /// The job of a per-job invoice and its credit notes; `None` for a monthly one.
+    pub job_id: Option<JobId>,
+    /// The month (`YYYY-MM`) a monthly invoice bills.
+    pub period: Option<String>,
     pub kind: InvoiceKind,
     /// The invoice a credit note corrects.
     pub credits: Option<InvoiceId>,
@@ -119,7 +129,8 @@ struct Row {
     id: String,
     center_id: String,
     organization_id: String,
-    job_id: String,
+    job_id: Option<String>,
+    period: Option<String>,
     kind: String,
     credits_invoice_id: Option<String>,
     status: String,
@@ -128,9 +139,7 @@ struct Row {
     transaction_date: String,
     issued_on: Option<String>,
     due_on: Option<String>,
-    issuer_name: Option<String>,
-    issuer_address: Option<String>,
-    registration_number: Option<String>,
+    issuer: Option<String>,
     recipient_name: String,
     tax_rounding: String,
     subtotal_standard: i64,
@@ -155,6 +164,7 @@ struct Row {
 struct LineRow {
     invoice_id: String,
     description: String,
+    job_id: Option<String>,
     minutes: Option<i64>,
     amount: i64,
     tax_rate: i32,
@@ -166,10 +176,9 @@ fn corrupt(what: &str) -> StoreError {
 
 fn parse_line(row: LineRow) -> Result<(String, InvoiceLine), StoreError> {
     let tax_rate = TaxRate::from_percent(i64::from(row.tax_rate)).ok_or_else(|| corrupt("tax rate"))?;
-    Ok((
-        row.invoice_id,
-        InvoiceLine { description: row.description, minutes: row.minutes, amount: row.amount, tax_rate },
-    ))
+    let job_id = row.job_id.as_deref().map(parse_uuid).transpose()?.map(Into::into);
+    let line = InvoiceLine { description: row.description, job_id, minutes: row.minutes, amount: row.amount, tax_rate };
+    Ok((row.invoice_id, line))
 }
 
 fn assemble(row: Row, lines: Vec<InvoiceLine>) -> Result<Invoice, StoreError> {
@@ -183,10 +192,7 @@ fn assemble(row: Row, lines: Vec<InvoiceLine>) -> Result<Invoice, StoreError> {
             by_rate.push(RateTotal { rate, subtotal, tax });
         }
     }
-    let issuer = match (row.issuer_name, row.issuer_address, row.registration_number) {
-        (Some(name), Some(address), Some(registration_number)) => Some(Issuer { name, address, registration_number }),
-        _ => None,
-    };
+    let issuer: Option<Issuer> = row.issuer.as_deref().map(parse_json).transpose()?;
     let payment = match (row.paid_amount, row.paid_on) {
         (Some(amount), Some(on)) => Some(Payment { amount, paid_on: parse_day(&on)? }),
         _ => None,
@@ -195,7 +201,8 @@ fn assemble(row: Row, lines: Vec<InvoiceLine>) -> Result<Invoice, StoreError> {
         id: parse_uuid(&row.id)?.into(),
         center_id: parse_uuid(&row.center_id)?.into(),
         organization_id: parse_uuid(&row.organization_id)?.into(),
-        job_id: parse_uuid(&row.job_id)?.into(),
+        job_id: row.job_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
+        period: row.period,
         kind: InvoiceKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?,
         credits: row.credits_invoice_id.as_deref().map(parse_uuid).transpose()?.map(Into::into),
         status: parse_status(&row.status, InvoiceStatus::parse)?,
@@ -265,6 +272,7 @@ fn write_lines(conn: &mut DbConnection, id: InvoiceId, lines: &[InvoiceLine]) ->
                 invoice_lines::invoice_id.eq(id.to_string()),
                 invoice_lines::position.eq(i32::try_from(position).map_err(|_| corrupt("position"))?),
                 invoice_lines::description.eq(&line.description),
+                invoice_lines::job_id.eq(line.job_id.map(|j| j.to_string())),
                 invoice_lines::minutes.eq(line.minutes),
                 invoice_lines::amount.eq(line.amount),
                 invoice_lines::tax_rate.eq(i32::try_from(line.tax_rate.percent()).map_err(|_| corrupt("rate"))?),
@@ -280,7 +288,11 @@ fn write_lines(conn: &mut DbConnection, id: InvoiceId, lines: &[InvoiceLine]) ->
 pub struct NewInvoice<'a> {
     pub center_id: CenterId,
     pub organization_id: OrganizationId,
-    pub job_id: JobId,
+    pub job_id: Option<JobId>,
+    pub period: Option<&'a str>,
+    /// The jobs it bills (none for a credit note): each may be billed by one live
+    /// invoice only (`StoreError::Conflict` otherwise).
+    pub bills: &'a [JobId],
     pub kind: InvoiceKind,
     pub credits: Option<InvoiceId>,
     pub currency: Currency,
@@ -307,7 +319,8 @@ pub fn insert(conn: &mut DbConnection, new: &NewInvoice<'_>) -> Result<InvoiceId
             invoices::id.eq(id.to_string()),
             invoices::center_id.eq(new.center_id.to_string()),
             invoices::organization_id.eq(new.organization_id.to_string()),
-            invoices::job_id.eq(new.job_id.to_string()),
+            invoices::job_id.eq(new.job_id.map(|j| j.to_string())),
+            invoices::period.eq(new.period),
             invoices::kind.eq(new.kind.as_str()),
             invoices::credits_invoice_id.eq(new.credits.map(|c| c.to_string())),
             invoices::status.eq(status.as_str()),
@@ -315,9 +328,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewInvoice<'_>) -> Result<InvoiceId
             invoices::currency.eq(new.currency.as_str()),
             invoices::transaction_date.eq(new.transaction_date.to_string()),
             invoices::issued_on.eq(new.issued.map(|(_, on, _)| on.to_string())),
-            invoices::issuer_name.eq(new.issued.map(|(_, _, i)| i.name.clone())),
-            invoices::issuer_address.eq(new.issued.map(|(_, _, i)| i.address.clone())),
-            invoices::registration_number.eq(new.issued.map(|(_, _, i)| i.registration_number.clone())),
+            invoices::issuer.eq(new.issued.map(|(_, _, i)| to_json(i)).transpose()?),
         ),
         (
             invoices::recipient_name.eq(new.recipient_name),
@@ -336,9 +347,17 @@ pub fn insert(conn: &mut DbConnection, new: &NewInvoice<'_>) -> Result<InvoiceId
             invoices::updated_at.eq(now),
         ),
     );
-    crate::db::on_engine!(conn, |c| diesel::insert_into(invoices::table).values(row).execute(c))
-        .map_err(|e| StoreError::from_write(e, "invoices_one_per_job_idx"))?;
+    crate::db::on_engine!(conn, |c| diesel::insert_into(invoices::table).values(row).execute(c))?;
     write_lines(conn, id, new.lines)?;
+    let billed: Vec<_> = new
+        .bills
+        .iter()
+        .map(|job| (invoiced_jobs::job_id.eq(job.to_string()), invoiced_jobs::invoice_id.eq(id.to_string())))
+        .collect();
+    if !billed.is_empty() {
+        crate::db::on_engine!(conn, |c| diesel::insert_into(invoiced_jobs::table).values(billed).execute(c))
+            .map_err(|e| StoreError::from_write(e, "invoiced_jobs"))?;
+    }
     Ok(id)
 }
 
@@ -348,16 +367,58 @@ pub fn find(conn: &mut DbConnection, id: InvoiceId) -> Result<Option<Invoice>, S
     Ok(with_lines(conn, rows)?.pop())
 }
 
-/// The job's invoice that is not void, if any.
+/// The invoice that bills the job and is not void, if any.
 pub fn live_of_job(conn: &mut DbConnection, job: JobId) -> Result<Option<InvoiceId>, StoreError> {
-    let id: Option<String> = invoices::table
-        .filter(invoices::job_id.eq(job.to_string()))
-        .filter(invoices::kind.eq(InvoiceKind::Invoice.as_str()))
-        .filter(invoices::status.ne(InvoiceStatus::Void.as_str()))
-        .select(invoices::id)
+    let id: Option<String> = invoiced_jobs::table
+        .filter(invoiced_jobs::job_id.eq(job.to_string()))
+        .select(invoiced_jobs::invoice_id)
         .first(conn)
         .optional()?;
     id.as_deref().map(parse_uuid).transpose().map(|id| id.map(Into::into))
+}
+
+/// The jobs an invoice bills while it is not void.
+pub fn billed_jobs(conn: &mut DbConnection, invoice: InvoiceId) -> Result<Vec<JobId>, StoreError> {
+    let ids: Vec<String> = invoiced_jobs::table
+        .filter(invoiced_jobs::invoice_id.eq(invoice.to_string()))
+        .order(invoiced_jobs::job_id.asc())
+        .select(invoiced_jobs::job_id)
+        .load(conn)?;
+    ids.iter().map(|id| parse_uuid(id).map(Into::into)).collect()
+}
+
+/// Whether the organisation ever posted a job to the centre (is its client).
+pub fn is_client_of(
+    conn: &mut DbConnection,
+    center: CenterId,
+    organization: OrganizationId,
+) -> Result<bool, StoreError> {
+    use crate::schema::jobs;
+    let found: Option<String> = jobs::table
+        .filter(jobs::center_id.eq(center.to_string()))
+        .filter(jobs::organization_id.eq(organization.to_string()))
+        .select(jobs::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The centre's completed jobs of an organisation that no live invoice bills.
+pub fn unbilled_completed_jobs(
+    conn: &mut DbConnection,
+    center: CenterId,
+    organization: OrganizationId,
+) -> Result<Vec<JobId>, StoreError> {
+    use crate::schema::jobs;
+    let ids: Vec<String> = jobs::table
+        .filter(jobs::center_id.eq(center.to_string()))
+        .filter(jobs::organization_id.eq(organization.to_string()))
+        .filter(jobs::status.eq(yui_domain::flow::JobStatus::Completed.as_str()))
+        .filter(jobs::id.ne_all(invoiced_jobs::table.select(invoiced_jobs::job_id)))
+        .order(jobs::id.asc())
+        .select(jobs::id)
+        .load(conn)?;
+    ids.iter().map(|id| parse_uuid(id).map(Into::into)).collect()
 }
 
 /// The credit notes of an invoice, oldest first.
@@ -391,11 +452,12 @@ pub fn credited_totals(
 }
 
 /// What a centre invoiced between two days (issue dates, inclusive), per job: the
-/// subtotals before tax of its invoices that are not void, less those of its credit
-/// notes; and how many of each.
+/// amounts before tax of the lines of its invoices that are not void, less those of
+/// its credit notes. A line names its job, or takes its invoice's; lines of a
+/// monthly invoice's credit notes may name none (`None`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Invoiced {
-    pub by_job: std::collections::BTreeMap<JobId, i64>,
+    pub by_job: std::collections::BTreeMap<Option<JobId>, i64>,
     pub invoices: i64,
     pub credit_notes: i64,
 }
@@ -406,16 +468,16 @@ pub fn invoiced_between(
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Invoiced, StoreError> {
-    let rows: Vec<(String, String, i64, i64)> = invoices::table
+    let rows = invoices::table
         .filter(invoices::center_id.eq(center.to_string()))
         .filter(invoices::status.eq_any([InvoiceStatus::Issued.as_str(), InvoiceStatus::Paid.as_str()]))
         .filter(invoices::issued_on.ge(first.to_string()))
         .filter(invoices::issued_on.le(last.to_string()))
-        .select((invoices::job_id, invoices::kind, invoices::subtotal_standard, invoices::subtotal_reduced))
+        .select(Row::as_select())
         .load(conn)?;
     let mut invoiced = Invoiced::default();
-    for (job, kind, standard, reduced) in rows {
-        let sign = match InvoiceKind::parse(&kind).ok_or_else(|| corrupt("kind"))? {
+    for invoice in with_lines(conn, rows)? {
+        let sign = match invoice.kind {
             InvoiceKind::Invoice => {
                 invoiced.invoices += 1;
                 1
@@ -425,7 +487,9 @@ pub fn invoiced_between(
                 -1
             }
         };
-        *invoiced.by_job.entry(parse_uuid(&job)?.into()).or_insert(0) += sign * (standard + reduced);
+        for line in &invoice.lines {
+            *invoiced.by_job.entry(line.job_id.or(invoice.job_id)).or_insert(0) += sign * line.amount;
+        }
     }
     Ok(invoiced)
 }
@@ -465,7 +529,9 @@ pub fn list(
         query = query.filter(invoices::kind.eq(kind.as_str()));
     }
     if let Some(job) = filter.job {
-        query = query.filter(invoices::job_id.eq(job.to_string()));
+        let with_line =
+            invoice_lines::table.filter(invoice_lines::job_id.eq(job.to_string())).select(invoice_lines::invoice_id);
+        query = query.filter(invoices::job_id.eq(job.to_string()).or(invoices::id.eq_any(with_line)));
     }
     if let Some(from) = filter.issued_from {
         query = query.filter(invoices::issued_on.ge(from.to_string()));
@@ -573,9 +639,7 @@ pub fn issue(conn: &mut DbConnection, invoice: &Invoice, issue: &Issue<'_>) -> R
                 invoices::number.eq(issue.number),
                 invoices::issued_on.eq(issue.issued_on.to_string()),
                 invoices::due_on.eq(issue.due_on.to_string()),
-                invoices::issuer_name.eq(&issue.issuer.name),
-                invoices::issuer_address.eq(&issue.issuer.address),
-                invoices::registration_number.eq(&issue.issuer.registration_number),
+                invoices::issuer.eq(to_json(issue.issuer)?),
                 invoices::recipient_name.eq(issue.recipient_name),
                 invoices::tax_rounding.eq(issue.tax_rounding.as_str()),
             ),
@@ -609,7 +673,7 @@ pub fn mark_paid(conn: &mut DbConnection, invoice: &Invoice, payment: Payment) -
 }
 
 /// Voids a draft or an issued invoice still at its version (an issued one keeps
-/// its number: the series has no gap).
+/// its number: the series has no gap), freeing the jobs it billed.
 pub fn void(conn: &mut DbConnection, invoice: &Invoice, reason: &str) -> Result<bool, StoreError> {
     let changed = diesel::update(current(invoice, invoice.status))
         .set((
@@ -619,6 +683,10 @@ pub fn void(conn: &mut DbConnection, invoice: &Invoice, reason: &str) -> Result<
             invoices::updated_at.eq(to_db_time(crate::now())),
         ))
         .execute(conn)?;
+    if changed == 1 {
+        diesel::delete(invoiced_jobs::table.filter(invoiced_jobs::invoice_id.eq(invoice.id.to_string())))
+            .execute(conn)?;
+    }
     Ok(changed == 1)
 }
 

@@ -47,20 +47,28 @@ pub(crate) fn for_events(conn: &mut DbConnection, events: &[NewEvent<'_>]) -> Re
 }
 
 fn notify(conn: &mut DbConnection, event: &NewEvent<'_>, notice: Notice) -> Result<(), StoreError> {
-    let Some(job_id) = event.job_id else { return Ok(()) };
-    let Some(job) = jobs::find(conn, job_id)? else { return Ok(()) };
+    let job = match event.job_id {
+        Some(id) => jobs::find(conn, id)?,
+        None => None,
+    };
     let task = match event.task_id {
         Some(id) => tasks::find(conn, id)?,
         None => None,
     };
-    let recipients: Vec<User> = recipients(conn, notice, &job, task.as_ref())?
-        .into_iter()
-        .filter(|user| user.active && user.id != event.actor_id)
-        .collect();
+    let (recipients, data) = match (&job, event.organization_id) {
+        (Some(job), _) => (recipients(conn, notice, job, task.as_ref())?, facts(conn, event, job, task.as_ref())?),
+        // Without a job: an organisation's monthly invoice.
+        (None, Some(organization)) if matches!(notice, Notice::InvoiceIssued | Notice::InvoiceOverdue) => {
+            let clients = users::all_in_tenant(conn, Tenant::Organization(organization), Role::Client)?;
+            (clients, organization_facts(conn, event, organization)?)
+        }
+        _ => return Ok(()),
+    };
+    let recipients: Vec<User> =
+        recipients.into_iter().filter(|user| user.active && user.id != event.actor_id).collect();
     if recipients.is_empty() {
         return Ok(());
     }
-    let data = facts(conn, event, &job, task.as_ref())?;
     let ids: Vec<UserId> = recipients.iter().map(|u| u.id).collect();
     let choices = notice_preferences::stored_for(conn, &ids)?;
     let messages: Vec<NewMessage> = recipients
@@ -157,20 +165,51 @@ fn facts(
     if let Some(price) = details.get("price") {
         merge(&mut data, json!({"amount_minor": price["amount_minor"], "currency": price["currency"]}));
     }
-    if let Some(invoice) = details.get("invoice_id").and_then(Value::as_str) {
-        let number = details.get("number").and_then(Value::as_i64).map(|n| format!("{n:06}")).unwrap_or_default();
-        let extra = json!({
-            "invoice_number": number,
-            "due_on": text(details.get("due_on")),
-            "amount_minor": details["total"],
-            "currency": details["currency"],
-            "path": format!("/v1/invoices/{invoice}"),
-        });
-        merge(&mut data, extra);
+    if details.get("invoice_id").is_some() {
+        merge(&mut data, invoice_facts(details, &job.spec.title));
     }
     if let Some(count) = details.get("task_count") {
         merge(&mut data, json!({"task_count": count}));
     }
+    match data {
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
+    }
+}
+
+/// What an invoice notice says: its number, total, due date and link; `billed_for`
+/// is the job's title, or the month of a monthly invoice.
+fn invoice_facts(details: &Value, job_title: &str) -> Value {
+    let text = |field: &str| details.get(field).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let number = details.get("number").and_then(Value::as_i64).map(|n| format!("{n:06}")).unwrap_or_default();
+    let billed_for = if job_title.is_empty() { text("period") } else { job_title.to_owned() };
+    json!({
+        "invoice_number": number,
+        "billed_for": billed_for,
+        "due_on": text("due_on"),
+        "amount_minor": details["total"],
+        "currency": details["currency"],
+        "path": format!("/v1/invoices/{}", text("invoice_id")),
+    })
+}
+
+/// The facts of an organisation's notice about no one job (a monthly invoice).
+fn organization_facts(
+    conn: &mut DbConnection,
+    event: &NewEvent<'_>,
+    organization: yui_domain::OrganizationId,
+) -> Result<Map<String, Value>, StoreError> {
+    let center = centers::find(conn, event.center_id)?;
+    let organization = organizations::find(conn, organization)?;
+    let actor = users::find(conn, event.actor_id)?;
+    let mut data = json!({
+        "job_title": "",
+        "center_name": center.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        "time_zone": center.as_ref().map_or("Asia/Tokyo", |c| c.time_zone.name()),
+        "organization_name": organization.map(|o| o.name).unwrap_or_default(),
+        "actor_name": actor.map(|a| a.display_name).unwrap_or_default(),
+    });
+    merge(&mut data, invoice_facts(&event.details, ""));
     match data {
         Value::Object(map) => Ok(map),
         _ => Ok(Map::new()),

@@ -504,6 +504,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoices,
     invoice_lines,
     invoice_counters,
+    invoiced_jobs,
     billing_settings,
     pay_periods,
     pay_statements,
@@ -661,7 +662,8 @@ diesel::table! {
         id -> Text,
         center_id -> Text,
         organization_id -> Text,
-        job_id -> Text,
+        job_id -> Nullable<Text>,
+        period -> Nullable<Text>,
         kind -> Text,
         credits_invoice_id -> Nullable<Text>,
         status -> Text,
@@ -670,9 +672,7 @@ diesel::table! {
         transaction_date -> Text,
         issued_on -> Nullable<Text>,
         due_on -> Nullable<Text>,
-        issuer_name -> Nullable<Text>,
-        issuer_address -> Nullable<Text>,
-        registration_number -> Nullable<Text>,
+        issuer -> Nullable<Text>,
         recipient_name -> Text,
         tax_rounding -> Text,
         subtotal_standard -> BigInt,
@@ -698,8 +698,16 @@ diesel::table! {
         invoice_id -> Text,
         position -> Integer,
         description -> Text,
+        job_id -> Nullable<Text>,
         minutes -> Nullable<BigInt>,
         amount -> BigInt,
         tax_rate -> Integer,
+    }
+}
+
+diesel::table! {
+    invoiced_jobs (job_id) {
+        job_id -> Text,
+        invoice_id -> Text,
     }
 }

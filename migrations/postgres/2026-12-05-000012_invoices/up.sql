@@ -1,5 +1,6 @@
--- Client invoices: Japanese qualified invoices (適格請求書), one per completed job,
--- and the credit notes (返還インボイス) that correct them.
+-- Client invoices: Japanese qualified invoices (適格請求書), for one completed job or
+-- for a client organisation's jobs completed in a month, and the credit notes
+-- (返還インボイス) that correct them.
 --
 -- A draft has no number. Issuing takes the centre's next number from
 -- `invoice_counters` in the issuing transaction (one upsert that locks the
@@ -16,7 +17,10 @@ CREATE TABLE invoices (
     id TEXT PRIMARY KEY,
     center_id TEXT NOT NULL REFERENCES centers (id),
     organization_id TEXT NOT NULL REFERENCES organizations (id),
-    job_id TEXT NOT NULL REFERENCES jobs (id),
+    -- The job of a per-job invoice (and of its credit notes); null for a monthly one.
+    job_id TEXT REFERENCES jobs (id),
+    -- The month (`YYYY-MM`) a monthly invoice bills.
+    period TEXT,
     kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),
     -- The invoice a credit note corrects.
     credits_invoice_id TEXT REFERENCES invoices (id),
@@ -26,9 +30,8 @@ CREATE TABLE invoices (
     transaction_date TEXT NOT NULL,
     issued_on TEXT,
     due_on TEXT,
-    issuer_name TEXT,
-    issuer_address TEXT,
-    registration_number TEXT,
+    -- Frozen when issued: the issuer's legal name, address and registration number (JSON).
+    issuer TEXT,
     recipient_name TEXT NOT NULL,
     tax_rounding TEXT NOT NULL,
     subtotal_standard BIGINT NOT NULL,
@@ -50,8 +53,7 @@ CREATE TABLE invoices (
     CHECK ((status = 'draft') = (number IS NULL) OR status = 'void')
 );
 CREATE UNIQUE INDEX invoices_number_idx ON invoices (center_id, number);
--- One invoice per job at a time (a voided one may be replaced).
-CREATE UNIQUE INDEX invoices_one_per_job_idx ON invoices (job_id) WHERE kind = 'invoice' AND status <> 'void';
+CREATE INDEX invoices_job_idx ON invoices (job_id);
 CREATE INDEX invoices_center_idx ON invoices (center_id, id);
 CREATE INDEX invoices_organization_idx ON invoices (organization_id, id);
 CREATE INDEX invoices_credits_idx ON invoices (credits_invoice_id);
@@ -61,8 +63,18 @@ CREATE TABLE invoice_lines (
     invoice_id TEXT NOT NULL REFERENCES invoices (id),
     position INTEGER NOT NULL,
     description TEXT NOT NULL,
+    -- The job the line bills, if any.
+    job_id TEXT REFERENCES jobs (id),
     minutes BIGINT,
     amount BIGINT NOT NULL CHECK (amount >= 0),
     tax_rate INTEGER NOT NULL CHECK (tax_rate IN (8, 10)),
     PRIMARY KEY (invoice_id, position)
 );
+
+-- The invoice that bills each job while it is not void: one at a time, whether per
+-- job or monthly (the primary key refuses a second, even at the same moment).
+CREATE TABLE invoiced_jobs (
+    job_id TEXT PRIMARY KEY REFERENCES jobs (id),
+    invoice_id TEXT NOT NULL REFERENCES invoices (id)
+);
+CREATE INDEX invoiced_jobs_invoice_idx ON invoiced_jobs (invoice_id);

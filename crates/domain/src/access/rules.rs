@@ -102,6 +102,8 @@ pub enum Action {
     ClosePayPeriod,
     /// List invoices: the centre's, or (issued ones) your organisation's.
     ListInvoices,
+    /// Draft a client organisation's monthly invoice.
+    BillMonthly,
 
     // A job.
     /// Read a job, its quotes, deliveries, comments and history.
@@ -169,7 +171,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 48] = [
         Action::ReadOwnAccount,
         Action::ManageOwnAccount,
         Action::ReadEvents,
@@ -189,6 +191,7 @@ impl Action {
         Action::ManageCentreSettings,
         Action::ClosePayPeriod,
         Action::ListInvoices,
+        Action::BillMonthly,
         Action::ViewJob,
         Action::CommentOnJob,
         Action::DecideAsClient,
@@ -227,7 +230,7 @@ impl Action {
             ReadOwnAccount | ManageOwnAccount | ReadEvents | ManageWebhooks | ManageApiKeys | ListMembers
             | ManageMembers | ManageInvitations | CreateJob | ListJobs | ViewCatalogue | EditCatalogue
             | ViewCentreWork | ListTeams | CreateTeam | ViewCentrePay | ManageCentreSettings | ClosePayPeriod
-            | ListInvoices => Resource::OwnTenant,
+            | ListInvoices | BillMonthly => Resource::OwnTenant,
             ViewJob | CommentOnJob | DecideAsClient | RunJob | ViewJobTasks | Deliver | ViewJobMargin
             | JudgeDelivery | ViewInvoice | Bill => Resource::Job,
             ViewTask | CommentOnTask | ManageTask | WorkOnTask | ClaimTask | LogTime | ReviewTask => Resource::Task,
@@ -255,7 +258,7 @@ impl Action {
             ViewCatalogue | ListTeams => "a centre's people",
             EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | ViewJobMargin | CreateTeam | RunJob
             | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime
-            | Bill => "a centre's directors and admins",
+            | Bill | BillMonthly => "a centre's directors and admins",
             ViewJob | CommentOnJob => "the posting client and the centre's directors and admins",
             ViewTask | CommentOnTask => "the centre's directors and admins, the task's worker and their team",
             WorkOnTask | LogTime => "the worker the task is assigned to",
@@ -346,7 +349,7 @@ fn permits(standing: Standing, action: Action) -> bool {
         ViewCatalogue | ListTeams => centre_person,
         EditCatalogue | ViewCentreWork | ViewCentrePay | ClosePayPeriod | ViewJobMargin | CreateTeam | RunJob
         | ViewJobTasks | Deliver | ManageTask | SetPay | AssessSkill | ManageTeam | ViewTeamQuality | JudgeTime
-        | Bill => staff,
+        | Bill | BillMonthly => staff,
         ViewTask | CommentOnTask | ViewTeam => true,
         WorkOnTask | LogTime => standing == Assignee,
         ClaimTask => matches!(standing, TeamReviewer | Teammate),
@@ -399,7 +402,7 @@ mod tests {
     /// `A` allowed, `F` forbidden (`403`), `O` own work (`403 own_work`), `H` hidden
     /// (`404`). Columns: admin, director, client, worker of the tenant, assignee, team
     /// reviewer, teammate, the worker themself, an outsider.
-    const TABLE: [(Action, &str); 47] = [
+    const TABLE: [(Action, &str); 48] = [
         (Action::ReadOwnAccount, "AAAA....H"),
         (Action::ManageOwnAccount, "AAAA....H"),
         (Action::ReadEvents, "AAAA....H"),
@@ -419,6 +422,7 @@ mod tests {
         (Action::ManageCentreSettings, "AFFF....H"),
         (Action::ClosePayPeriod, "AAFF....H"),
         (Action::ListInvoices, "AAAF....H"),
+        (Action::BillMonthly, "AAFF....H"),
         (Action::ViewJob, "AAAHHHHHH"),
         (Action::CommentOnJob, "AAAHHHHHH"),
         (Action::DecideAsClient, "FFAHHHHHH"),

@@ -168,7 +168,7 @@ impl Action {
             ReadEvents => Scope::EventsRead,
             ManageWebhooks => Scope::WebhooksManage,
             ListInvoices | ViewInvoice => Scope::InvoicesRead,
-            Bill => Scope::InvoicesWrite,
+            Bill | BillMonthly => Scope::InvoicesWrite,
         };
         KeyUse::Scope(scope)
     }

@@ -22,7 +22,6 @@ use yui_domain::invoicing::{self, Line};
 use yui_domain::{Actor, InvoiceId};
 use yui_store::billing::{self, BillingSettings};
 use yui_store::invoices::{self, Invoice, InvoiceKind, InvoiceLine, Issuer, NewInvoice, Payment};
-use yui_store::jobs::Job;
 use yui_store::{DbConnection, StoreError, centers, flow, organizations};
 
 use super::invoices::{InvoiceLineRequest, InvoiceView, parse_lines, view_of};
@@ -46,8 +45,8 @@ fn invoice_for(
     actor: Actor,
     id: InvoiceId,
     action: InvoiceAction,
-) -> Result<(Invoice, Job), ApiError> {
-    let (invoice, job) = access::invoice(conn, actor, id, Action::Bill)?;
+) -> Result<Invoice, ApiError> {
+    let invoice = access::invoice(conn, actor, id, Action::Bill)?;
     if invoice.kind == InvoiceKind::CreditNote {
         return Err(ApiError::new(
             ErrorCode::InvalidState,
@@ -55,11 +54,11 @@ fn invoice_for(
         ));
     }
     invoice.status.apply(action).map_err(ApiError::invalid_transition)?;
-    Ok((invoice, job))
+    Ok(invoice)
 }
 
-fn billing_settings(conn: &mut DbConnection, job: &Job) -> Result<BillingSettings, ApiError> {
-    billing::find(conn, job.center_id)?.ok_or_else(|| {
+fn billing_settings(conn: &mut DbConnection, invoice: &Invoice) -> Result<BillingSettings, ApiError> {
+    billing::find(conn, invoice.center_id)?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::BillingNotConfigured,
             "The centre's admins have not saved its billing settings (legal name, address, registration number).",
@@ -73,6 +72,14 @@ fn issuer(settings: &BillingSettings) -> Issuer {
         address: settings.address.clone(),
         registration_number: settings.registration_number.to_string(),
     }
+}
+
+/// The jobs a credit note's lines may name: those its invoice's lines bill.
+fn credited_jobs(invoice: &Invoice) -> Vec<yui_domain::JobId> {
+    let mut jobs: Vec<_> = invoice.lines.iter().filter_map(|l| l.job_id).chain(invoice.job_id).collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    jobs
 }
 
 fn reread(conn: &mut DbConnection, id: InvoiceId) -> Result<InvoiceView, ApiError> {
@@ -104,17 +111,17 @@ async fn issue_invoice(
     let id = InvoiceId::from(id.into_inner());
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let (invoice, job) = invoice_for(conn, actor, id, InvoiceAction::Issue)?;
-            let settings = billing_settings(conn, &job)?;
+            let invoice = invoice_for(conn, actor, id, InvoiceAction::Issue)?;
+            let settings = billing_settings(conn, &invoice)?;
             if invoice.totals.total <= 0 {
                 return Err(ApiError::invalid_field("lines", "zero_total", "the invoice bills nothing"));
             }
-            let center = centers::find(conn, job.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
-            let recipient =
-                organizations::find(conn, job.organization_id)?.ok_or_else(|| ApiError::not_found("organisation"))?;
+            let center = centers::find(conn, invoice.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
+            let recipient = organizations::find(conn, invoice.organization_id)?
+                .ok_or_else(|| ApiError::not_found("organisation"))?;
             let today = center.today();
             // Taken last: the counter's row stays locked until this transaction ends.
-            let number = invoices::next_number(conn, job.center_id)?;
+            let number = invoices::next_number(conn, invoice.center_id)?;
             let issue = invoices::Issue {
                 number,
                 issued_on: today,
@@ -130,7 +137,7 @@ async fn issue_invoice(
             let issued = invoices::find(conn, id)?.ok_or_else(|| ApiError::not_found("invoice"))?;
             let details = json!({
                 "invoice_id": id.to_string(), "number": number, "kind": "invoice", "total": issued.totals.total,
-                "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(),
+                "currency": issued.currency.as_str(), "due_on": issue.due_on.to_string(), "period": issued.period,
             });
             flow::record_invoice_event(conn, actor.user_id, &issued, "invoice_issued", details)?;
             view_of(conn, issued)
@@ -175,7 +182,7 @@ async fn pay_invoice(
     let paid_on = input::day("paid_on", body.paid_on)?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let (invoice, job) = invoice_for(conn, actor, id, InvoiceAction::Pay)?;
+            let invoice = invoice_for(conn, actor, id, InvoiceAction::Pay)?;
             invoices::lock(conn, id)?;
             let credited = invoices::credited_totals(conn, &[id])?.get(&id).copied().unwrap_or(0);
             let due = invoice.totals.total - credited;
@@ -186,7 +193,7 @@ async fn pay_invoice(
                     format!("must be the amount due: {due} {}", invoice.currency),
                 ));
             }
-            let center = centers::find(conn, job.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
+            let center = centers::find(conn, invoice.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
             if paid_on > center.today() || invoice.issued_on.is_some_and(|issued| paid_on < issued) {
                 return Err(ApiError::invalid_field(
                     "paid_on",
@@ -238,7 +245,7 @@ async fn void_invoice(
     let reason = input::required_text("reason", &body.into_inner().reason, 500)?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let (invoice, _) = invoice_for(conn, actor, id, InvoiceAction::Void)?;
+            let invoice = invoice_for(conn, actor, id, InvoiceAction::Void)?;
             invoices::lock(conn, id)?;
             if invoices::credited_totals(conn, &[id])?.contains_key(&id) {
                 return Err(ApiError::new(
@@ -293,9 +300,10 @@ async fn credit_invoice(
     let reason = input::required_text("reason", &body.reason, 500)?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let (invoice, job) = invoice_for(conn, actor, id, InvoiceAction::Credit)?;
-            let settings = billing_settings(conn, &job)?;
-            let lines = parse_lines(&body.lines, invoice.currency, settings.default_tax_rate)?;
+            let invoice = invoice_for(conn, actor, id, InvoiceAction::Credit)?;
+            let settings = billing_settings(conn, &invoice)?;
+            let billed = credited_jobs(&invoice);
+            let lines = parse_lines(&body.lines, invoice.currency, settings.default_tax_rate, &billed)?;
             invoices::lock(conn, id)?;
             let earlier: Vec<Line> = invoices::credit_notes_of(conn, id)?
                 .iter()
@@ -309,13 +317,15 @@ async fn credit_invoice(
             if asked.iter().all(|l| l.amount == 0) {
                 return Err(ApiError::invalid_field("lines", "zero_total", "the credit note takes nothing back"));
             }
-            let center = centers::find(conn, job.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
+            let center = centers::find(conn, invoice.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
             let issuer = issuer(&settings);
-            let number = invoices::next_number(conn, job.center_id)?;
+            let number = invoices::next_number(conn, invoice.center_id)?;
             let new = NewInvoice {
                 center_id: invoice.center_id,
                 organization_id: invoice.organization_id,
                 job_id: invoice.job_id,
+                period: invoice.period.as_deref(),
+                bills: &[],
                 kind: InvoiceKind::CreditNote,
                 credits: Some(id),
                 currency: invoice.currency,

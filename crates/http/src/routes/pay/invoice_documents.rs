@@ -38,6 +38,7 @@ struct Words {
     issued_on: &'static str,
     due_on: &'static str,
     transaction_date: &'static str,
+    period: &'static str,
     recipient_suffix: &'static str,
     issuer: &'static str,
     registration: &'static str,
@@ -64,6 +65,7 @@ const JA: Words = Words {
     issued_on: "発行日",
     due_on: "支払期日",
     transaction_date: "取引年月日",
+    period: "対象期間",
     recipient_suffix: " 御中",
     issuer: "発行者",
     registration: "登録番号",
@@ -90,6 +92,7 @@ const EN: Words = Words {
     issued_on: "Issued on",
     due_on: "Due on",
     transaction_date: "Transaction date",
+    period: "Period",
     recipient_suffix: "",
     issuer: "Issuer",
     registration: "Registration number",
@@ -159,6 +162,9 @@ fn render_csv(doc: &Document, lang: DocumentLanguage, bom: bool) -> String {
     out.push_str(&csv_row(&[w.issued_on, &day_text(view.issued_on)]));
     out.push_str(&csv_row(&[w.due_on, &day_text(view.due_on)]));
     out.push_str(&csv_row(&[w.transaction_date, &view.transaction_date.to_string()]));
+    if let Some(period) = &view.period {
+        out.push_str(&csv_row(&[w.period, period]));
+    }
     out.push_str(&csv_row(&[w.recipient_suffix.trim(), &view.recipient_name]));
     if let Some(issuer) = &view.issuer {
         out.push_str(&csv_row(&[w.issuer, &issuer.legal_name, &issuer.address]));
@@ -230,6 +236,7 @@ fn render_html(doc: &Document, lang: DocumentLanguage) -> String {
     });
     let corrects =
         doc.corrects_number.map_or_else(String::new, |n| format!("{}: {}<br>", w.corrects, number_text(Some(n))));
+    let period = view.period.as_ref().map_or_else(String::new, |p| format!("<br>{}: {}", w.period, escape(p)));
     let reason = view.reason.as_ref().map_or_else(String::new, |r| format!("<p>{}: {}</p>\n", w.reason, escape(r)));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang_code}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<title>{title} {number}</title>\n\
@@ -237,7 +244,7 @@ fn render_html(doc: &Document, lang: DocumentLanguage) -> String {
          td,th{{border:1px solid #999;padding:.3em .5em;text-align:left}}.n{{text-align:right}}\
          @media print{{body{{margin:0}}}}</style>\n</head>\n<body>\n<h1>{title} <small>{status}</small></h1>\n\
          <p><strong>{recipient}{suffix}</strong></p>\n\
-         <p>{number_label}: {number}<br>{corrects}{issued_label}: {issued}<br>{due_label}: {due}<br>{transaction_label}: {transaction}</p>\n\
+         <p>{number_label}: {number}<br>{corrects}{issued_label}: {issued}<br>{due_label}: {due}<br>{transaction_label}: {transaction}{period}</p>\n\
          {issuer}<table>\n<thead><tr><th>{description}</th><th>{minutes}</th><th>{rate}</th><th>{amount}</th></tr></thead>\n\
          <tbody>\n{rows}</tbody>\n<tfoot>\n{totals}</tfoot>\n</table>\n{reason}<p>{mark}<br>{rounding}</p>\n</body>\n</html>\n",
         policy = PAGE_POLICY,
@@ -265,7 +272,7 @@ fn render_html(doc: &Document, lang: DocumentLanguage) -> String {
 async fn document(state: &AppState, bearer: Bearer, id: InvoiceId) -> Result<Document, ApiError> {
     state
         .read_as(bearer, move |conn, actor| {
-            let (invoice, _) = access::invoice(conn, actor, id, Action::ViewInvoice)?;
+            let invoice = access::invoice(conn, actor, id, Action::ViewInvoice)?;
             let corrects_number = match invoice.credits {
                 Some(original) => invoices::find(conn, original)?.and_then(|o| o.number),
                 None => None,

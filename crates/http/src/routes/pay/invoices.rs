@@ -1,6 +1,7 @@
 //! Client invoices, read and drafted: a draft from a completed job (a fixed price
 //! from the approved quote; an hourly job's approved minutes at the quoted price per
-//! minute), its lines edited while it is a draft, and the invoices a centre or a
+//! minute), or a monthly draft for a client organisation (a line per job completed
+//! in the month and not billed yet), its lines edited while it is a draft, and the invoices a centre or a
 //! client organisation reads. Issuing, payments, voiding and credit notes are in
 //! `invoice_actions`; the documents in `invoice_documents`.
 
@@ -17,12 +18,13 @@ use yui_domain::access::Action;
 use yui_domain::flow::{InvoiceAction, InvoiceStatus, JobStatus, Pricing};
 use yui_domain::invoicing::TaxRate;
 use yui_domain::workforce::earnings::hourly_revenue;
-use yui_domain::{Currency, InvoiceId, JobId, Money};
+use yui_domain::workforce::earnings::{ClosingDay, Period};
+use yui_domain::{Currency, InvoiceId, JobId, Money, OrganizationId};
 use yui_store::invoices::{self, Invoice, InvoiceFilter, InvoiceKind, InvoiceLine, NewInvoice};
 use yui_store::jobs::Job;
 use yui_store::quotes::{self, QuoteStatus};
 use yui_store::time_entries::ApprovedScope;
-use yui_store::{DbConnection, StoreError, billing, centers, organizations, time_entries};
+use yui_store::{DbConnection, StoreError, billing, centers, jobs, organizations, time_entries};
 
 use super::billing::TaxRoundingName;
 use crate::access;
@@ -37,7 +39,12 @@ use crate::state::AppState;
 use crate::views::MoneyView;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(draft_invoice).service(edit_invoice).service(read_invoice).service(list_invoices);
+    config
+        .service(draft_invoice)
+        .service(draft_monthly_invoice)
+        .service(edit_invoice)
+        .service(read_invoice)
+        .service(list_invoices);
 }
 
 /// An invoice, or a credit note (返還インボイス) correcting one.
@@ -103,6 +110,8 @@ impl From<InvoiceStatusName> for InvoiceStatus {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceLineView {
     pub description: String,
+    /// The job the line bills, if it names one.
+    pub job_id: Option<Uuid>,
     /// For hourly work: the minutes billed.
     pub minutes: Option<i64>,
     /// Before tax.
@@ -142,7 +151,11 @@ pub struct InvoiceView {
     pub kind: InvoiceKindName,
     /// For a credit note: the invoice it corrects.
     pub credits_invoice_id: Option<Uuid>,
-    pub job_id: Uuid,
+    /// The job of a per-job invoice (and of its credit notes); `null` for a monthly
+    /// invoice, whose lines name their jobs.
+    pub job_id: Option<Uuid>,
+    /// The month (`YYYY-MM`) a monthly invoice bills.
+    pub period: Option<String>,
     pub organization_id: Uuid,
     pub status: InvoiceStatusName,
     /// Issued and unpaid after its due date (in the centre's calendar).
@@ -205,7 +218,8 @@ impl InvoiceView {
             id: invoice.id.as_uuid(),
             kind: invoice.kind.into(),
             credits_invoice_id: invoice.credits.map(|c| c.as_uuid()),
-            job_id: invoice.job_id.as_uuid(),
+            job_id: invoice.job_id.map(|j| j.as_uuid()),
+            period: invoice.period,
             organization_id: invoice.organization_id.as_uuid(),
             status: invoice.status.into(),
             overdue: unpaid && invoice.due_on.is_some_and(|due| due < context.today),
@@ -225,6 +239,7 @@ impl InvoiceView {
                 .into_iter()
                 .map(|l| InvoiceLineView {
                     description: l.description,
+                    job_id: l.job_id.map(|j| j.as_uuid()),
                     minutes: l.minutes,
                     amount: money(l.amount),
                     tax_rate: l.tax_rate.percent(),
@@ -265,6 +280,8 @@ pub fn view_of(conn: &mut DbConnection, invoice: Invoice) -> Result<InvoiceView,
 pub struct InvoiceLineRequest {
     /// What was done (1–200 characters).
     pub description: String,
+    /// The job the line bills: one of the jobs the invoice bills (optional).
+    pub job_id: Option<Uuid>,
     /// For hourly work: the minutes billed (0–1 000 000).
     #[validate(range(min = 0, max = 1_000_000))]
     #[schema(minimum = 0, maximum = 1_000_000)]
@@ -283,6 +300,7 @@ pub fn parse_lines(
     lines: &[InvoiceLineRequest],
     currency: Currency,
     default_rate: TaxRate,
+    billed_jobs: &[JobId],
 ) -> Result<Vec<InvoiceLine>, ApiError> {
     if lines.is_empty() || lines.len() > 100 {
         return Err(ApiError::invalid_field("lines", "length", "must hold 1 to 100 lines"));
@@ -305,8 +323,13 @@ pub fn parse_lines(
                 Some(percent) => TaxRate::from_percent(percent)
                     .ok_or_else(|| ApiError::invalid_field(&field("tax_rate"), "tax_rate", "must be 10 or 8"))?,
             };
+            let job_id = line.job_id.map(JobId::from);
+            if job_id.is_some_and(|job| !billed_jobs.contains(&job)) {
+                return Err(ApiError::invalid_field(&field("job_id"), "not_billed", "is not a job this invoice bills"));
+            }
             Ok(InvoiceLine {
                 description: input::required_text(&field("description"), &line.description, 200)?,
+                job_id,
                 minutes: line.minutes,
                 amount: amount.amount_minor,
                 tax_rate,
@@ -331,7 +354,8 @@ fn job_line(conn: &mut DbConnection, job: &Job, tax_rate: TaxRate) -> Result<(In
             (Some(approved), hourly_revenue(approved, price.amount_minor, quote.terms.estimated_minutes))
         }
     };
-    Ok((InvoiceLine { description: job.spec.title.clone(), minutes, amount, tax_rate }, price.currency))
+    let line = InvoiceLine { description: job.spec.title.clone(), job_id: Some(job.id), minutes, amount, tax_rate };
+    Ok((line, price.currency))
 }
 
 /// Draft a completed job's invoice (the centre's directors and admins).
@@ -375,7 +399,9 @@ async fn draft_invoice(
             let new = NewInvoice {
                 center_id: job.center_id,
                 organization_id: job.organization_id,
-                job_id: job.id,
+                job_id: Some(job.id),
+                period: None,
+                bills: &[job.id],
                 kind: InvoiceKind::Invoice,
                 credits: None,
                 currency,
@@ -383,6 +409,105 @@ async fn draft_invoice(
                 recipient_name: &recipient.name,
                 tax_rounding: rounding,
                 lines: &[line],
+                note: "",
+                reason: None,
+                created_by: actor.user_id,
+                issued: None,
+            };
+            let id = invoices::insert(conn, &new).map_err(|e| match e {
+                StoreError::Conflict { .. } => already_invoiced(),
+                other => other.into(),
+            })?;
+            let invoice = invoices::find(conn, id)?.ok_or_else(|| ApiError::not_found("invoice"))?;
+            view_of(conn, invoice)
+        })
+        .await?;
+    Ok((web::Json(view), actix_web::http::StatusCode::CREATED))
+}
+
+/// The month a monthly invoice bills.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyInvoiceRequest {
+    /// `YYYY-MM` (2000–2100): the month the jobs were completed in, in the centre's
+    /// calendar.
+    #[schema(pattern = r"^\d{4}-\d{2}$", example = "2026-11")]
+    pub month: String,
+}
+
+/// Draft a client organisation's invoice for a month (the centre's directors and
+/// admins): one line per job of theirs completed in that month that no invoice bills
+/// yet, priced like a per-job draft.
+#[utoipa::path(
+    tag = tags::INVOICES,
+    security(("bearer_token" = []), ("api_key" = ["invoices:write"])),
+    params(("id" = Uuid, Path, description = "The client organisation's id.")),
+    request_body = MonthlyInvoiceRequest,
+    responses(
+        (status = 201, description = "The draft, a line per job.", body = InvoiceView),
+        (status = 409, description = "No completed job of theirs in that month awaits an invoice (`conflict`), or one was invoiced at the same moment (`already_invoiced`).",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/invoices")]
+async fn draft_monthly_invoice(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    id: web::Path<Uuid>,
+    body: ValidJson<MonthlyInvoiceRequest>,
+) -> Result<(web::Json<InvoiceView>, actix_web::http::StatusCode), ApiError> {
+    let organization = OrganizationId::from(id.into_inner());
+    let month: Period =
+        body.into_inner().month.parse().map_err(|refused| ApiError::invalid_field("month", "month", refused))?;
+    let (first, last) = (month.first_day(ClosingDay::MonthEnd), month.last_day(ClosingDay::MonthEnd));
+    let view = state
+        .write_as(bearer, move |conn, actor| {
+            let center = access::own_centre_row(conn, actor, Action::BillMonthly)?;
+            // An organisation that never posted to this centre is not its client.
+            if !invoices::is_client_of(conn, center.id, organization)? {
+                return Err(ApiError::not_found("organisation"));
+            }
+            let recipient =
+                organizations::find(conn, organization)?.ok_or_else(|| ApiError::not_found("organisation"))?;
+            let settings = billing::find(conn, center.id)?;
+            let (default_rate, rounding) = settings
+                .as_ref()
+                .map_or((TaxRate::Standard10, Default::default()), |s| (s.default_tax_rate, s.tax_rounding));
+            let (mut lines, mut billed, mut latest) = (Vec::new(), Vec::new(), first);
+            for job in invoices::unbilled_completed_jobs(conn, center.id, organization)? {
+                let Some(job) = jobs::find(conn, job)? else { continue };
+                let completed_on = job.updated_at.with_timezone(&center.time_zone).date_naive();
+                if completed_on < first || completed_on > last {
+                    continue;
+                }
+                let (line, currency) = job_line(conn, &job, default_rate)?;
+                if currency != center.currency() {
+                    return Err(ApiError::new(ErrorCode::Conflict, "A job was quoted in another currency."));
+                }
+                lines.push(line);
+                billed.push(job.id);
+                latest = latest.max(completed_on);
+            }
+            if lines.is_empty() {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!("No completed job of {} in {month} awaits an invoice.", recipient.name),
+                ));
+            }
+            let period = month.to_string();
+            let new = NewInvoice {
+                center_id: center.id,
+                organization_id: organization,
+                job_id: None,
+                period: Some(&period),
+                bills: &billed,
+                kind: InvoiceKind::Invoice,
+                credits: None,
+                currency: center.currency(),
+                transaction_date: latest,
+                recipient_name: &recipient.name,
+                tax_rounding: rounding,
+                lines: &lines,
                 note: "",
                 reason: None,
                 created_by: actor.user_id,
@@ -443,13 +568,15 @@ async fn edit_invoice(
     let note = input::text("note", body.note.as_deref().unwrap_or(""), 1000)?;
     let view = state
         .write_as(bearer, move |conn, actor| {
-            let (invoice, job) = access::invoice(conn, actor, id, Action::Bill)?;
+            let invoice = access::invoice(conn, actor, id, Action::Bill)?;
             invoice.status.apply(InvoiceAction::Edit).map_err(ApiError::invalid_transition)?;
             if invoice.kind != InvoiceKind::Invoice || invoice.version != body.version {
                 return Err(StoreError::VersionConflict.into());
             }
-            let default_rate = billing::find(conn, job.center_id)?.map_or(TaxRate::Standard10, |s| s.default_tax_rate);
-            let lines = parse_lines(&body.lines, invoice.currency, default_rate)?;
+            let default_rate =
+                billing::find(conn, invoice.center_id)?.map_or(TaxRate::Standard10, |s| s.default_tax_rate);
+            let billed = invoices::billed_jobs(conn, invoice.id)?;
+            let lines = parse_lines(&body.lines, invoice.currency, default_rate, &billed)?;
             if !invoices::edit_draft(conn, &invoice, &lines, &note)? {
                 return Err(StoreError::VersionConflict.into());
             }
@@ -477,7 +604,7 @@ async fn read_invoice(
     let id = InvoiceId::from(id.into_inner());
     let view = state
         .read_as(bearer, move |conn, actor| {
-            let (invoice, _) = access::invoice(conn, actor, id, Action::ViewInvoice)?;
+            let invoice = access::invoice(conn, actor, id, Action::ViewInvoice)?;
             view_of(conn, invoice)
         })
         .await?;

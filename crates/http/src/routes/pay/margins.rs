@@ -104,7 +104,8 @@ async fn job_margin(
 /// One job's share of a month.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobMonthView {
-    pub job_id: Uuid,
+    /// `null` for credit-note lines of a monthly invoice that name no job.
+    pub job_id: Option<Uuid>,
     pub title: String,
     /// Invoiced in the month before tax, less credit notes.
     pub revenue: MoneyView,
@@ -178,17 +179,21 @@ async fn month_margin(
             let pieces = time_entries::approved(conn, ApprovedScope::Centre { center: center.id, from, to })?;
             let labour = labour::cost_by_job(conn, &center, &pieces)?;
             let invoiced = invoices::invoiced_between(conn, center.id, first_day, last_day)?;
-            let mut ids: Vec<JobId> = labour.keys().chain(invoiced.by_job.keys()).copied().collect();
+            let mut ids: Vec<Option<JobId>> =
+                labour.keys().copied().map(Some).chain(invoiced.by_job.keys().copied()).collect();
             ids.sort_unstable();
             ids.dedup();
             let mut job_views = Vec::with_capacity(ids.len());
             for id in ids {
-                let title = jobs::find(conn, id)?.map(|j| j.spec.title).unwrap_or_default();
+                let title = match id {
+                    Some(id) => jobs::find(conn, id)?.map(|j| j.spec.title).unwrap_or_default(),
+                    None => String::new(),
+                };
                 let revenue = invoiced.by_job.get(&id).copied().unwrap_or(0);
-                let time = labour.get(&id).copied().unwrap_or_default();
+                let time = id.and_then(|id| labour.get(&id).copied()).unwrap_or_default();
                 let cost = round_half_up(time.cost_sixtieths);
                 job_views.push(JobMonthView {
-                    job_id: id.as_uuid(),
+                    job_id: id.map(|j| j.as_uuid()),
                     title,
                     revenue: money(revenue),
                     approved_minutes: time.minutes,
