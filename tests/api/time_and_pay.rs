@@ -212,6 +212,12 @@ async fn time_is_logged_checked_and_decided(app: TestApp) {
     // The worker withdraws a pending entry.
     let third_id = third["id"].as_str().expect("id");
     call(&app, Method::DELETE, &format!("/v1/time-entries/{third_id}"), token, None, StatusCode::NO_CONTENT).await;
+    // The worker's hours that day: logged time next to the estimates (the approved
+    // 50 minutes and the new pending 30; the rejected one does not count).
+    let z = |at: DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let day = format!("/v1/workers/{}/available-hours?from={}&to={}", worker.id, z(tokyo(10, 0, 0)), z(tokyo(9, 0, 0)));
+    let hours = call(&app, Method::GET, &day, &cast.director, None, StatusCode::OK).await;
+    assert_eq!((hours["logged_minutes"].clone(), hours["approved_minutes"].clone()), (json!(80), json!(50)), "{hours}");
     app.get(&format!("/v1/time-entries/{third_id}"), Some(token))
         .await
         .assert_problem(StatusCode::NOT_FOUND, "not_found");

@@ -402,25 +402,36 @@ pub fn approved(conn: &mut DbConnection, scope: ApprovedScope) -> Result<Vec<App
 /// Logged time (of a job, or a centre): minutes by status of the stopped entries,
 /// and how many timers run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct JobTime {
+pub struct LoggedTime {
     pub pending_minutes: i64,
     pub approved_minutes: i64,
     pub rejected_minutes: i64,
     pub running_timers: i64,
 }
 
-pub fn job_time(conn: &mut DbConnection, job: JobId) -> Result<JobTime, StoreError> {
+pub fn job_time(conn: &mut DbConnection, job: JobId) -> Result<LoggedTime, StoreError> {
     time_by_status(conn, TimeScope::Job(job))
 }
 
 /// A centre's logged time by status (the dashboard's time waiting for approval).
-pub fn centre_time(conn: &mut DbConnection, center: CenterId) -> Result<JobTime, StoreError> {
+pub fn centre_time(conn: &mut DbConnection, center: CenterId) -> Result<LoggedTime, StoreError> {
     time_by_status(conn, TimeScope::Centre(center))
+}
+
+/// A worker's logged time that started in `[from, to)`, by status.
+pub fn worker_time(
+    conn: &mut DbConnection,
+    worker: UserId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<LoggedTime, StoreError> {
+    time_by_status(conn, TimeScope::Worker { worker, from, to })
 }
 
 enum TimeScope {
     Job(JobId),
     Centre(CenterId),
+    Worker { worker: UserId, from: DateTime<Utc>, to: DateTime<Utc> },
 }
 
 /// `SUM(minutes)` as a BIGINT on both engines (PostgreSQL's SUM of a BIGINT is NUMERIC).
@@ -428,7 +439,7 @@ fn sum_minutes() -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<d
     diesel::dsl::sql("CAST(SUM(time_entries.minutes) AS BIGINT)")
 }
 
-fn time_by_status(conn: &mut DbConnection, scope: TimeScope) -> Result<JobTime, StoreError> {
+fn time_by_status(conn: &mut DbConnection, scope: TimeScope) -> Result<LoggedTime, StoreError> {
     let columns = (time_entries::status, sum_minutes(), diesel::dsl::count_star());
     let rows: Vec<(String, Option<i64>, i64)> = match scope {
         TimeScope::Job(job) => time_entries::table
@@ -441,8 +452,15 @@ fn time_by_status(conn: &mut DbConnection, scope: TimeScope) -> Result<JobTime, 
             .group_by(time_entries::status)
             .select(columns)
             .load(conn)?,
+        TimeScope::Worker { worker, from, to } => time_entries::table
+            .filter(time_entries::worker_id.eq(worker.to_string()))
+            .filter(time_entries::started_at.ge(to_db_time(from)))
+            .filter(time_entries::started_at.lt(to_db_time(to)))
+            .group_by(time_entries::status)
+            .select(columns)
+            .load(conn)?,
     };
-    let mut time = JobTime::default();
+    let mut time = LoggedTime::default();
     for (status, minutes, count) in rows {
         let minutes = minutes.unwrap_or(0);
         match parse_status(&status)? {

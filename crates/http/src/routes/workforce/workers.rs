@@ -289,6 +289,11 @@ pub struct AvailableHoursView {
     pub committed_minutes: u32,
     /// `capacity_minutes` minus `committed_minutes` (not below zero).
     pub available_minutes: u32,
+    /// Next to the estimates: minutes the worker logged in the range that count
+    /// (pending and approved entries, by their start).
+    pub logged_minutes: i64,
+    /// Of those, approved by a director.
+    pub approved_minutes: i64,
 }
 
 fn worker_id(id: web::Path<Uuid>) -> UserId {
@@ -656,12 +661,15 @@ async fn available_hours(
             let roster = rosters.current(conn, &center, from)?;
             let capacity = roster.schedule(worker.id).map_or(0, |schedule| schedule.available_minutes(from, to));
             let committed = u32::try_from(workload::committed_minutes(conn, worker.id)?).unwrap_or(u32::MAX);
+            let logged = yui_store::time_entries::worker_time(conn, worker.id, from, to)?;
             Ok(AvailableHoursView {
                 from,
                 to,
                 capacity_minutes: capacity,
                 committed_minutes: committed,
                 available_minutes: capacity.saturating_sub(committed),
+                logged_minutes: logged.pending_minutes + logged.approved_minutes,
+                approved_minutes: logged.approved_minutes,
             })
         })
         .await?;
