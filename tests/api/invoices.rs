@@ -326,7 +326,8 @@ async fn invoices_are_drafted_issued_credited_and_paid(app: TestApp) {
     assert_eq!(yui_notify::housekeeping::sweep_overdue(&app.db, later).expect("sweep"), 1, "only the unpaid one");
     assert_eq!(yui_notify::housekeeping::sweep_overdue(&app.db, later).expect("sweep"), 0, "reported once");
 
-    // The client is e-mailed each issued invoice (not the credit note) and the overdue one.
+    // The client is e-mailed each issued invoice (not the credit note), the receipt of
+    // the payment and the overdue one.
     let mailed: Vec<(String, String)> = crate::helpers::all_outbox(&app.db)
         .into_iter()
         .filter(|m| m.template.as_str().starts_with("invoice_"))
@@ -334,6 +335,7 @@ async fn invoices_are_drafted_issued_credited_and_paid(app: TestApp) {
         .collect();
     let expected: Vec<(String, String)> = [
         ("invoice_issued", "000001"),
+        ("invoice_paid", "000001"),
         ("invoice_issued", "000003"),
         ("invoice_issued", "000004"),
         ("invoice_overdue", "000004"),

@@ -192,7 +192,7 @@ async fn preferences_turn_notices_off_or_into_a_daily_digest(app: TestApp) {
     let (worker, worker_token) = (&cast.workers[0].0, cast.workers[0].1.clone());
     let defaults =
         call(&app, Method::GET, "/v1/me/notification-preferences", &worker_token, None, StatusCode::OK).await;
-    assert_eq!(defaults["items"].as_array().expect("items").len(), 10);
+    assert_eq!(defaults["items"].as_array().expect("items").len(), 13);
     assert!(
         defaults["items"]
             .as_array()
@@ -415,6 +415,8 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
     data["invoice_number"] = json!("000001");
     data["due_on"] = json!("2026-12-31");
     data["billed_for"] = json!("Annotate street photos");
+    data["paid_on"] = json!("2026-12-20");
+    data["minutes"] = json!(50);
     let mut expected = Vec::new();
     for template in yui_domain::Template::all() {
         for locale in yui_domain::Locale::ALL {
@@ -448,6 +450,8 @@ async fn every_message_arrives_in_both_languages(app: TestApp) {
             "endpoint_disabled" => &["https://portal.example/hooks", "Hana Suzuki"],
             "statement_closed" => &["2026-11", "¥450,000", "Hana Suzuki"],
             "invoice_issued" | "invoice_overdue" => &["000001", "Annotate street photos", "¥450,000", "2026-12-31"],
+            "invoice_paid" => &["000001", "Annotate street photos", "¥450,000", "2026-12-20"],
+            "time_approved" | "time_rejected" => &["Photos 1–20", "Annotate street photos", "50"],
             _ => &["Photos 1–20", "Annotate street photos"],
         };
         assert_message(&mail, &to, lang, &[], about);

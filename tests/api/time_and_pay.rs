@@ -207,6 +207,14 @@ async fn time_is_logged_checked_and_decided(app: TestApp) {
     )
     .await;
     assert_eq!(rejected["rejection_reason"], "Logged twice");
+    // The worker is told of both decisions.
+    let told: Vec<(String, serde_json::Value)> = app
+        .outbox_messages(&worker.email)
+        .into_iter()
+        .filter(|m| m.template.as_str().starts_with("time_"))
+        .map(|m| (m.template.as_str().to_owned(), m.data["minutes"].clone()))
+        .collect();
+    assert_eq!(told, vec![("time_approved".to_owned(), json!(50)), ("time_rejected".to_owned(), json!(60))]);
     // A rejected entry no longer counts: its time can be logged again.
     call(&app, Method::POST, &log, token, Some(span(tokyo(10, 10, 0), tokyo(10, 10, 30))), StatusCode::CREATED).await;
     // The worker withdraws a pending entry.

@@ -72,10 +72,16 @@ pub enum Notice {
     InvoiceIssued,
     /// To a client: an invoice for their job is unpaid past its due date.
     InvoiceOverdue,
+    /// To a client: their payment of an invoice was recorded (a receipt).
+    InvoicePaid,
+    /// To a worker: a director approved time they logged.
+    TimeApproved,
+    /// To a worker: a director rejected time they logged.
+    TimeRejected,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 10] = [
+    pub const ALL: [Notice; 13] = [
         Notice::TaskAssigned,
         Notice::ChangesRequested,
         Notice::TaskReleased,
@@ -86,6 +92,9 @@ impl Notice {
         Notice::WorkAtRisk,
         Notice::InvoiceIssued,
         Notice::InvoiceOverdue,
+        Notice::InvoicePaid,
+        Notice::TimeApproved,
+        Notice::TimeRejected,
     ];
 
     /// The stable name, as stored, shown in the API and used for template files.
@@ -102,6 +111,9 @@ impl Notice {
             Notice::WorkAtRisk => "work_at_risk",
             Notice::InvoiceIssued => "invoice_issued",
             Notice::InvoiceOverdue => "invoice_overdue",
+            Notice::InvoicePaid => "invoice_paid",
+            Notice::TimeApproved => "time_approved",
+            Notice::TimeRejected => "time_rejected",
         }
     }
 }

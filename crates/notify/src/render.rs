@@ -87,6 +87,9 @@ template_files!(
     "statement_closed",
     "invoice_issued",
     "invoice_overdue",
+    "invoice_paid",
+    "time_approved",
+    "time_rejected",
 );
 
 /// The values a template is filled with.

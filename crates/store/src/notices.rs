@@ -25,6 +25,8 @@ fn notice_of(event: &NewEvent<'_>) -> Option<Notice> {
         (true, "changes_requested" | "delivery_rejected") => Some(Notice::ChangesRequested),
         (true, "released") => Some(Notice::TaskReleased),
         (true, "at_risk") => Some(Notice::WorkAtRisk),
+        (true, "time_approved") => Some(Notice::TimeApproved),
+        (true, "time_rejected") => Some(Notice::TimeRejected),
         (false, "quoted") => Some(Notice::QuoteSent),
         (false, "delivery_created") => Some(Notice::DeliveryReady),
         (false, "completed") => Some(Notice::JobCompleted),
@@ -32,6 +34,7 @@ fn notice_of(event: &NewEvent<'_>) -> Option<Notice> {
         // Credit notes are told through the feed and webhooks only.
         (false, "invoice_issued") if event.details["kind"] == "invoice" => Some(Notice::InvoiceIssued),
         (false, "invoice_overdue") => Some(Notice::InvoiceOverdue),
+        (false, "invoice_paid") => Some(Notice::InvoicePaid),
         _ => None,
     }
 }
@@ -56,9 +59,13 @@ fn notify(conn: &mut DbConnection, event: &NewEvent<'_>, notice: Notice) -> Resu
         None => None,
     };
     let (recipients, data) = match (&job, event.organization_id) {
-        (Some(job), _) => (recipients(conn, notice, job, task.as_ref())?, facts(conn, event, job, task.as_ref())?),
+        (Some(job), _) => {
+            (recipients(conn, notice, event, job, task.as_ref())?, facts(conn, event, job, task.as_ref())?)
+        }
         // Without a job: an organisation's monthly invoice.
-        (None, Some(organization)) if matches!(notice, Notice::InvoiceIssued | Notice::InvoiceOverdue) => {
+        (None, Some(organization))
+            if matches!(notice, Notice::InvoiceIssued | Notice::InvoiceOverdue | Notice::InvoicePaid) =>
+        {
             let clients = users::all_in_tenant(conn, Tenant::Organization(organization), Role::Client)?;
             (clients, organization_facts(conn, event, organization)?)
         }
@@ -95,6 +102,7 @@ fn notify(conn: &mut DbConnection, event: &NewEvent<'_>, notice: Notice) -> Resu
 fn recipients(
     conn: &mut DbConnection,
     notice: Notice,
+    event: &NewEvent<'_>,
     job: &Job,
     task: Option<&Task>,
 ) -> Result<Vec<User>, StoreError> {
@@ -116,8 +124,17 @@ fn recipients(
         | Notice::DeliveryReady
         | Notice::JobCompleted
         | Notice::InvoiceIssued
-        | Notice::InvoiceOverdue => users::all_in_tenant(conn, Tenant::Organization(job.organization_id), Role::Client),
+        | Notice::InvoiceOverdue
+        | Notice::InvoicePaid => users::all_in_tenant(conn, Tenant::Organization(job.organization_id), Role::Client),
         Notice::JobPosted | Notice::WorkAtRisk => directors(conn),
+        // The worker who logged the time (not necessarily who holds the task now).
+        Notice::TimeApproved | Notice::TimeRejected => {
+            let worker = event.details.get("worker_id").and_then(Value::as_str).and_then(|id| id.parse().ok());
+            match worker {
+                Some(worker) => Ok(users::find(conn, worker)?.into_iter().collect()),
+                None => Ok(Vec::new()),
+            }
+        }
     }
 }
 
@@ -168,6 +185,9 @@ fn facts(
     if details.get("invoice_id").is_some() {
         merge(&mut data, invoice_facts(details, &job.spec.title));
     }
+    if let Some(minutes) = details.get("minutes").filter(|m| m.is_i64()) {
+        merge(&mut data, json!({"minutes": minutes}));
+    }
     if let Some(count) = details.get("task_count") {
         merge(&mut data, json!({"task_count": count}));
     }
@@ -187,6 +207,7 @@ fn invoice_facts(details: &Value, job_title: &str) -> Value {
         "invoice_number": number,
         "billed_for": billed_for,
         "due_on": text("due_on"),
+        "paid_on": text("paid_on"),
         "amount_minor": details["total"],
         "currency": details["currency"],
         "path": format!("/v1/invoices/{}", text("invoice_id")),

@@ -24,8 +24,9 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// A kind of notice. Workers get `task_assigned`, `changes_requested` and
-/// `task_released`; clients `quote_sent`, `delivery_ready`, `job_completed`,
-/// `invoice_issued` and `invoice_overdue`; directors `job_posted` and `work_at_risk`.
+/// `task_released`, `time_approved` and `time_rejected`; clients `quote_sent`,
+/// `delivery_ready`, `job_completed`, `invoice_issued`, `invoice_overdue` and
+/// `invoice_paid`; directors `job_posted` and `work_at_risk`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
@@ -39,6 +40,9 @@ pub enum NoticeKind {
     WorkAtRisk,
     InvoiceIssued,
     InvoiceOverdue,
+    InvoicePaid,
+    TimeApproved,
+    TimeRejected,
 }
 
 impl From<NoticeKind> for Notice {
@@ -54,6 +58,9 @@ impl From<NoticeKind> for Notice {
             NoticeKind::WorkAtRisk => Notice::WorkAtRisk,
             NoticeKind::InvoiceIssued => Notice::InvoiceIssued,
             NoticeKind::InvoiceOverdue => Notice::InvoiceOverdue,
+            NoticeKind::InvoicePaid => Notice::InvoicePaid,
+            NoticeKind::TimeApproved => Notice::TimeApproved,
+            NoticeKind::TimeRejected => Notice::TimeRejected,
         }
     }
 }
@@ -71,6 +78,9 @@ impl From<Notice> for NoticeKind {
             Notice::WorkAtRisk => NoticeKind::WorkAtRisk,
             Notice::InvoiceIssued => NoticeKind::InvoiceIssued,
             Notice::InvoiceOverdue => NoticeKind::InvoiceOverdue,
+            Notice::InvoicePaid => NoticeKind::InvoicePaid,
+            Notice::TimeApproved => NoticeKind::TimeApproved,
+            Notice::TimeRejected => NoticeKind::TimeRejected,
         }
     }
 }

@@ -204,7 +204,10 @@ async fn pay_invoice(
             if !invoices::mark_paid(conn, &invoice, Payment { amount: due, paid_on })? {
                 return Err(StoreError::VersionConflict.into());
             }
-            let details = json!({"invoice_id": id.to_string(), "amount": due, "paid_on": paid_on.to_string()});
+            let details = json!({
+                "invoice_id": id.to_string(), "number": invoice.number, "total": due,
+                "currency": invoice.currency.as_str(), "paid_on": paid_on.to_string(), "period": invoice.period,
+            });
             flow::record_invoice_event(conn, actor.user_id, &invoice, "invoice_paid", details)?;
             reread(conn, id)
         })
