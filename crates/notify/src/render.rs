@@ -313,6 +313,15 @@ mod tests {
             "digest" => &["recipient_name", "count", "items"],
             "endpoint_disabled" => &["recipient_name", "endpoint_url", "reason", "link"],
             "statement_closed" => &["recipient_name", "center_name", "period", "amount", "link"],
+            "invoice_issued" | "invoice_overdue" => {
+                &["recipient_name", "center_name", "billed_for", "invoice_number", "amount", "due_on", "link"]
+            }
+            "invoice_paid" => {
+                &["recipient_name", "center_name", "billed_for", "invoice_number", "amount", "paid_on", "link"]
+            }
+            "time_approved" | "time_rejected" => {
+                &["recipient_name", "actor_name", "task_title", "job_title", "minutes", "reason", "link"]
+            }
             "task_assigned" | "changes_requested" | "task_released" | "work_at_risk" => &[
                 NOTICE[0],
                 NOTICE[1],
