@@ -256,6 +256,12 @@ async fn invoices_are_drafted_issued_credited_and_paid(app: TestApp) {
 
     // An hourly job: 90 approved minutes at ¥450 000 / 30 000 min = ¥1 350.
     let hourly = completed_job(&app, &cast, "hourly", 90).await;
+    // A draft voided was never issued: its client never sees it.
+    let discarded = draft(&app, &cast, &hourly).await;
+    let discarded_path = format!("/v1/invoices/{}", id(&discarded));
+    let reason = json!({"reason": "Drafted too early."});
+    call(&app, Method::POST, &format!("{discarded_path}/void"), &cast.director, Some(reason), StatusCode::OK).await;
+    app.get(&discarded_path, Some(&cast.client)).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let first = draft(&app, &cast, &hourly).await;
     assert_eq!(first["lines"][0]["minutes"], 90);
     assert_eq!(first["lines"][0]["amount"], yen(1_350));

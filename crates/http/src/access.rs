@@ -14,7 +14,6 @@
 //! person_only`), before anything is looked up, so a key's refusal reveals nothing.
 
 use yui_domain::access::{Action, Decision, KeyRefusal, Refusal, Relation, decide};
-use yui_domain::flow::InvoiceStatus;
 use yui_domain::{Actor, CenterId, DeliveryId, InvoiceId, JobId, Role, TaskId, TeamId, Tenant, TimeEntryId, UserId};
 use yui_store::centers::{self, Center};
 use yui_store::deliveries::{self, Delivery};
@@ -117,13 +116,11 @@ pub fn delivery(
 }
 
 /// How the caller stands to an invoice: the billed organisation's clients and the
-/// issuing centre's people are members (a draft is the centre's alone: its client
-/// is an outsider until it is issued).
+/// issuing centre's people are members. What was never issued (a draft, or a draft
+/// voided) is the centre's alone: its client is an outsider to it.
 fn invoice_relation(actor: Actor, invoice: &Invoice) -> Relation {
     match actor.tenant {
-        Tenant::Organization(org) if invoice.organization_id == org && invoice.status != InvoiceStatus::Draft => {
-            Relation::Member
-        }
+        Tenant::Organization(org) if invoice.organization_id == org && invoice.number.is_some() => Relation::Member,
         Tenant::Center(center) if invoice.center_id == center => Relation::Member,
         _ => Relation::Outsider,
     }

@@ -507,7 +507,7 @@ pub struct InvoiceFilter {
 }
 
 /// A page of a tenant's invoices, oldest first: a centre's all, an organisation's
-/// without drafts.
+/// those that were issued (never a draft, nor a draft voided).
 pub fn list(
     conn: &mut DbConnection,
     tenant: Tenant,
@@ -518,9 +518,9 @@ pub fn list(
     let mut query = invoices::table.select(Row::as_select()).order(invoices::id.asc()).into_boxed();
     query = match tenant {
         Tenant::Center(center) => query.filter(invoices::center_id.eq(center.to_string())),
-        Tenant::Organization(org) => query
-            .filter(invoices::organization_id.eq(org.to_string()))
-            .filter(invoices::status.ne(InvoiceStatus::Draft.as_str())),
+        Tenant::Organization(org) => {
+            query.filter(invoices::organization_id.eq(org.to_string())).filter(invoices::number.is_not_null())
+        }
     };
     if let Some(status) = filter.status {
         query = query.filter(invoices::status.eq(status.as_str()));
