@@ -403,9 +403,22 @@ pub fn compute_open(
     worker: Option<UserId>,
     earlier: bool,
 ) -> Result<Vec<(WorkerStatement, Vec<TimeEntryId>)>, StoreError> {
+    let pieces = unpaid(conn, center.id, worker, loading_bound(period.last_day(center.closing_day)))?;
+    statements_of(conn, center, period, pieces, earlier)
+}
+
+/// The statements of `period` from unpaid approved time already read (at least up
+/// to [`loading_bound`] of its last day), as [`compute_open`] makes them.
+pub fn statements_of(
+    conn: &mut DbConnection,
+    center: &Center,
+    period: Period,
+    pieces: Vec<Unpaid>,
+    earlier: bool,
+) -> Result<Vec<(WorkerStatement, Vec<TimeEntryId>)>, StoreError> {
     let (first, last) = (period.first_day(center.closing_day), period.last_day(center.closing_day));
     let mut by_worker: BTreeMap<UserId, (Vec<Worked>, Vec<TimeEntryId>)> = BTreeMap::new();
-    for piece in unpaid(conn, center.id, worker, loading_bound(last))? {
+    for piece in pieces {
         let day = piece.started_at.with_timezone(&center.time_zone).date_naive();
         if day > last || (day < first && !earlier) {
             continue;

@@ -352,6 +352,9 @@ async fn close_period(
                     "The period {period} ends on {last}: it can be closed from the day after."
                 )));
             }
+            // The unpaid approved time up to the period's end, read once: for the check
+            // that nothing older waits, the workers to lock, and the statements.
+            let unpaid = statements::unpaid(conn, center.id, None, statements::loading_bound(last))?;
             let earlier = match standing(conn, &center, period)? {
                 Standing::Closed(closed) => return Err(ApiError::period_closed("period", closed.last_day)),
                 Standing::Skipped => {
@@ -362,10 +365,9 @@ async fn close_period(
                     if let Some(latest) = statements::latest_closed(conn, center.id)? {
                         return Err(refused(format!("Close {} first: periods close in order.", latest.period.next())));
                     }
-                    let before = statements::unpaid(conn, center.id, None, statements::loading_bound(first))?;
                     let tz = center.time_zone;
                     if let Some(day) =
-                        before.iter().map(|u| u.started_at.with_timezone(&tz).date_naive()).filter(|d| *d < first).min()
+                        unpaid.iter().map(|u| u.started_at.with_timezone(&tz).date_naive()).filter(|d| *d < first).min()
                     {
                         let owner = Period::of(day, center.closing_day);
                         return Err(refused(format!("Close {owner} first: it has approved time not yet paid.")));
@@ -374,8 +376,9 @@ async fn close_period(
                 }
             };
             // Lock every worker paid, then read their rates: a rate change dated into
-            // this period either lands before (and is paid) or is refused after.
-            let unpaid = statements::unpaid(conn, center.id, None, statements::loading_bound(last))?;
+            // this period either lands before (and is paid) or is refused after. Time
+            // approved after the read above is not paid now: it lands in the next
+            // period as an adjustment.
             let _locks = yui_store::locks::workers(conn, unpaid.iter().map(|u| u.worker_id))?;
             let closed = ClosedPeriod {
                 period,
@@ -388,14 +391,15 @@ async fn close_period(
                 StoreError::Conflict { .. } => ApiError::period_closed("period", last),
                 other => other.into(),
             })?;
-            let mut mails = Vec::new();
-            for (statement, paid) in statements::compute_open(conn, &center, period, None, earlier)? {
+            let (mut mails, mut frozen) = (Vec::new(), 0);
+            for (statement, paid) in statements::statements_of(conn, &center, period, unpaid, earlier)? {
                 statements::insert_statement(conn, &center, period, &statement, &paid)?;
                 mails.extend(closed_mail(conn, &center, period, &statement)?);
+                frozen += 1;
             }
             let details = serde_json::json!({
                 "period": period.to_string(), "first_day": first.to_string(), "last_day": last.to_string(),
-                "statements": mails.len(),
+                "statements": frozen,
             });
             yui_store::flow::record_centre_event(conn, actor.user_id, center.id, "statement_closed", details)?;
             yui_store::outbox::enqueue(conn, &mails)?;
