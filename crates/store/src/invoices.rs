@@ -367,16 +367,6 @@ pub fn find(conn: &mut DbConnection, id: InvoiceId) -> Result<Option<Invoice>, S
     Ok(with_lines(conn, rows)?.pop())
 }
 
-/// The invoice that bills the job and is not void, if any.
-pub fn live_of_job(conn: &mut DbConnection, job: JobId) -> Result<Option<InvoiceId>, StoreError> {
-    let id: Option<String> = invoiced_jobs::table
-        .filter(invoiced_jobs::job_id.eq(job.to_string()))
-        .select(invoiced_jobs::invoice_id)
-        .first(conn)
-        .optional()?;
-    id.as_deref().map(parse_uuid).transpose().map(|id| id.map(Into::into))
-}
-
 /// The jobs an invoice bills while it is not void.
 pub fn billed_jobs(conn: &mut DbConnection, invoice: InvoiceId) -> Result<Vec<JobId>, StoreError> {
     let ids: Vec<String> = invoiced_jobs::table

@@ -11,6 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use yui_domain::InvoiceId;
 use yui_domain::access::Action;
+use yui_domain::invoicing::TaxRate;
 use yui_notify::render::{escape, format_money};
 use yui_store::invoices;
 
@@ -49,6 +50,8 @@ struct Words {
     subtotal_at: &'static str,
     tax_at: &'static str,
     total: &'static str,
+    /// Set after a reduced-rate line, and its explanation.
+    mark: &'static str,
     reduced_mark: &'static str,
     reason: &'static str,
     rounding: &'static str,
@@ -76,6 +79,7 @@ const JA: Words = Words {
     subtotal_at: "対象",
     tax_at: "消費税",
     total: "合計（税込）",
+    mark: " ※",
     reduced_mark: "※は軽減税率（8%）対象",
     reason: "理由",
     rounding: "消費税は税率ごとに合計額から一度だけ計算しています。",
@@ -103,6 +107,7 @@ const EN: Words = Words {
     subtotal_at: "Subtotal at",
     tax_at: "Consumption tax at",
     total: "Total (tax included)",
+    mark: " *",
     reduced_mark: "* marks the reduced rate (8 %)",
     reason: "Reason",
     rounding: "Consumption tax is computed once per rate, on that rate's subtotal.",
@@ -143,7 +148,7 @@ fn day_text(day: Option<chrono::NaiveDate>) -> String {
 }
 
 fn marked(w: &Words, description: &str, rate: i64) -> String {
-    let mark = if rate == 8 { if w.reduced_mark.starts_with('※') { " ※" } else { " *" } } else { "" };
+    let mark = if rate == TaxRate::Reduced8.percent() { w.mark } else { "" };
     format!("{description}{mark}")
 }
 

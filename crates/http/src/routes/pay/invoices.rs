@@ -385,9 +385,7 @@ async fn draft_invoice(
                     format!("A job is invoiced once it is completed; this one is {}.", job.status.as_str()),
                 ));
             }
-            if invoices::live_of_job(conn, job.id)?.is_some() {
-                return Err(already_invoiced());
-            }
+            // A job already billed is refused by the insert itself (`invoiced_jobs`).
             let center = centers::find(conn, job.center_id)?.ok_or_else(|| ApiError::not_found("centre"))?;
             let settings = billing::find(conn, job.center_id)?;
             let (default_rate, rounding) = settings
