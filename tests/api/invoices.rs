@@ -22,7 +22,8 @@ on_both_engines!(
     invoices_are_drafted_issued_credited_and_paid,
     directors_issuing_at_once_get_consecutive_numbers,
     simultaneous_drafts_credits_and_payments_apply_once,
-    a_client_organisation_is_invoiced_for_a_month
+    a_client_organisation_is_invoiced_for_a_month,
+    a_monthly_and_a_per_job_draft_at_once_bill_the_job_once
 );
 
 const REGISTRATION: &str = "T7000012050002";
@@ -581,4 +582,36 @@ async fn a_client_organisation_is_invoiced_for_a_month(app: TestApp) {
     let voided = json!({"reason": "Billed per job instead."});
     call(&app, Method::POST, &format!("{path}/void"), &cast.director, Some(voided), StatusCode::OK).await;
     draft(&app, &cast, &fixed).await;
+}
+
+/// Ten rounds: a per-job draft and the organisation's monthly draft sent at once for
+/// a newly completed job (the only one not billed yet): exactly one bills it, the
+/// other is refused with `409`.
+async fn a_monthly_and_a_per_job_draft_at_once_bill_the_job_once(app: TestApp) {
+    let cast = cast(&app).await;
+    let (worker, token) = &cast.workers[0];
+    always_available(&app, token, worker, 480, 2400).await;
+    let me = call(&app, Method::GET, "/v1/me", &cast.client, None, StatusCode::OK).await;
+    let organization = me["organization"]["id"].as_str().expect("organisation").to_owned();
+    let month = json!({"month": Utc::now().with_timezone(&Tokyo).format("%Y-%m").to_string()});
+    let app = &app;
+    for round in 0..10 {
+        let job = completed_job(app, &cast, "fixed", 0).await;
+        let (per_job, monthly) =
+            (format!("/v1/jobs/{job}/invoices"), format!("/v1/organizations/{organization}/invoices"));
+        let (one, all) = futures::join!(
+            app.request(Method::POST, &per_job, Some(&cast.director), None),
+            app.request(Method::POST, &monthly, Some(&cast.other_director), Some(month.clone())),
+        );
+        let winner = match (one.status, all.status) {
+            (StatusCode::CREATED, StatusCode::CONFLICT) | (StatusCode::CONFLICT, StatusCode::CREATED) => {
+                if one.status == StatusCode::CREATED { &one } else { &all }
+            }
+            other => panic!("round {round}: {other:?} {} {}", one.body, all.body),
+        };
+        let billing: Vec<Value> =
+            winner.body["lines"].as_array().expect("lines").iter().map(|l| l["job_id"].clone()).collect();
+        // Every earlier job stays billed: the monthly draft can only have wanted this one.
+        assert_eq!(billing, vec![json!(job)], "round {round}: {}", winner.body);
+    }
 }
