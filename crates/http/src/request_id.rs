@@ -46,7 +46,6 @@ pub async fn tag(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResp
     let trusted = req.app_data::<TrustForwardedFor>().is_some_and(|t| t.0);
     let id = trusted.then(|| inbound(&req)).flatten().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let route = req.match_pattern();
     let method = req.method().clone();
     let path = req.path().to_owned();
     let span = tracing::info_span!("request", request_id = %id);
@@ -62,6 +61,9 @@ pub async fn tag(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResp
     }
     .as_u16();
     if let Some(metrics) = metrics {
+        // Asked after routing, the pattern is the matched resource's (a look-up);
+        // before, it would walk every route's pattern a second time.
+        let route = served.as_ref().ok().and_then(|response| response.request().match_pattern());
         metrics.record(route.as_deref(), method.as_str(), status, elapsed);
     }
     let millis = elapsed.as_secs_f64() * 1000.0;
