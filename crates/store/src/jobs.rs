@@ -51,7 +51,7 @@ pub enum JobScope {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = jobs)]
-struct JobRow {
+pub(crate) struct JobRow {
     id: String,
     center_id: String,
     organization_id: String,
