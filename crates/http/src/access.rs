@@ -164,9 +164,8 @@ fn team_tie(role: Option<TeamRole>) -> Relation {
 pub fn task(conn: &mut DbConnection, actor: Actor, id: TaskId, action: Action) -> Result<(Task, Job), ApiError> {
     credential(actor, action)?;
     let not_found = || ApiError::not_found("task");
-    let task = tasks::find(conn, id)?.ok_or_else(not_found)?;
+    let (task, job) = tasks::find_with_job(conn, id)?.ok_or_else(not_found)?;
     answer(decide(actor.role, task_relation(conn, actor, &task)?, action), "task", action)?;
-    let job = jobs::find(conn, task.job_id)?.ok_or_else(not_found)?;
     Ok((task, job))
 }
 

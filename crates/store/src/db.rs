@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::connection::{SimpleConnection, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
@@ -185,6 +185,36 @@ fn create_private_file(path: &str) -> Result<(), StoreError> {
     }
 }
 
+/// Runs `work` in one transaction: committed if it succeeds, rolled back if not. A
+/// read on PostgreSQL is a read-only snapshot (`REPEATABLE READ`), asked for in the
+/// `BEGIN` itself: one round trip instead of `BEGIN` then `SET TRANSACTION`.
+fn transaction<T, E>(
+    conn: &mut DbConnection,
+    access: Access,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, TxError<E>>,
+) -> Result<T, TxError<E>> {
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Postgresql(pg) = conn else { return conn.transaction(work) };
+    if access == Access::Write {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+    match work(conn) {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                // As diesel's own `transaction`: leave the connection outside a transaction.
+                let _ = Manager::rollback_transaction(conn);
+                Err(error.into())
+            }
+        },
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
 /// How many times a transaction that lost a race the database detected (a deadlock,
 /// a serialization failure) is run again before the caller is told to retry later.
 const CONTENTION_ATTEMPTS: u32 = 5;
@@ -324,14 +354,8 @@ impl Database {
         let conn: &mut DbConnection = &mut pooled;
         let mut attempt = 1;
         loop {
-            let result = conn
-                .transaction::<T, TxError<E>, _>(|conn| {
-                    if access == Access::Read && matches!(conn, DbConnection::Postgresql(_)) {
-                        conn.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-                    }
-                    work(conn).map_err(TxError::Caller)
-                })
-                .map_err(|error| match error {
+            let result =
+                transaction(conn, access, |conn| work(conn).map_err(TxError::Caller)).map_err(|error| match error {
                     TxError::Database(e) => E::from(StoreError::Database(e)),
                     TxError::Caller(e) => e,
                 });
