@@ -26,6 +26,7 @@ on_both_engines!(
     window_replacements_at_once_replace,
     a_reset_link_used_twice_at_once_works_once,
     notice_preference_saves_at_once_both_land,
+    edits_of_different_fields_of_one_task_at_once_lose_nothing,
 );
 
 /// Sends the requests at the same moment; every answer, in order.
@@ -429,5 +430,45 @@ async fn notice_preference_saves_at_once_both_land(app: TestApp) {
                 .clone()
         };
         assert_eq!((enabled("task_assigned"), enabled("task_released")), (json!(on), json!(off)), "round {round}");
+    }
+}
+
+/// Two directors edit different fields of one task at the same moment (a save names
+/// only the columns it changed, so a lost compare-and-set would silently merge the
+/// two). Either both land one after the other, or one wins and the other is
+/// `409 version_conflict` and left no trace; the version counts the edits that landed.
+async fn edits_of_different_fields_of_one_task_at_once_lose_nothing(app: TestApp) {
+    let cast = cast(&app).await;
+    let job = active_job(&app, &cast).await;
+    let specs = (0..ROUNDS).map(|i| task(&format!("Part {i}"), 30, 10, None)).collect();
+    let ids = tasks_for(&app, &cast.director, &job, specs).await;
+    for (round, id) in ids.iter().enumerate() {
+        let path = format!("/v1/tasks/{id}");
+        let before = call(&app, Method::GET, &path, &cast.director, None, StatusCode::OK).await;
+        let title = format!("Renamed {round}");
+        let minutes = 45 + i64::try_from(round).expect("small");
+        let replies = at_once(
+            &app,
+            vec![
+                (Method::PATCH, path.clone(), cast.director.clone(), Some(json!({"title": title}))),
+                (Method::PATCH, path.clone(), cast.other_director.clone(), Some(json!({"estimated_minutes": minutes}))),
+            ],
+        )
+        .await;
+        assert_no_server_error(&replies, round);
+        for loser in replies.iter().filter(|r| r.status != StatusCode::OK) {
+            assert_eq!(loser.status, StatusCode::CONFLICT, "round {round}: {}", loser.body);
+            assert_eq!(loser.body["code"], "version_conflict", "round {round}: {}", loser.body);
+        }
+        let (title_landed, minutes_landed) = (replies[0].status == StatusCode::OK, replies[1].status == StatusCode::OK);
+        assert!(title_landed || minutes_landed, "round {round}: one edit must win: {replies:?}");
+        let after = call(&app, Method::GET, &path, &cast.director, None, StatusCode::OK).await;
+        let expected_title = if title_landed { json!(title) } else { before["title"].clone() };
+        let expected_minutes = if minutes_landed { json!(minutes) } else { before["estimated_minutes"].clone() };
+        assert_eq!(after["title"], expected_title, "round {round}: {replies:?}");
+        assert_eq!(after["estimated_minutes"], expected_minutes, "round {round}: {replies:?}");
+        let landed = i64::from(title_landed) + i64::from(minutes_landed);
+        let version = |task: &Value| task["version"].as_i64().expect("version");
+        assert_eq!(version(&after) - version(&before), landed, "round {round}: one version per edit that landed");
     }
 }

@@ -44,10 +44,12 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The columns [`save`] writes as the database held them when the task was read
-    /// or last saved (`None` for a task never read). `save` writes only those that
-    /// differ: SQLite rewrites every index on a column named in `SET`, changed or not,
-    /// and runs every `UPDATE OF` trigger, so an edit of the title that named all
-    /// columns rewrote seven index entries (docs/benchmarks.md).
+    /// to be changed ([`find`], [`find_with_job`], [`find_many_in_job`]) or last
+    /// saved. `save` writes only those that differ: SQLite rewrites every index on a
+    /// column named in `SET`, changed or not, and runs every `UPDATE OF` trigger, so an
+    /// edit of the title that named all columns rewrote seven index entries
+    /// (docs/benchmarks.md). Lists and reports leave it `None` (a copy of every listed
+    /// task's text that nothing would use); `save` then names every column.
     stored: Option<Box<Stored>>,
 }
 
@@ -134,7 +136,7 @@ impl TryFrom<TaskRow> for Task {
             updated_at: from_db_time(row.updated_at),
             stored: None,
         };
-        Ok(task.remembering_stored())
+        Ok(task)
     }
 }
 
@@ -191,7 +193,7 @@ pub fn find(conn: &mut DbConnection, id: TaskId) -> Result<Option<Task>, StoreEr
         .select(TaskRow::as_select())
         .first(conn)
         .optional()?
-        .map(Task::try_from)
+        .map(|row| Task::try_from(row).map(Task::remembering_stored))
         .transpose()
 }
 
@@ -207,7 +209,7 @@ pub fn find_with_job(conn: &mut DbConnection, id: TaskId) -> Result<Option<(Task
     else {
         return Ok(None);
     };
-    Ok(Some((Task::try_from(task)?, Job::try_from(job)?)))
+    Ok(Some((Task::try_from(task)?.remembering_stored(), Job::try_from(job)?)))
 }
 
 /// Several tasks of one job by id (those that exist in that job).
@@ -220,7 +222,7 @@ pub fn find_many_in_job(conn: &mut DbConnection, job: JobId, ids: &[TaskId]) -> 
         .select(TaskRow::as_select())
         .load(conn)?
         .into_iter()
-        .map(Task::try_from)
+        .map(|row| Task::try_from(row).map(Task::remembering_stored))
         .collect()
 }
 
@@ -583,7 +585,7 @@ mod tests {
         assert!(changes.assignee_id.is_none() && changes.team_id.is_none() && changes.current_submission_id.is_none());
         assert_eq!(changes.version, 4);
 
-        // Clearing a value names it with NULL; a task never read names everything.
+        // Clearing a value names it with NULL; a task from a list (no snapshot) names everything.
         let mut reopened = read_task();
         reopened.status = TaskStatus::Open;
         reopened.assignee_id = None;
