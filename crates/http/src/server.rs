@@ -23,6 +23,9 @@ use crate::settings::HttpSettings;
 use crate::state::AppState;
 use crate::{idempotency, metrics, openapi, rate_limit, request_id, routes};
 
+/// Where the OpenAPI document is served (and where `/docs/` reads it).
+const OPENAPI_PATH: &str = "/openapi.json";
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -33,6 +36,11 @@ impl Application {
     pub fn build(listener: TcpListener, db: Database, settings: HttpSettings) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let keys = TokenKeys::new(&settings.jwt_secret, &settings.jwt_issuer, settings.access_token_ttl);
+        // A handler's database work runs on its worker's blocking pool (actix's default
+        // allows 512 threads shared among the workers). More threads than connections
+        // only wait for one, and each keeps its stack and its allocator cache: bound
+        // each worker's pool by the database's (docs/benchmarks.md, "Memory").
+        let blocking_threads = usize::try_from(db.max_concurrent_reads()).unwrap_or(8).max(2);
         let state = AppState {
             db,
             keys: keys.clone(),
@@ -43,6 +51,10 @@ impl Application {
         let spec = openapi::document();
         let routes = RouteTable::from_spec(&spec);
         let body_schemas = web::Data::new(BodySchemas::from_spec(&spec));
+        // Served as bytes made once: the document in memory is about 10 MB, and a copy
+        // for each worker was most of an idle server's heap (docs/benchmarks.md).
+        let spec_json = web::Bytes::from(serde_json::to_vec(&spec).map_err(std::io::Error::other)?);
+        drop(spec);
         let workers = settings.workers;
         let shutdown_timeout = settings.shutdown_timeout.as_secs();
         let metrics = web::Data::new(Metrics::default());
@@ -63,10 +75,16 @@ impl Application {
                     .app_data(web::PayloadConfig::new(settings.max_body_bytes))
                     .service(
                         SwaggerUi::new("/docs/{_:.*}")
-                            .url("/openapi.json", spec.clone())
                             // Never send the spec's address to Swagger's public validator.
-                            .config(Config::default().validator_url("none")),
+                            .config(Config::new([OPENAPI_PATH]).validator_url("none")),
                     )
+                    .service(web::resource(OPENAPI_PATH).route(web::get().to({
+                        let spec_json = spec_json.clone();
+                        move || {
+                            let body = spec_json.clone();
+                            async move { HttpResponse::Ok().content_type("application/json").body(body) }
+                        }
+                    })))
                     .service(web::resource("/docs").to(|| async {
                         HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }))
@@ -93,6 +111,7 @@ impl Application {
                     .wrap(middleware::from_fn(request_id::tag))
             })
             .shutdown_timeout(shutdown_timeout)
+            .worker_max_blocking_threads(blocking_threads)
             .listen(listener)?;
         if let Some(workers) = workers {
             server = server.workers(workers);

@@ -312,6 +312,12 @@ impl Database {
         Ok(Self { writers, readers, engine, sqlite_writer: Arc::new(Mutex::new(())), waiting: Arc::default() })
     }
 
+    /// How many reads can run at once (the readers' pool; on PostgreSQL the one pool).
+    #[must_use]
+    pub fn max_concurrent_reads(&self) -> u32 {
+        self.readers.max_size()
+    }
+
     #[must_use]
     pub fn engine(&self) -> Engine {
         self.engine
