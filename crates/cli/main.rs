@@ -7,6 +7,7 @@
 //! opens a centre with its first admin. Every option is also an environment
 //! variable; `README.md` has the table.
 
+mod allocator;
 mod bootstrap;
 mod config;
 mod demo;
