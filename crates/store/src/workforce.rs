@@ -110,22 +110,96 @@ impl Snapshot {
         pool: Option<TeamId>,
         preferred_team: Option<TeamId>,
     ) -> Vec<CandidateFacts<UserId>> {
+        self.facts_for_deadlines(now, [due_at]).for_task(self, needs, due_at, pool, preferred_team)
+    }
+
+    /// What [`Self::candidate_facts`] needs for tasks due at any of `deadlines`,
+    /// worked out once per worker: the facts that do not depend on the task, and
+    /// the free minutes until each deadline in one walk over the worker's days.
+    /// Ranking substitutes for a page of at-risk tasks asks this once instead of once
+    /// per task (docs/benchmarks.md).
+    #[must_use]
+    pub fn facts_for_deadlines(
+        &self,
+        now: DateTime<Utc>,
+        deadlines: impl IntoIterator<Item = DateTime<Utc>>,
+    ) -> DeadlineFacts {
+        let mut deadlines: Vec<DateTime<Utc>> = deadlines.into_iter().collect();
+        deadlines.sort_unstable();
+        deadlines.dedup();
+        let mut free_minutes = Vec::with_capacity(self.roster.workers.len() * deadlines.len());
+        let base = self
+            .workers()
+            .map(|worker| {
+                let committed = self.committed(worker.id);
+                let capacity = self.roster.schedule(worker.id).map_or_else(
+                    || vec![0; deadlines.len()],
+                    |schedule| schedule.available_minutes_until_each(now, &deadlines),
+                );
+                let facts = CandidateFacts {
+                    worker: worker.id,
+                    active: worker.active,
+                    level: None,
+                    available_minutes: 0,
+                    committed_minutes: committed,
+                    weekly_cap_minutes: self.roster.schedule(worker.id).map_or(0, |s| s.caps.weekly_minutes),
+                    worked_this_week_minutes: u32::try_from(self.workload(worker.id).handed_in_minutes)
+                        .unwrap_or(u32::MAX),
+                    first_pass_rate: self.workload(worker.id).quality.first_pass_rate(),
+                    in_preferred_team: false,
+                };
+                free_minutes.extend(capacity.into_iter().map(|minutes| minutes.saturating_sub(committed)));
+                facts
+            })
+            .collect();
+        DeadlineFacts { now, deadlines, base, free_minutes }
+    }
+}
+
+/// The snapshot's workers' facts for tasks due at a few deadlines; see
+/// [`Snapshot::facts_for_deadlines`].
+pub struct DeadlineFacts {
+    now: DateTime<Utc>,
+    /// Sorted, without repeats.
+    deadlines: Vec<DateTime<Utc>>,
+    /// Each worker's facts, without the task's level and free time.
+    base: Vec<CandidateFacts<UserId>>,
+    /// Each worker's free minutes until each deadline: `deadlines.len()` values per
+    /// worker, in `base`'s order.
+    free_minutes: Vec<u32>,
+}
+
+impl DeadlineFacts {
+    /// [`Snapshot::candidate_facts`] for one task (`snapshot` is the one these
+    /// facts came from). A due date not among the deadlines is walked on its own.
+    #[must_use]
+    pub fn for_task(
+        &self,
+        snapshot: &Snapshot,
+        needs: Option<&SkillRequirement>,
+        due_at: DateTime<Utc>,
+        pool: Option<TeamId>,
+        preferred_team: Option<TeamId>,
+    ) -> Vec<CandidateFacts<UserId>> {
         let members_of = |team: Option<TeamId>| -> Option<HashSet<UserId>> {
-            team.map(|team| self.roster.team_members(team).iter().map(|m| m.worker_id).collect())
+            team.map(|team| snapshot.roster.team_members(team).iter().map(|m| m.worker_id).collect())
         };
         let (pool, preferred) = (members_of(pool), members_of(preferred_team));
-        self.workers()
-            .filter(|worker| pool.as_ref().is_none_or(|members| members.contains(&worker.id)))
-            .map(|worker| CandidateFacts {
-                worker: worker.id,
-                active: worker.active,
-                level: needs.and_then(|r| self.level(worker.id, &r.skill)),
-                available_minutes: self.free_minutes(worker.id, now, due_at),
-                committed_minutes: self.committed(worker.id),
-                weekly_cap_minutes: self.roster.schedule(worker.id).map_or(0, |s| s.caps.weekly_minutes),
-                worked_this_week_minutes: u32::try_from(self.workload(worker.id).handed_in_minutes).unwrap_or(u32::MAX),
-                first_pass_rate: self.workload(worker.id).quality.first_pass_rate(),
-                in_preferred_team: preferred.as_ref().is_some_and(|members| members.contains(&worker.id)),
+        let levels = needs.and_then(|requirement| snapshot.roster.levels_in(&requirement.skill));
+        let deadline = self.deadlines.binary_search(&due_at).ok();
+        let stride = self.deadlines.len();
+        self.base
+            .iter()
+            .enumerate()
+            .filter(|(_, facts)| pool.as_ref().is_none_or(|members| members.contains(&facts.worker)))
+            .map(|(position, facts)| CandidateFacts {
+                level: levels.and_then(|levels| levels.get(&facts.worker)).copied(),
+                available_minutes: deadline
+                    .and_then(|index| self.free_minutes.get(position * stride + index))
+                    .copied()
+                    .unwrap_or_else(|| snapshot.free_minutes(facts.worker, self.now, due_at)),
+                in_preferred_team: preferred.as_ref().is_some_and(|members| members.contains(&facts.worker)),
+                ..facts.clone()
             })
             .collect()
     }

@@ -112,27 +112,42 @@ fn round(points: f64) -> f64 {
     (points * 10.0).round() / 10.0
 }
 
+/// The rules a worker must meet to be ranked, in the order they are checked.
+#[derive(Clone, Copy)]
+enum Rule {
+    Active,
+    MinimumLevel,
+    EnoughTime,
+}
+
+/// The first rule `facts` break, without the details: [`best`] checks every worker
+/// of a centre for every task on a page, and most break one.
+fn broken_rule<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Option<Rule> {
+    if !facts.active {
+        Some(Rule::Active)
+    } else if needs.requirement.as_ref().is_some_and(|requirement| !requirement.met_by(facts.level)) {
+        Some(Rule::MinimumLevel)
+    } else if facts.available_minutes < needs.estimated_minutes {
+        Some(Rule::EnoughTime)
+    } else {
+        None
+    }
+}
+
 /// Why `facts` cannot take the task, if they cannot.
 pub fn exclusion<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Option<Exclusion> {
-    if !facts.active {
-        return Some(Exclusion::Inactive);
-    }
-    if let Some(requirement) = &needs.requirement
-        && !requirement.met_by(facts.level)
-    {
-        return Some(Exclusion::BelowMinimumLevel {
+    match broken_rule(needs, facts)? {
+        Rule::Active => Some(Exclusion::Inactive),
+        Rule::MinimumLevel => needs.requirement.as_ref().map(|requirement| Exclusion::BelowMinimumLevel {
             skill: requirement.skill.clone(),
             level: facts.level.map(Level::get),
             min_level: requirement.min_level.get(),
-        });
-    }
-    if facts.available_minutes < needs.estimated_minutes {
-        return Some(Exclusion::NotEnoughTime {
+        }),
+        Rule::EnoughTime => Some(Exclusion::NotEnoughTime {
             available_minutes: facts.available_minutes,
             needed_minutes: needs.estimated_minutes,
-        });
+        }),
     }
-    None
 }
 
 /// Each factor's points (unrounded) for an eligible worker.
@@ -250,9 +265,34 @@ pub fn rank<Id: Clone + Ord>(needs: &TaskNeeds, candidates: &[CandidateFacts<Id>
             None => ranked.push(score(needs, facts)),
         }
     }
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.worker.cmp(&b.worker)));
+    ranked.sort_by(by_rank);
     excluded.sort_by(|a, b| a.0.cmp(&b.0));
     (ranked, excluded)
+}
+
+/// The ranking's order: the higher score first, then the lower id.
+fn by_rank<Id: Ord>(a: &Ranked<Id>, b: &Ranked<Id>) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then_with(|| a.worker.cmp(&b.worker))
+}
+
+/// The first `n` of [`rank`]'s eligible workers, without ranking everybody or
+/// describing who is left out: for views that show a few (an at-risk task's three
+/// substitutes), where sorting 10 000 workers per task was most of the time.
+pub fn best<Id: Clone + Ord>(needs: &TaskNeeds, candidates: &[CandidateFacts<Id>], n: usize) -> Vec<Ranked<Id>> {
+    let mut ranked: Vec<Ranked<Id>> = candidates
+        .iter()
+        .filter(|facts| broken_rule(needs, facts).is_none())
+        .map(|facts| score(needs, facts))
+        .collect();
+    if n == 0 {
+        return Vec::new();
+    }
+    if ranked.len() > n {
+        ranked.select_nth_unstable_by(n - 1, by_rank);
+        ranked.truncate(n);
+    }
+    ranked.sort_by(by_rank);
+    ranked
 }
 
 #[cfg(test)]
@@ -277,6 +317,28 @@ mod tests {
         TaskNeeds {
             estimated_minutes: 120,
             requirement: Some(SkillRequirement { skill: "hd-map".into(), min_level: Level::new(3).expect("level") }),
+        }
+    }
+
+    /// `best` is the head of `rank`, whatever the scores, ties and exclusions.
+    #[test]
+    fn the_best_few_are_the_head_of_the_full_ranking() {
+        let mut candidates = Vec::new();
+        for worker in 0..200_u32 {
+            let mut facts = facts(worker, u8::try_from(1 + worker % 5).expect("level"), 60 + (worker * 37) % 600);
+            facts.active = worker % 11 != 0;
+            facts.first_pass_rate = (worker % 3 != 0).then(|| f64::from(worker % 7) / 7.0);
+            facts.committed_minutes = (worker * 13) % 300;
+            candidates.push(facts);
+        }
+        // Equal facts under other ids: ties are broken by id.
+        candidates.extend((200..210).map(|worker| facts(worker, 4, 600)));
+        let (ranked, _) = rank(&needs(), &candidates);
+        assert!(ranked.len() > 20, "the fixture ranks enough workers to choose from");
+        for n in [0, 1, 3, 10, ranked.len(), ranked.len() + 5] {
+            let head: Vec<_> = ranked.iter().take(n).map(|r| (r.worker, r.score)).collect();
+            let best: Vec<_> = best(&needs(), &candidates, n).into_iter().map(|r| (r.worker, r.score)).collect();
+            assert_eq!(best, head, "n = {n}");
         }
     }
 

@@ -5,11 +5,11 @@ use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use yui_domain::workforce::ranking::{self, Ranked, Ranking, TaskNeeds};
+use yui_domain::workforce::ranking::{self, CandidateFacts, Ranked, Ranking, TaskNeeds};
 use yui_domain::{TeamId, UserId};
 use yui_store::jobs::Job;
 use yui_store::tasks::Task;
-use yui_store::workforce::Snapshot;
+use yui_store::workforce::{DeadlineFacts, Snapshot};
 
 /// One factor of a candidate's score.
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,13 +43,35 @@ pub fn needs_of(task: &Task) -> TaskNeeds {
 
 /// Ranks the workers for `task`, leaving out `except` (e.g. its current worker).
 pub fn rank_task(snapshot: &Snapshot, task: &Task, job: &Job, except: Option<UserId>) -> Ranking<UserId> {
+    let deadline_facts = snapshot.facts_for_deadlines(Utc::now(), [task.spec.due_at]);
+    ranking::rank(&needs_of(task), &facts_for(snapshot, &deadline_facts, task, job, except))
+}
+
+/// The `n` best workers for `task`, leaving out `except`, when several tasks are
+/// ranked from one snapshot: `deadline_facts` should cover their due dates.
+pub fn best_for_task(
+    snapshot: &Snapshot,
+    deadline_facts: &DeadlineFacts,
+    task: &Task,
+    job: &Job,
+    except: Option<UserId>,
+    n: usize,
+) -> Vec<Ranked<UserId>> {
+    ranking::best(&needs_of(task), &facts_for(snapshot, deadline_facts, task, job, except), n)
+}
+
+fn facts_for(
+    snapshot: &Snapshot,
+    deadline_facts: &DeadlineFacts,
+    task: &Task,
+    job: &Job,
+    except: Option<UserId>,
+) -> Vec<CandidateFacts<UserId>> {
     let preferred = job.spec.preferred_team_id.map(TeamId::from);
-    let facts: Vec<_> = snapshot
-        .candidate_facts(task.spec.requirement.as_ref(), Utc::now(), task.spec.due_at, task.team_id, preferred)
-        .into_iter()
-        .filter(|f| Some(f.worker) != except)
-        .collect();
-    ranking::rank(&needs_of(task), &facts)
+    let mut facts =
+        deadline_facts.for_task(snapshot, task.spec.requirement.as_ref(), task.spec.due_at, task.team_id, preferred);
+    facts.retain(|f| Some(f.worker) != except);
+    facts
 }
 
 /// A worker's display name, from the roster.

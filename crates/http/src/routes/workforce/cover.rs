@@ -18,9 +18,9 @@ use yui_domain::flow::TaskAction;
 use yui_domain::workforce::risk;
 use yui_domain::{TaskId, UserId};
 use yui_store::workforce::Snapshot;
-use yui_store::{flow, jobs, tasks};
+use yui_store::{flow, tasks};
 
-use super::candidates::{CandidateView, candidate_views, rank_task};
+use super::candidates::{CandidateView, best_for_task, candidate_views};
 use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -36,6 +36,9 @@ use yui_domain::access::Action;
 pub fn configure(config: &mut ServiceConfig) {
     config.service(at_risk).service(cover_task);
 }
+
+/// How many substitutes an at-risk task shows.
+const SUBSTITUTES: usize = 3;
 
 /// A task its worker can no longer finish in time.
 #[derive(Debug, Serialize, ToSchema)]
@@ -90,15 +93,17 @@ async fn at_risk(
             if items.is_empty() {
                 return Ok(Paginated { items: Vec::new(), next_cursor: None });
             }
-            // Substitutes are ranked for this page's tasks only.
+            // Substitutes are ranked for this page's tasks only, with each worker's
+            // free time until all of their due dates worked out at once.
             let snapshot = Snapshot::load(conn, roster, now, None)?;
+            let deadline_facts = snapshot.facts_for_deadlines(now, items.iter().map(|risk| risk.commitment.due_at));
             let mut views = Vec::with_capacity(items.len());
             for risk in items {
-                let task = tasks::find(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
-                let job = jobs::find(conn, task.job_id)?.ok_or_else(|| ApiError::not_found("job"))?;
-                let (ranked, _) = rank_task(&snapshot, &task, &job, task.assignee_id);
+                let (task, job) =
+                    tasks::find_with_job(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
+                let best = best_for_task(&snapshot, &deadline_facts, &task, &job, task.assignee_id, SUBSTITUTES);
                 views.push(AtRiskView {
-                    substitutes: candidate_views(&snapshot, &task, ranked, 3),
+                    substitutes: candidate_views(&snapshot, &task, best, SUBSTITUTES),
                     needed_minutes: risk.needed_minutes,
                     available_minutes: risk.available_minutes,
                     task: TaskView::new(task, &job),
