@@ -110,7 +110,7 @@ impl Snapshot {
         pool: Option<TeamId>,
         preferred_team: Option<TeamId>,
     ) -> Vec<CandidateFacts<UserId>> {
-        self.facts_for_deadlines(now, [due_at]).for_task(self, needs, due_at, pool, preferred_team)
+        self.facts_for_deadlines(now, [due_at]).for_task(needs, due_at, pool, preferred_team)
     }
 
     /// What [`Self::candidate_facts`] needs for tasks due at any of `deadlines`,
@@ -123,7 +123,7 @@ impl Snapshot {
         &self,
         now: DateTime<Utc>,
         deadlines: impl IntoIterator<Item = DateTime<Utc>>,
-    ) -> DeadlineFacts {
+    ) -> DeadlineFacts<'_> {
         let mut deadlines: Vec<DateTime<Utc>> = deadlines.into_iter().collect();
         deadlines.sort_unstable();
         deadlines.dedup();
@@ -152,13 +152,14 @@ impl Snapshot {
                 facts
             })
             .collect();
-        DeadlineFacts { now, deadlines, base, free_minutes }
+        DeadlineFacts { snapshot: self, now, deadlines, base, free_minutes }
     }
 }
 
 /// The snapshot's workers' facts for tasks due at a few deadlines; see
 /// [`Snapshot::facts_for_deadlines`].
-pub struct DeadlineFacts {
+pub struct DeadlineFacts<'a> {
+    snapshot: &'a Snapshot,
     now: DateTime<Utc>,
     /// Sorted, without repeats.
     deadlines: Vec<DateTime<Utc>>,
@@ -169,18 +170,18 @@ pub struct DeadlineFacts {
     free_minutes: Vec<u32>,
 }
 
-impl DeadlineFacts {
-    /// [`Snapshot::candidate_facts`] for one task (`snapshot` is the one these
-    /// facts came from). A due date not among the deadlines is walked on its own.
+impl DeadlineFacts<'_> {
+    /// [`Snapshot::candidate_facts`] for one task. A due date not among the
+    /// deadlines is walked on its own.
     #[must_use]
     pub fn for_task(
         &self,
-        snapshot: &Snapshot,
         needs: Option<&SkillRequirement>,
         due_at: DateTime<Utc>,
         pool: Option<TeamId>,
         preferred_team: Option<TeamId>,
     ) -> Vec<CandidateFacts<UserId>> {
+        let snapshot = self.snapshot;
         let members_of = |team: Option<TeamId>| -> Option<HashSet<UserId>> {
             team.map(|team| snapshot.roster.team_members(team).iter().map(|m| m.worker_id).collect())
         };

@@ -44,32 +44,29 @@ pub fn needs_of(task: &Task) -> TaskNeeds {
 /// Ranks the workers for `task`, leaving out `except` (e.g. its current worker).
 pub fn rank_task(snapshot: &Snapshot, task: &Task, job: &Job, except: Option<UserId>) -> Ranking<UserId> {
     let deadline_facts = snapshot.facts_for_deadlines(Utc::now(), [task.spec.due_at]);
-    ranking::rank(&needs_of(task), &facts_for(snapshot, &deadline_facts, task, job, except))
+    ranking::rank(&needs_of(task), &facts_for(&deadline_facts, task, job, except))
 }
 
 /// The `n` best workers for `task`, leaving out `except`, when several tasks are
 /// ranked from one snapshot: `deadline_facts` should cover their due dates.
 pub fn best_for_task(
-    snapshot: &Snapshot,
-    deadline_facts: &DeadlineFacts,
+    deadline_facts: &DeadlineFacts<'_>,
     task: &Task,
     job: &Job,
     except: Option<UserId>,
     n: usize,
 ) -> Vec<Ranked<UserId>> {
-    ranking::best(&needs_of(task), &facts_for(snapshot, deadline_facts, task, job, except), n)
+    ranking::best(&needs_of(task), &facts_for(deadline_facts, task, job, except), n)
 }
 
 fn facts_for(
-    snapshot: &Snapshot,
-    deadline_facts: &DeadlineFacts,
+    deadline_facts: &DeadlineFacts<'_>,
     task: &Task,
     job: &Job,
     except: Option<UserId>,
 ) -> Vec<CandidateFacts<UserId>> {
     let preferred = job.spec.preferred_team_id.map(TeamId::from);
-    let mut facts =
-        deadline_facts.for_task(snapshot, task.spec.requirement.as_ref(), task.spec.due_at, task.team_id, preferred);
+    let mut facts = deadline_facts.for_task(task.spec.requirement.as_ref(), task.spec.due_at, task.team_id, preferred);
     facts.retain(|f| Some(f.worker) != except);
     facts
 }

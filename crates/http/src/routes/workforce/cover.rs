@@ -101,7 +101,7 @@ async fn at_risk(
             for risk in items {
                 let (task, job) =
                     tasks::find_with_job(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
-                let best = best_for_task(&snapshot, &deadline_facts, &task, &job, task.assignee_id, SUBSTITUTES);
+                let best = best_for_task(&deadline_facts, &task, &job, task.assignee_id, SUBSTITUTES);
                 views.push(AtRiskView {
                     substitutes: candidate_views(&snapshot, &task, best, SUBSTITUTES),
                     needed_minutes: risk.needed_minutes,
