@@ -11,7 +11,9 @@ FROM rust:1.95-bookworm AS build
 
 # pq-sys's `bundled` feature compiles libpq from source and links it against the
 # system OpenSSL (headers from libssl-dev, found through pkg-config). SQLite is
-# compiled in from source by libsqlite3-sys's `bundled` feature: no package needed.
+# compiled in from source by libsqlite3-sys's `bundled` feature: no package needed,
+# and so is jemalloc, the binary's allocator, by tikv-jemalloc-sys (with the C
+# compiler and `make` the rust image has; its settings come from .cargo/config.toml).
 # The rust image already ships both packages; naming them keeps the build honest.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libssl-dev pkg-config \
