@@ -26,41 +26,15 @@ ENGINES=${ENGINES:-"sqlite postgres"}
 RUNS=${RUNS:-3}
 ROUNDS=${ROUNDS:-30}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
-PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
-export YUI_JWT_SECRET=bench-jwt-secret-0123456789abcdefghijklmnop
-export YUI_LOG=warn
-# Long enough for the whole run on one login; a budget no run reaches.
-export YUI_ACCESS_TOKEN_TTL=14400
-export YUI_RATE_LIMIT_PER_MINUTE=100000000
-export YUI_MAIL_TRANSPORT=off
-unset DATABASE_URL
+# shellcheck source=bench/server.sh
+source bench/server.sh
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     cargo build --release --bin yui
 fi
 YUI=$PWD/target/release/yui
 
-WORK=$(mktemp -d -t yui-memory.XXXXXX)
-SERVER_PID=""
-PG_DB=""
-
-stop_server() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=""
-    fi
-    if [[ -n "$PG_DB" ]]; then
-        psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
-        PG_DB=""
-    fi
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+bench_begin memory
 
 # Starts a fresh demo server on ENGINE; sets PORT and SERVER_PID.
 start_demo() {
@@ -84,25 +58,14 @@ start_demo() {
     env ${YUI_EXTRA_ENV:-} YUI_DATA_DIR="$data" DATABASE_URL="$url" \
         "$YUI" serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 300); do
-        if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/readyz', timeout=1)" 2>/dev/null; then
-            return
-        fi
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            cat "$WORK/server.log" >&2
-            exit 1
-        fi
-        sleep 0.2
-    done
-    echo "the server did not start" >&2
-    exit 1
+    wait_ready "$PORT" /readyz
 }
 
 label() {
     sed -u "s/^{/{\"engine\": \"$1\", /"
 }
 
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')${YUI_EXTRA_ENV:+, server env: $YUI_EXTRA_ENV}"
+echo "$(machine)${YUI_EXTRA_ENV:+, server env: $YUI_EXTRA_ENV}"
 for engine in $ENGINES; do
     start_demo "$engine"
     python3 bench/flow.py "$PORT" "$SERVER_PID" runs "$RUNS" "$ROUNDS" | label "$engine"

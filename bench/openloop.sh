@@ -30,13 +30,8 @@ DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-5s}
 WORKERS=${WORKERS:-10000}
 TASKS=${TASKS:-1000000}
-PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
-export YUI_JWT_SECRET=bench-jwt-secret-0123456789abcdefghijklmnop
-export YUI_LOG=warn
-export YUI_ACCESS_TOKEN_TTL=14400
-export YUI_RATE_LIMIT_PER_MINUTE=100000000
-export YUI_MAIL_TRANSPORT=off
-unset DATABASE_URL
+# shellcheck source=bench/server.sh
+source bench/server.sh
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     cargo build --release --example bench-seed --bin yui
@@ -45,23 +40,14 @@ command -v oha >/dev/null || cargo install --locked oha
 YUI=$PWD/target/release/yui
 SEED=$PWD/target/release/examples/bench-seed
 
-WORK=$(mktemp -d -t yui-openloop.XXXXXX)
-SERVER_PID=""
-DROP_DB=""
-cleanup() {
-    [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    [[ -n "$DROP_DB" ]] && psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $DROP_DB" >/dev/null 2>&1
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_begin openloop
 
 if [[ -n "${DB:-}" ]]; then
     url="$PG_URL/$DB"
     email=director@bench.example password=bench-password-123
 else
     DB="bench_ol_$$"
-    DROP_DB=$DB
+    PG_DB=$DB
     psql "$PG_URL/postgres" -qc "CREATE DATABASE $DB" >/dev/null
     url="$PG_URL/$DB"
     seeded=$("$SEED" --database-url "$url" --workers "$WORKERS" --tasks "$TASKS" 2>"$WORK/seed.log" | tail -n 1)
@@ -72,13 +58,10 @@ fi
 tasks=$(psql "$url" -qAt -c "SELECT count(*) FROM tasks")
 psql "$url" -qAt -F ' ' -c "SELECT job_id, id FROM tasks WHERE status IN ('open', 'assigned') ORDER BY random() LIMIT 500" >"$WORK/ids.txt"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-DATABASE_URL="$url" "$YUI" --data-dir "$WORK/data" serve --bind "127.0.0.1:$port" >"$WORK/yui.log" 2>&1 &
+port=$(free_port)
+DATABASE_URL="$url" "$YUI" --data-dir "$WORK/data" serve --bind "127.0.0.1:$port" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.2
-done
+wait_ready "$port" /readyz
 token=$(curl -s "http://127.0.0.1:$port/v1/auth/login" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
@@ -120,7 +103,7 @@ run() { # TOTAL_RATE DURATION PREFIX
     wait "$get" "$page"
 }
 
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $tasks tasks on PostgreSQL; oha $(oha --version | cut -d' ' -f2); $DURATION per rate after $WARMUP"
+echo "$(machine); $tasks tasks on PostgreSQL; oha $(oha --version | cut -d' ' -f2); $DURATION per rate after $WARMUP"
 printf '| total rate | load | asked req/s | served req/s | p50 ms | p99 ms | p99.9 ms | 2xx | 409 | other |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for rate in $RATES; do
     run "$rate" "$WARMUP" "$WORK/warmup"

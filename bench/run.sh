@@ -20,13 +20,8 @@ ENGINES=${ENGINES:-"sqlite postgres"}
 SIZES=${SIZES:-"1000:10000 10000:100000"}
 REQUESTS=${REQUESTS:-200}
 WARMUP=${WARMUP:-20}
-PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
-export YUI_JWT_SECRET=bench-jwt-secret-0123456789abcdefghijklmnop
-export YUI_LOG=warn
-# Count every request against a budget no run reaches: the limiter's cost (one upsert
-# per request) is part of what is measured, its refusals are not.
-export YUI_RATE_LIMIT_PER_MINUTE=100000000
-unset DATABASE_URL
+# shellcheck source=bench/server.sh
+source bench/server.sh
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     cargo build --release --example bench-seed --bin yui
@@ -34,29 +29,9 @@ fi
 SEED=target/release/examples/bench-seed
 YUI=target/release/yui
 
-WORK=$(mktemp -d -t yui-bench.XXXXXX)
-SERVER_PID=""
-PG_DB=""
+bench_begin bench
 
-cleanup() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=""
-    fi
-    if [[ -n "$PG_DB" ]]; then
-        psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
-        PG_DB=""
-    fi
-}
-trap 'cleanup; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine
 n=0
 for engine in $ENGINES; do
     for size in $SIZES; do
@@ -90,18 +65,9 @@ for engine in $ENGINES; do
         port=$(free_port)
         DATABASE_URL="$url" "$YUI" serve --bind "127.0.0.1:$port" >"$WORK/server.log" 2>&1 &
         SERVER_PID=$!
-        for _ in $(seq 1 100); do
-            if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=1)" 2>/dev/null; then
-                break
-            fi
-            if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-                cat "$WORK/server.log" >&2
-                exit 1
-            fi
-            sleep 0.2
-        done
+        wait_ready "$port" /healthz
         timeout 1200 python3 bench/load.py "$port" "$seeded" "$REQUESTS" "$WARMUP" | sed "s/^{/{\"engine\": \"$engine\", \"workers\": $workers, \"tasks\": $tasks, /"
-        cleanup
+        stop_server
         rm -f "$WORK"/bench-"$n".sqlite3*
     done
 done
