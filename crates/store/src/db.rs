@@ -194,10 +194,7 @@ fn transaction<T, E>(
     work: impl FnOnce(&mut DbConnection) -> Result<T, TxError<E>>,
 ) -> Result<T, TxError<E>> {
     type Manager = <DbConnection as Connection>::TransactionManager;
-    let DbConnection::Postgresql(pg) = conn else { return conn.transaction(work) };
-    if access == Access::Write {
-        return conn.transaction(work);
-    }
+    let (DbConnection::Postgresql(pg), Access::Read) = (&mut *conn, access) else { return conn.transaction(work) };
     AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
     match work(conn) {
         Ok(value) => match Manager::commit_transaction(conn) {

@@ -279,14 +279,14 @@ fn by_rank<Id: Ord>(a: &Ranked<Id>, b: &Ranked<Id>) -> std::cmp::Ordering {
 /// describing who is left out: for views that show a few (an at-risk task's three
 /// substitutes), where sorting 10 000 workers per task was most of the time.
 pub fn best<Id: Clone + Ord>(needs: &TaskNeeds, candidates: &[CandidateFacts<Id>], n: usize) -> Vec<Ranked<Id>> {
+    if n == 0 {
+        return Vec::new();
+    }
     let mut ranked: Vec<Ranked<Id>> = candidates
         .iter()
         .filter(|facts| broken_rule(needs, facts).is_none())
         .map(|facts| score(needs, facts))
         .collect();
-    if n == 0 {
-        return Vec::new();
-    }
     if ranked.len() > n {
         ranked.select_nth_unstable_by(n - 1, by_rank);
         ranked.truncate(n);
