@@ -56,7 +56,7 @@ async fn every_answer_names_its_request_and_problems_quote_it(app: TestApp) {
 }
 
 /// The value of the series `name{labels}` in a scrape.
-fn series(scrape: &str, name_and_labels: &str) -> Option<f64> {
+pub(crate) fn series(scrape: &str, name_and_labels: &str) -> Option<f64> {
     scrape.lines().find_map(|line| line.strip_prefix(name_and_labels)?.trim().parse().ok())
 }
 

@@ -9,6 +9,9 @@
 //!   connection (or, on SQLite, for their turn to write);
 //! * `yui_outbox_messages{status}` and `yui_webhook_deliveries{status}`: the backlog
 //!   of e-mails and webhook deliveries, read from the database at scrape time;
+//! * `yui_roster_loads_total{kind}`: workforce rosters read, `whole` or only the
+//!   `changed_workers` (`yui_store::roster`); many `whole` loads mean centre-wide
+//!   changes (the centre, a team) are frequent;
 //! * `yui_build_info{version}` and `yui_uptime_seconds`.
 //!
 //! The endpoint is off unless the operator sets a token (`YUI_METRICS_TOKEN`); then
@@ -22,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use yui_store::roster::RosterCache;
 use yui_store::{Database, outbox, webhooks};
 
 use crate::error::ApiError;
@@ -77,7 +81,7 @@ impl Metrics {
     }
 
     /// Everything in the Prometheus text format (0.0.4).
-    fn render(&self, db: &Database, backlog: &Backlog) -> String {
+    fn render(&self, db: &Database, rosters: &RosterCache, backlog: &Backlog) -> String {
         let mut out = String::new();
         let recorded = self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         family(
@@ -134,6 +138,11 @@ impl Metrics {
             let _ = writeln!(out, "yui_webhook_deliveries{{status=\"{status}\"}} {n}");
         }
 
+        family(&mut out, "yui_roster_loads_total", "counter", "Workforce rosters read, whole or changed workers only.");
+        let loads = rosters.loads();
+        let _ = writeln!(out, "yui_roster_loads_total{{kind=\"whole\"}} {}", loads.whole);
+        let _ = writeln!(out, "yui_roster_loads_total{{kind=\"changed_workers\"}} {}", loads.changed_workers);
+
         family(&mut out, "yui_build_info", "gauge", "The running build.");
         let _ = writeln!(out, "yui_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"));
         family(&mut out, "yui_uptime_seconds", "gauge", "Seconds since this server started.");
@@ -187,7 +196,7 @@ pub async fn serve(
             Ok(Backlog { messages, deliveries: webhooks::counts(conn)? })
         })
         .await?;
-    let body = metrics.render(&state.db, &backlog);
+    let body = metrics.render(&state.db, &state.rosters, &backlog);
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
 }
 

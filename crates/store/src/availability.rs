@@ -10,6 +10,7 @@ use yui_domain::{CenterId, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
 use crate::locks::WorkerLocks;
+use crate::roster::Workers;
 use crate::schema::{availability_exceptions, availability_windows};
 use crate::{DbConnection, StoreError};
 
@@ -194,12 +195,13 @@ pub fn exceptions_of(
     rows.into_iter().map(exception).collect()
 }
 
-/// Every worker's weekly windows in the centre.
+/// The weekly windows of the centre's `workers`, by weekday and start.
 pub fn all_windows(
     conn: &mut DbConnection,
     center: CenterId,
+    workers: Workers<'_>,
 ) -> Result<HashMap<UserId, Vec<WeeklyWindow>>, StoreError> {
-    let rows: Vec<(String, i32, i32, i32)> = availability_windows::table
+    let mut query = availability_windows::table
         .filter(availability_windows::center_id.eq(center.to_string()))
         .select((
             availability_windows::worker_id,
@@ -207,7 +209,17 @@ pub fn all_windows(
             availability_windows::start_minute,
             availability_windows::end_minute,
         ))
-        .load(conn)?;
+        .order((
+            availability_windows::worker_id.asc(),
+            availability_windows::weekday.asc(),
+            availability_windows::start_minute.asc(),
+            availability_windows::end_minute.asc(),
+        ))
+        .into_boxed();
+    if let Some(ids) = workers.ids() {
+        query = query.filter(availability_windows::worker_id.eq_any(ids));
+    }
+    let rows: Vec<(String, i32, i32, i32)> = query.load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<WeeklyWindow>> = HashMap::new();
     for (worker, d, s, e) in rows {
         by_worker.entry(parse_uuid(&worker)?.into()).or_default().push(window(d, s, e)?);
@@ -215,17 +227,27 @@ pub fn all_windows(
     Ok(by_worker)
 }
 
-/// Every worker's exceptions in the centre on `from` or later.
+/// The exceptions of the centre's `workers` on `from` or later, by day.
 pub fn all_exceptions_from(
     conn: &mut DbConnection,
     center: CenterId,
     from: NaiveDate,
+    workers: Workers<'_>,
 ) -> Result<HashMap<UserId, Vec<DayException>>, StoreError> {
-    let rows: Vec<ExceptionRow> = availability_exceptions::table
+    let mut query = availability_exceptions::table
         .filter(availability_exceptions::center_id.eq(center.to_string()))
         .filter(availability_exceptions::day.ge(from.format("%Y-%m-%d").to_string()))
         .select(exception_columns())
-        .load(conn)?;
+        .order((
+            availability_exceptions::worker_id.asc(),
+            availability_exceptions::day.asc(),
+            availability_exceptions::id.asc(),
+        ))
+        .into_boxed();
+    if let Some(ids) = workers.ids() {
+        query = query.filter(availability_exceptions::worker_id.eq_any(ids));
+    }
+    let rows: Vec<ExceptionRow> = query.load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<DayException>> = HashMap::new();
     for row in rows {
         let stored = exception(row)?;

@@ -14,6 +14,7 @@ use yui_domain::{CenterId, UserId};
 use crate::centers::Center;
 use crate::ids::{from_db_time, parse_json, parse_uuid, to_db_time, to_json};
 use crate::locks::WorkerLocks;
+use crate::roster::Workers;
 use crate::schema::worker_profiles;
 use crate::{DbConnection, StoreError};
 
@@ -136,12 +137,17 @@ pub fn save(
 }
 
 /// Every saved profile in the centre.
-pub fn all_in(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<UserId, Profile>, StoreError> {
-    worker_profiles::table
+pub fn all_in(
+    conn: &mut DbConnection,
+    center: CenterId,
+    workers: Workers<'_>,
+) -> Result<HashMap<UserId, Profile>, StoreError> {
+    let mut query = worker_profiles::table
         .filter(worker_profiles::center_id.eq(center.to_string()))
         .select(ProfileRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|row| Profile::try_from(row).map(|p| (p.worker_id, p)))
-        .collect()
+        .into_boxed();
+    if let Some(ids) = workers.ids() {
+        query = query.filter(worker_profiles::worker_id.eq_any(ids));
+    }
+    query.load(conn)?.into_iter().map(|row| Profile::try_from(row).map(|p| (p.worker_id, p))).collect()
 }

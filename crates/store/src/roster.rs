@@ -12,18 +12,27 @@
 //! is used only while it is exactly what the database holds. The fast-changing half
 //! (commitments, quality counters, hours handed in) is never cached: see
 //! [`crate::workforce::Snapshot`].
+//!
+//! When the version has moved, the same triggers (migration `roster_changes`) have
+//! noted whose rows changed, and at which version. A server then reads again only
+//! those workers' rows and keeps the rest of its roster: a level changed at 10 000
+//! workers costs a few milliseconds instead of a whole reload (110-140 ms,
+//! `docs/benchmarks.md`). A change to the centre itself or to a team, or to more
+//! than a tenth of the workers at once, still reloads everything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use yui_domain::workforce::{Caps, Level, Schedule};
-use yui_domain::{CenterId, Role, TeamId, Tenant, UserId};
+use yui_domain::{CenterId, TeamId, UserId};
 
 use crate::centers::Center;
+use crate::ids::parse_uuid;
 use crate::profiles::{self, Profile};
-use crate::schema::roster_versions;
+use crate::schema::{roster_changes, roster_versions};
 use crate::teams::{self, Membership};
 use crate::users::{self, User};
 use crate::{DbConnection, StoreError, availability, skills};
@@ -32,7 +41,39 @@ use crate::{DbConnection, StoreError, availability, skills};
 /// earlier (a look at past availability) load a roster of their own.
 const EXCEPTION_DAYS_BACK: i64 = 7;
 
+/// A roster is read again in full once more than one in this many of its workers
+/// changed (and more than [`CHANGED_ALWAYS_READ_ALONE`]): reading the changed ones
+/// by id would no longer be clearly cheaper.
+const CHANGED_SHARE_FOR_WHOLE_RELOAD: usize = 10;
+
+/// Up to this many changed workers are read by id, whatever the roster's size.
+const CHANGED_ALWAYS_READ_ALONE: usize = 100;
+
+/// `roster_changes.worker_id` of a change to the centre or a team, which every
+/// worker's data may depend on.
+const WHOLE_ROSTER: &str = "*";
+
+/// Whose rows a roster loader reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Workers<'a> {
+    /// Every worker of the centre.
+    All,
+    /// Only these (the workers changed since a roster was loaded).
+    Only(&'a [UserId]),
+}
+
+impl Workers<'_> {
+    /// The ids to filter on, as stored; `None` for everybody.
+    pub(crate) fn ids(self) -> Option<Vec<String>> {
+        match self {
+            Workers::All => None,
+            Workers::Only(ids) => Some(ids.iter().map(ToString::to_string).collect()),
+        }
+    }
+}
+
 /// A centre's workers with everything about them that rarely changes.
+#[derive(Debug, PartialEq)]
 pub struct Roster {
     /// The `roster_versions` value this roster was loaded at.
     pub version: i64,
@@ -46,17 +87,29 @@ pub struct Roster {
     exceptions_from: NaiveDate,
     /// Current level per skill slug, per worker.
     levels: HashMap<String, HashMap<UserId, Level>>,
+    /// Each team's members, in joining order; teams without members are absent.
     teams: HashMap<TeamId, Vec<Membership>>,
 }
 
-impl Roster {
-    /// Loads the centre's roster, with exceptions from `exceptions_from` on.
-    pub fn load(conn: &mut DbConnection, center: &Center, exceptions_from: NaiveDate) -> Result<Self, StoreError> {
-        let version = current_version(conn, center.id)?.unwrap_or(0);
-        let workers = users::all_in_tenant(conn, Tenant::Center(center.id), Role::Worker)?;
-        let profiles = profiles::all_in(conn, center.id)?;
-        let mut windows = availability::all_windows(conn, center.id)?;
-        let mut exceptions = availability::all_exceptions_from(conn, center.id, exceptions_from)?;
+/// The roster rows of some or all of a centre's workers.
+struct Rows {
+    workers: Vec<User>,
+    schedules: HashMap<UserId, Schedule>,
+    levels: HashMap<String, HashMap<UserId, Level>>,
+    teams: HashMap<TeamId, Vec<Membership>>,
+}
+
+impl Rows {
+    fn load(
+        conn: &mut DbConnection,
+        center: &Center,
+        exceptions_from: NaiveDate,
+        which: Workers<'_>,
+    ) -> Result<Self, StoreError> {
+        let workers = users::workers_in(conn, center.id, which)?;
+        let profiles = profiles::all_in(conn, center.id, which)?;
+        let mut windows = availability::all_windows(conn, center.id, which)?;
+        let mut exceptions = availability::all_exceptions_from(conn, center.id, exceptions_from, which)?;
         let schedules = workers
             .iter()
             .map(|worker| {
@@ -72,15 +125,74 @@ impl Roster {
             })
             .collect();
         Ok(Self {
-            version,
-            center: center.clone(),
-            levels: skills::all_levels(conn, center.id)?,
-            teams: teams::all_members(conn, center.id)?,
-            positions: workers.iter().enumerate().map(|(i, w)| (w.id, i)).collect(),
             workers,
             schedules,
-            exceptions_from,
+            levels: skills::all_levels(conn, center.id, which)?,
+            teams: teams::all_members(conn, center.id, which)?,
         })
+    }
+}
+
+impl Roster {
+    /// Loads the centre's roster, with exceptions from `exceptions_from` on.
+    pub fn load(conn: &mut DbConnection, center: &Center, exceptions_from: NaiveDate) -> Result<Self, StoreError> {
+        let version = current_version(conn, center.id)?.unwrap_or(0);
+        let rows = Rows::load(conn, center, exceptions_from, Workers::All)?;
+        Ok(Self::from_rows(version, center.clone(), exceptions_from, rows))
+    }
+
+    fn from_rows(version: i64, center: Center, exceptions_from: NaiveDate, rows: Rows) -> Self {
+        Self {
+            version,
+            center,
+            positions: rows.workers.iter().enumerate().map(|(i, w)| (w.id, i)).collect(),
+            workers: rows.workers,
+            schedules: rows.schedules,
+            exceptions_from,
+            levels: rows.levels,
+            teams: rows.teams,
+        }
+    }
+
+    /// This roster as of `version`: the rows of the `changed` workers read again,
+    /// everybody else's kept. The same roster as a fresh [`Roster::load`], provided
+    /// `changed` holds every worker whose rows changed since `self.version`.
+    fn with_changes(&self, conn: &mut DbConnection, changed: &[UserId], version: i64) -> Result<Self, StoreError> {
+        let fresh = Rows::load(conn, &self.center, self.exceptions_from, Workers::Only(changed))?;
+        let changed: HashSet<UserId> = changed.iter().copied().collect();
+        let unchanged = |id: &UserId| !changed.contains(id);
+
+        let mut workers: Vec<User> = self.workers.iter().filter(|w| unchanged(&w.id)).cloned().collect();
+        workers.extend(fresh.workers);
+        workers.sort_unstable_by_key(|w| w.id);
+        let mut schedules: HashMap<UserId, Schedule> =
+            self.schedules.iter().filter(|(id, _)| unchanged(id)).map(|(id, s)| (*id, s.clone())).collect();
+        schedules.extend(fresh.schedules);
+        let mut levels: HashMap<String, HashMap<UserId, Level>> = self
+            .levels
+            .iter()
+            .map(|(skill, held)| {
+                (skill.clone(), held.iter().filter(|(id, _)| unchanged(id)).map(|(id, l)| (*id, *l)).collect())
+            })
+            .collect();
+        for (skill, held) in fresh.levels {
+            levels.entry(skill).or_default().extend(held);
+        }
+        levels.retain(|_, held: &mut HashMap<UserId, Level>| !held.is_empty());
+        let mut teams: HashMap<TeamId, Vec<Membership>> = self
+            .teams
+            .iter()
+            .map(|(team, members)| (*team, members.iter().filter(|m| unchanged(&m.worker_id)).cloned().collect()))
+            .collect();
+        for (team, members) in fresh.teams {
+            let kept = teams.entry(team).or_default();
+            kept.extend(members);
+            kept.sort_unstable_by_key(|m| (m.joined_at, m.worker_id));
+        }
+        teams.retain(|_, members: &mut Vec<Membership>| !members.is_empty());
+
+        let rows = Rows { workers, schedules, levels, teams };
+        Ok(Self::from_rows(version, self.center.clone(), self.exceptions_from, rows))
     }
 
     /// One of the centre's workers.
@@ -101,10 +213,16 @@ impl Roster {
         self.levels.get(skill)
     }
 
-    /// The members of `team` (with their roles).
+    /// The members of `team` (with their roles), in joining order.
     #[must_use]
     pub fn team_members(&self, team: TeamId) -> &[Membership] {
         self.teams.get(&team).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first day whose exceptions the schedules hold.
+    #[must_use]
+    pub fn exceptions_from(&self) -> NaiveDate {
+        self.exceptions_from
     }
 
     /// Whether the roster's schedules hold every exception from `day` on.
@@ -119,16 +237,49 @@ fn current_version(conn: &mut DbConnection, center: CenterId) -> Result<Option<i
     Ok(roster_versions::table.find(center.to_string()).select(roster_versions::version).first(conn).optional()?)
 }
 
+/// The workers whose roster rows changed after `version`, or `None` when the whole
+/// roster is better read again: the centre or a team changed, or more than a tenth
+/// of the roster's `workers` (and more than a hundred) did.
+fn changed_since(
+    conn: &mut DbConnection,
+    center: CenterId,
+    version: i64,
+    workers: usize,
+) -> Result<Option<Vec<UserId>>, StoreError> {
+    let most = (workers / CHANGED_SHARE_FOR_WHOLE_RELOAD).max(CHANGED_ALWAYS_READ_ALONE);
+    let changed: Vec<String> = roster_changes::table
+        .filter(roster_changes::center_id.eq(center.to_string()))
+        .filter(roster_changes::version.gt(version))
+        .select(roster_changes::worker_id)
+        .limit(i64::try_from(most + 1).unwrap_or(i64::MAX))
+        .load(conn)?;
+    if changed.len() > most || changed.iter().any(|id| id == WHOLE_ROSTER) {
+        return Ok(None);
+    }
+    changed.iter().map(|id| parse_uuid(id).map(UserId::from)).collect::<Result<_, _>>().map(Some)
+}
+
+/// How a server's rosters were read, since it started (for `/metrics`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RosterLoads {
+    /// Whole rosters read: the first use, or after a centre-wide change.
+    pub whole: u64,
+    /// Cached rosters brought up to date by reading only the changed workers.
+    pub changed_workers: u64,
+}
+
 /// One server's rosters, one per centre.
 #[derive(Default)]
 pub struct RosterCache {
     rosters: Mutex<HashMap<CenterId, Arc<Roster>>>,
+    whole_loads: AtomicU64,
+    changed_worker_loads: AtomicU64,
 }
 
 impl RosterCache {
     /// The centre's roster as the database holds it now, good for time ranges from
-    /// `from` on: the cached one when its version is current, else a fresh load
-    /// (which replaces it).
+    /// `from` on: the cached one when its version is current, else the cached one
+    /// with the changed workers read again, else a fresh load (either replaces it).
     ///
     /// Never call it after writing roster rows in the same transaction: what it
     /// loads could be cached under a version that is then rolled back. Such work
@@ -142,21 +293,59 @@ impl RosterCache {
         // A day early: local dates run up to a day ahead of or behind UTC.
         let first_day = (from - Duration::days(1)).date_naive();
         let before = current_version(conn, center.id)?;
-        if let Some(version) = before {
-            let cached = self.lock().get(&center.id).cloned();
-            if let Some(roster) = cached.filter(|r| r.version == version && r.covers(first_day)) {
-                return Ok(roster);
+        let cached = self.lock().get(&center.id).cloned().filter(|r| r.covers(first_day));
+        if let (Some(version), Some(cached)) = (before, cached) {
+            if cached.version == version {
+                return Ok(cached);
+            }
+            // Only forwards: this transaction may see an older version than one
+            // another request has cached since.
+            let changed = if cached.version < version {
+                changed_since(conn, center.id, cached.version, cached.workers.len())?
+            } else {
+                None
+            };
+            if let Some(changed) = changed {
+                let roster = Arc::new(cached.with_changes(conn, &changed, version)?);
+                self.changed_worker_loads.fetch_add(1, Ordering::Relaxed);
+                return self.keep_if_current(conn, before, roster);
             }
         }
         let today = Utc::now().date_naive();
         let roster = Arc::new(Roster::load(conn, center, first_day.min(today - Duration::days(EXCEPTION_DAYS_BACK)))?);
-        // On PostgreSQL each statement of a read sees the latest commits: a roster
-        // write that committed while the roster loaded would leave it half old, half
-        // new. Such a roster is used for this request but not kept.
-        if before.is_some() && current_version(conn, center.id)? == before {
-            self.lock().insert(center.id, Arc::clone(&roster));
+        self.whole_loads.fetch_add(1, Ordering::Relaxed);
+        self.keep_if_current(conn, before, roster)
+    }
+
+    /// Caches `roster`, read when the centre's version was `before`, unless the
+    /// version has moved since or a newer roster is already cached; returns it.
+    ///
+    /// On PostgreSQL each statement of a write transaction sees the latest commits:
+    /// a roster write that committed while the roster loaded would leave it half
+    /// old, half new. Such a roster is used for this request but not kept.
+    fn keep_if_current(
+        &self,
+        conn: &mut DbConnection,
+        before: Option<i64>,
+        roster: Arc<Roster>,
+    ) -> Result<Arc<Roster>, StoreError> {
+        if before.is_some() && current_version(conn, roster.center.id)? == before {
+            let mut rosters = self.lock();
+            let kept = rosters.entry(roster.center.id).or_insert_with(|| Arc::clone(&roster));
+            if kept.version <= roster.version {
+                *kept = Arc::clone(&roster);
+            }
         }
         Ok(roster)
+    }
+
+    /// How many rosters this cache has read, whole and by changed workers.
+    #[must_use]
+    pub fn loads(&self) -> RosterLoads {
+        RosterLoads {
+            whole: self.whole_loads.load(Ordering::Relaxed),
+            changed_workers: self.changed_worker_loads.load(Ordering::Relaxed),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CenterId, Arc<Roster>>> {

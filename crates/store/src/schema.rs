@@ -455,6 +455,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    roster_changes (center_id, worker_id) {
+        center_id -> Text,
+        worker_id -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> Text,
         center_id -> Nullable<Text>,

@@ -14,6 +14,7 @@ use yui_domain::{CenterId, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
 use crate::locks::WorkerLocks;
+use crate::roster::Workers;
 use crate::schema::{skill_assessments, skills, worker_skills};
 use crate::{DbConnection, StoreError};
 
@@ -202,11 +203,16 @@ pub fn history(conn: &mut DbConnection, worker: UserId, skill: Option<&str>) -> 
 pub fn all_levels(
     conn: &mut DbConnection,
     center: CenterId,
+    workers: Workers<'_>,
 ) -> Result<HashMap<String, HashMap<UserId, Level>>, StoreError> {
-    let rows: Vec<(String, String, i32)> = worker_skills::table
+    let mut query = worker_skills::table
         .filter(worker_skills::center_id.eq(center.to_string()))
         .select((worker_skills::skill, worker_skills::worker_id, worker_skills::level))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = workers.ids() {
+        query = query.filter(worker_skills::worker_id.eq_any(ids));
+    }
+    let rows: Vec<(String, String, i32)> = query.load(conn)?;
     let mut levels: HashMap<String, HashMap<UserId, Level>> = HashMap::new();
     for (skill, worker, value) in rows {
         levels.entry(skill).or_default().insert(UserId::from(parse_uuid(&worker)?), level(value)?);

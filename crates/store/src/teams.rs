@@ -9,6 +9,7 @@ use yui_domain::{CenterId, TeamId, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
 use crate::locks::WorkerLocks;
+use crate::roster::Workers;
 use crate::schema::{team_members, teams};
 use crate::{DbConnection, StoreError};
 
@@ -209,12 +210,21 @@ pub fn role_of(conn: &mut DbConnection, team: TeamId, worker: UserId) -> Result<
     role.as_deref().map(TeamRole::parse).transpose()
 }
 
-/// Every membership in the centre, by team.
-pub fn all_members(conn: &mut DbConnection, center: CenterId) -> Result<HashMap<TeamId, Vec<Membership>>, StoreError> {
-    let rows: Vec<MemberRow> = team_members::table
+/// The memberships of the centre's `workers`, by team, each team's in joining order.
+pub fn all_members(
+    conn: &mut DbConnection,
+    center: CenterId,
+    workers: Workers<'_>,
+) -> Result<HashMap<TeamId, Vec<Membership>>, StoreError> {
+    let mut query = team_members::table
         .filter(team_members::center_id.eq(center.to_string()))
         .select((team_members::team_id, team_members::worker_id, team_members::role, team_members::joined_at))
-        .load(conn)?;
+        .order((team_members::joined_at.asc(), team_members::worker_id.asc()))
+        .into_boxed();
+    if let Some(ids) = workers.ids() {
+        query = query.filter(team_members::worker_id.eq_any(ids));
+    }
+    let rows: Vec<MemberRow> = query.load(conn)?;
     let mut by_team: HashMap<TeamId, Vec<Membership>> = HashMap::new();
     for row in rows {
         let m = membership(row)?;

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use yui_domain::{Email, Locale, PageLimit, Role, Tenant, UserId};
+use yui_domain::{CenterId, Email, Locale, PageLimit, Role, Tenant, UserId};
 
 use crate::ids::{from_db_time, parse_locale, parse_role, parse_tenant, parse_uuid, tenant_columns, to_db_time};
+use crate::roster::Workers;
 use crate::schema::users;
 use crate::{DbConnection, Page, StoreError, overfetch};
 
@@ -182,10 +183,18 @@ pub fn list_in_tenant(
     Ok(Page::from_overfetch(rows, limit.get(), |u| u.id.as_uuid()))
 }
 
-/// Every account of `tenant` with `role`, in creation (id) order, in one query: the
-/// same rows as paging through [`list_in_tenant`], for bulk loads such as the
-/// workforce roster.
+/// Every account of `tenant` with `role`, in id order, in one query: the same rows
+/// as paging through [`list_in_tenant`].
 pub fn all_in_tenant(conn: &mut DbConnection, tenant: Tenant, role: Role) -> Result<Vec<User>, StoreError> {
+    in_tenant(conn, tenant, role, Workers::All)
+}
+
+/// The centre's worker accounts among `workers`, active or not, in id order.
+pub fn workers_in(conn: &mut DbConnection, center: CenterId, workers: Workers<'_>) -> Result<Vec<User>, StoreError> {
+    in_tenant(conn, Tenant::Center(center), Role::Worker, workers)
+}
+
+fn in_tenant(conn: &mut DbConnection, tenant: Tenant, role: Role, among: Workers<'_>) -> Result<Vec<User>, StoreError> {
     let mut query = users::table
         .select(UserRow::as_select())
         .filter(users::role.eq(role.as_str()))
@@ -195,6 +204,9 @@ pub fn all_in_tenant(conn: &mut DbConnection, tenant: Tenant, role: Role) -> Res
         Tenant::Center(center) => query.filter(users::center_id.eq(center.to_string())),
         Tenant::Organization(org) => query.filter(users::organization_id.eq(org.to_string())),
     };
+    if let Some(ids) = among.ids() {
+        query = query.filter(users::id.eq_any(ids));
+    }
     query.load(conn)?.into_iter().map(User::try_from).collect()
 }
 

@@ -38,7 +38,7 @@ pub struct Caps {
 }
 
 /// Everything that decides when one worker can work.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Schedule {
     pub time_zone: Tz,
     pub windows: Vec<WeeklyWindow>,
