@@ -202,7 +202,6 @@ pub fn all_windows(
     workers: Workers<'_>,
 ) -> Result<HashMap<UserId, Vec<WeeklyWindow>>, StoreError> {
     let mut query = availability_windows::table
-        .filter(availability_windows::center_id.eq(center.to_string()))
         .select((
             availability_windows::worker_id,
             availability_windows::weekday,
@@ -216,9 +215,10 @@ pub fn all_windows(
             availability_windows::end_minute.asc(),
         ))
         .into_boxed();
-    if let Some(ids) = workers.ids() {
-        query = query.filter(availability_windows::worker_id.eq_any(ids));
-    }
+    query = match workers.ids() {
+        None => query.filter(availability_windows::center_id.eq(center.to_string())),
+        Some(ids) => query.filter(availability_windows::worker_id.eq_any(ids)),
+    };
     let rows: Vec<(String, i32, i32, i32)> = query.load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<WeeklyWindow>> = HashMap::new();
     for (worker, d, s, e) in rows {
@@ -235,7 +235,6 @@ pub fn all_exceptions_from(
     workers: Workers<'_>,
 ) -> Result<HashMap<UserId, Vec<DayException>>, StoreError> {
     let mut query = availability_exceptions::table
-        .filter(availability_exceptions::center_id.eq(center.to_string()))
         .filter(availability_exceptions::day.ge(from.format("%Y-%m-%d").to_string()))
         .select(exception_columns())
         .order((
@@ -244,9 +243,10 @@ pub fn all_exceptions_from(
             availability_exceptions::id.asc(),
         ))
         .into_boxed();
-    if let Some(ids) = workers.ids() {
-        query = query.filter(availability_exceptions::worker_id.eq_any(ids));
-    }
+    query = match workers.ids() {
+        None => query.filter(availability_exceptions::center_id.eq(center.to_string())),
+        Some(ids) => query.filter(availability_exceptions::worker_id.eq_any(ids)),
+    };
     let rows: Vec<ExceptionRow> = query.load(conn)?;
     let mut by_worker: HashMap<UserId, Vec<DayException>> = HashMap::new();
     for row in rows {

@@ -142,12 +142,13 @@ pub fn all_in(
     center: CenterId,
     workers: Workers<'_>,
 ) -> Result<HashMap<UserId, Profile>, StoreError> {
-    let mut query = worker_profiles::table
-        .filter(worker_profiles::center_id.eq(center.to_string()))
-        .select(ProfileRow::as_select())
-        .into_boxed();
-    if let Some(ids) = workers.ids() {
-        query = query.filter(worker_profiles::worker_id.eq_any(ids));
+    let query = worker_profiles::table.select(ProfileRow::as_select()).into_boxed();
+    match workers.ids() {
+        None => query.filter(worker_profiles::center_id.eq(center.to_string())),
+        Some(ids) => query.filter(worker_profiles::worker_id.eq_any(ids)),
     }
-    query.load(conn)?.into_iter().map(|row| Profile::try_from(row).map(|p| (p.worker_id, p))).collect()
+    .load(conn)?
+    .into_iter()
+    .map(|row| Profile::try_from(row).map(|p| (p.worker_id, p)))
+    .collect()
 }

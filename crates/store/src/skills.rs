@@ -205,13 +205,13 @@ pub fn all_levels(
     center: CenterId,
     workers: Workers<'_>,
 ) -> Result<HashMap<String, HashMap<UserId, Level>>, StoreError> {
-    let mut query = worker_skills::table
-        .filter(worker_skills::center_id.eq(center.to_string()))
+    let query = worker_skills::table
         .select((worker_skills::skill, worker_skills::worker_id, worker_skills::level))
         .into_boxed();
-    if let Some(ids) = workers.ids() {
-        query = query.filter(worker_skills::worker_id.eq_any(ids));
-    }
+    let query = match workers.ids() {
+        None => query.filter(worker_skills::center_id.eq(center.to_string())),
+        Some(ids) => query.filter(worker_skills::worker_id.eq_any(ids)),
+    };
     let rows: Vec<(String, String, i32)> = query.load(conn)?;
     let mut levels: HashMap<String, HashMap<UserId, Level>> = HashMap::new();
     for (skill, worker, value) in rows {

@@ -216,14 +216,14 @@ pub fn all_members(
     center: CenterId,
     workers: Workers<'_>,
 ) -> Result<HashMap<TeamId, Vec<Membership>>, StoreError> {
-    let mut query = team_members::table
-        .filter(team_members::center_id.eq(center.to_string()))
+    let query = team_members::table
         .select((team_members::team_id, team_members::worker_id, team_members::role, team_members::joined_at))
         .order((team_members::joined_at.asc(), team_members::worker_id.asc()))
         .into_boxed();
-    if let Some(ids) = workers.ids() {
-        query = query.filter(team_members::worker_id.eq_any(ids));
-    }
+    let query = match workers.ids() {
+        None => query.filter(team_members::center_id.eq(center.to_string())),
+        Some(ids) => query.filter(team_members::worker_id.eq_any(ids)),
+    };
     let rows: Vec<MemberRow> = query.load(conn)?;
     let mut by_team: HashMap<TeamId, Vec<Membership>> = HashMap::new();
     for row in rows {

@@ -189,7 +189,9 @@ pub fn all_in_tenant(conn: &mut DbConnection, tenant: Tenant, role: Role) -> Res
     in_tenant(conn, tenant, role, Workers::All)
 }
 
-/// The centre's worker accounts among `workers`, active or not, in id order.
+/// The centre's worker accounts among `workers`, active or not, in id order. With
+/// [`Workers::Only`] it still filters on the centre: this is where the roster checks
+/// that the ids it is given are the centre's workers.
 pub fn workers_in(conn: &mut DbConnection, center: CenterId, workers: Workers<'_>) -> Result<Vec<User>, StoreError> {
     in_tenant(conn, Tenant::Center(center), Role::Worker, workers)
 }
