@@ -65,13 +65,7 @@ wait_ready "$port" /readyz
 token=$(curl -s "http://127.0.0.1:$port/v1/auth/login" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-# The first housekeeping sweep of a freshly seeded centre records its at-risk tasks
-# (minutes at a million tasks): wait until the server is idle, at most 10 minutes.
-server_cpu() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
-for _ in $(seq 1 600); do
-    before=$(server_cpu); sleep 1; after=$(server_cpu)
-    (( after - before < 5 )) && break
-done
+wait_settled "$port"
 
 # oha draws each URL from a regular expression: one alternative per id (`[.]` and
 # `[?]` for the literal characters: oha does not honour `\.`).

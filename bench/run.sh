@@ -66,6 +66,7 @@ for engine in $ENGINES; do
         DATABASE_URL="$url" "$YUI" serve --bind "127.0.0.1:$port" >"$WORK/server.log" 2>&1 &
         SERVER_PID=$!
         wait_ready "$port" /healthz
+        wait_settled "$port"
         timeout 1200 python3 bench/load.py "$port" "$seeded" "$REQUESTS" "$WARMUP" | sed "s/^{/{\"engine\": \"$engine\", \"workers\": $workers, \"tasks\": $tasks, /"
         stop_server
         rm -f "$WORK"/bench-"$n".sqlite3*
