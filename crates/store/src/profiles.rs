@@ -136,7 +136,7 @@ pub fn save(
     Ok(profile)
 }
 
-/// Every saved profile in the centre.
+/// The saved profiles of the centre's `workers`.
 pub fn all_in(
     conn: &mut DbConnection,
     center: CenterId,

@@ -199,7 +199,7 @@ pub fn history(conn: &mut DbConnection, worker: UserId, skill: Option<&str>) -> 
         .collect()
 }
 
-/// Every worker's current levels in the centre: skill slug → worker → level.
+/// The current levels of the centre's `workers`: skill slug → worker → level.
 pub fn all_levels(
     conn: &mut DbConnection,
     center: CenterId,
