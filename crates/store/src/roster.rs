@@ -150,20 +150,16 @@ impl Roster {
     pub fn load(conn: &mut DbConnection, center: &Center, exceptions_from: NaiveDate) -> Result<Self, StoreError> {
         let version = current_version(conn, center.id)?.unwrap_or(0);
         let rows = Rows::load(conn, center, exceptions_from, Workers::All)?;
-        Ok(Self::from_rows(version, center.clone(), exceptions_from, rows))
-    }
-
-    fn from_rows(version: i64, center: Center, exceptions_from: NaiveDate, rows: Rows) -> Self {
-        Self {
+        Ok(Self {
             version,
-            center,
+            center: center.clone(),
             positions: rows.workers.iter().enumerate().map(|(i, w)| (w.id, i)).collect(),
             workers: rows.workers,
             schedules: rows.schedules,
             exceptions_from,
             levels: rows.levels,
             teams: rows.teams,
-        }
+        })
     }
 
     /// This roster as of `version`: the rows of the `changed` workers read again,
@@ -175,10 +171,9 @@ impl Roster {
         // its 10 000 keys again, which rebuilding it would.
         let mut workers = self.workers.clone();
         workers.retain(|w| !changed.contains(&w.id));
-        let same_accounts = workers.len() + fresh.workers.len() == self.workers.len();
         workers.extend(fresh.workers);
         workers.sort_unstable_by_key(|w| w.id);
-        let positions = if same_accounts && workers.iter().map(|w| w.id).eq(self.workers.iter().map(|w| w.id)) {
+        let positions = if workers.iter().map(|w| w.id).eq(self.workers.iter().map(|w| w.id)) {
             self.positions.clone()
         } else {
             workers.iter().enumerate().map(|(i, w)| (w.id, i)).collect()
