@@ -1,7 +1,8 @@
 //! Workforce over HTTP on both engines: levels and their history, availability net of
 //! commitments, team queues (claim race, release with hand-off), peer review, ranked
 //! candidates for a constructed case, assignment plans that keep every cap and
-//! window, absence → at risk → cover, the at-risk list in pages, capacity checks, the dashboard against
+//! window, absence → at risk → cover, the at-risk list in pages, substitutes equal to
+//! the head of the full ranking, capacity checks, the dashboard against
 //! independent counts, and a public showcase that names only who opted in.
 
 use base64::Engine as _;
@@ -24,6 +25,7 @@ on_both_engines!(
     assignment_plans_never_break_a_cap_or_a_window,
     an_absence_puts_work_at_risk_and_one_call_covers_it,
     the_at_risk_list_pages_soonest_due_first,
+    substitutes_are_the_head_of_the_full_ranking,
     capacity_checks_say_feasible_or_name_the_bottleneck,
     the_dashboard_matches_independent_counts,
     the_showcase_names_only_who_opted_in,
@@ -791,6 +793,70 @@ async fn the_at_risk_list_pages_soonest_due_first(app: TestApp) {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{cursor}: {}", reply.body);
         assert_eq!(reply.content_type, "application/problem+json");
         assert_eq!(reply.body["code"], "invalid_query_parameter");
+    }
+}
+
+/// An at-risk task's substitutes are read in rounds, the loads of the workers with
+/// the best possible scores first (`yui_store::substitutes`). Here 22 workers have
+/// the same free time, caps and (no) skills, so the same bound; the 18 with the
+/// lowest ids handed in work this week, and the best are the four without: beyond
+/// the first round's 16. Each task's substitutes must be exactly the head of the
+/// full ranking (`/candidates`), scores included.
+async fn substitutes_are_the_head_of_the_full_ranking(app: TestApp) {
+    let cast = cast(&app).await;
+    let center = app.db.read(|conn| yui_store::centers::find_by_slug(conn, "kado")).expect("centre").expect("kado");
+    let mut people = Vec::new();
+    for _ in 0..22 {
+        let worker = app.create_user(Tenant::Center(center.id), Role::Worker);
+        let token = app.token(&worker).await;
+        always_available(&app, &token, &worker, 600, 3000).await;
+        people.push((worker, token));
+    }
+    people.sort_by_key(|(worker, _)| worker.id);
+    let job = active_job(&app, &cast).await;
+    let hand_ins: Vec<Value> = (0..18).map(|i| task(&format!("Done {i}"), 30 + 15 * (i % 5), 10, None)).collect();
+    let done = tasks_for(&app, &cast.director, &job, hand_ins).await;
+    for ((worker, token), id) in people.iter().zip(&done) {
+        let body = json!({"worker_id": worker.id.to_string()});
+        call(&app, Method::POST, &format!("/v1/tasks/{id}/assign"), &cast.director, Some(body), StatusCode::OK).await;
+        call(&app, Method::POST, &format!("/v1/tasks/{id}/start"), token, None, StatusCode::OK).await;
+        let result = Some(json!({"result_text": "done"}));
+        call(&app, Method::POST, &format!("/v1/tasks/{id}/submissions"), token, result, StatusCode::CREATED).await;
+    }
+    let (absent, absent_token) = &cast.workers[0];
+    always_available(&app, absent_token, absent, 600, 3000).await;
+    let risky =
+        tasks_for(&app, &cast.director, &job, (1..=3).map(|d| task(&format!("Soon {d}"), 60, d, None)).collect()).await;
+    for id in &risky {
+        let body = json!({"worker_id": absent.id.to_string()});
+        call(&app, Method::POST, &format!("/v1/tasks/{id}/assign"), &cast.director, Some(body), StatusCode::OK).await;
+    }
+    absent_until(&app, absent_token, absent, 4).await;
+
+    let page = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await;
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "{page}");
+    let without_hand_ins: Vec<String> = people[18..].iter().map(|(worker, _)| worker.id.to_string()).collect();
+    for item in items {
+        let id = item["task"]["id"].as_str().expect("id");
+        let ranked =
+            call(&app, Method::GET, &format!("/v1/tasks/{id}/candidates"), &cast.director, None, StatusCode::OK).await;
+        let head: Vec<(Value, Value)> = ranked["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .take(3)
+            .map(|c| (c["worker_id"].clone(), c["score"].clone()))
+            .collect();
+        let substitutes: Vec<(Value, Value)> = item["substitutes"]
+            .as_array()
+            .expect("substitutes")
+            .iter()
+            .map(|c| (c["worker_id"].clone(), c["score"].clone()))
+            .collect();
+        assert_eq!(substitutes, head, "{id}");
+        let ids: Vec<&str> = substitutes.iter().filter_map(|(worker, _)| worker.as_str()).collect();
+        assert_eq!(ids, without_hand_ins[..3].iter().map(String::as_str).collect::<Vec<_>>(), "{ranked}");
     }
 }
 

@@ -48,6 +48,7 @@ pub mod sessions;
 pub mod skills;
 pub mod statements;
 pub mod submissions;
+pub mod substitutes;
 pub mod tasks;
 pub mod teams;
 pub mod time_entries;

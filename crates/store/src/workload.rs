@@ -13,6 +13,7 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use yui_domain::workforce::SkillRequirement;
 use yui_domain::{CenterId, UserId};
 
+use crate::db::MultiBackend;
 use crate::ids::{parse_uuid, to_db_time};
 use crate::{DbConnection, StoreError};
 use yui_domain::workforce::QualityCounts;
@@ -70,6 +71,24 @@ LEFT JOIN worker_stats st ON st.worker_id = w.worker_id";
 
 const EVERY_WORKER: &str = "SELECT id AS worker_id FROM users WHERE center_id = {} AND role = 'worker'";
 const QUALIFIED: &str = "SELECT worker_id FROM worker_skills WHERE center_id = {} AND skill = {} AND level >= {}";
+/// Followed by one `{}` per id; `users_center_idx` is `(center_id, id)`, so these are
+/// seeks into it.
+const THESE_WORKERS: &str = "SELECT id AS worker_id FROM users WHERE center_id = {} AND role = 'worker' AND id IN ";
+
+/// At most this many ids are bound in one query (both engines allow far more).
+const IDS_PER_QUERY: usize = 1000;
+
+/// Whose load [`of_workers`] reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Among<'a> {
+    /// Every worker of the centre.
+    Everyone,
+    /// The workers who meet the requirement.
+    Qualified(&'a SkillRequirement),
+    /// These workers (ids of anybody else, or of another centre's workers, are left
+    /// out).
+    Only(&'a [UserId]),
+}
 
 /// Writes the engine's placeholders into `sql`'s `{}` markers, numbered in order.
 fn with_placeholders(sql: &str, conn: &DbConnection) -> String {
@@ -89,25 +108,40 @@ fn with_placeholders(sql: &str, conn: &DbConnection) -> String {
     numbered
 }
 
-/// The load of every worker of the centre, or only of those who meet `qualified`;
-/// "this week" began at `week_start`.
+/// The load of the centre's workers `among`; "this week" began at `week_start`.
 pub fn of_workers(
     conn: &mut DbConnection,
     center: CenterId,
     week_start: DateTime<Utc>,
-    qualified: Option<&SkillRequirement>,
+    among: Among<'_>,
 ) -> Result<HashMap<UserId, Workload>, StoreError> {
-    let driver = if qualified.is_some() { QUALIFIED } else { EVERY_WORKER };
-    let sql = with_placeholders(&QUERY.replacen("({})", &format!("({driver})"), 1), conn);
     let week: NaiveDateTime = to_db_time(week_start);
-    let query = diesel::sql_query(sql).bind::<Timestamp, _>(week);
-    let rows: Vec<Row> = match qualified {
-        Some(requirement) => query
+    let rows: Vec<Row> = match among {
+        Among::Everyone => diesel::sql_query(with_placeholders(&query_over(EVERY_WORKER), conn))
+            .bind::<Timestamp, _>(week)
+            .bind::<Text, _>(center.to_string())
+            .load(conn)?,
+        Among::Qualified(requirement) => diesel::sql_query(with_placeholders(&query_over(QUALIFIED), conn))
+            .bind::<Timestamp, _>(week)
             .bind::<Text, _>(center.to_string())
             .bind::<Text, _>(requirement.skill.clone())
             .bind::<Integer, _>(i32::from(requirement.min_level.get()))
             .load(conn)?,
-        None => query.bind::<Text, _>(center.to_string()).load(conn)?,
+        Among::Only(ids) => {
+            let mut rows = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(IDS_PER_QUERY) {
+                let driver = format!("{THESE_WORKERS}({})", vec!["{}"; chunk.len()].join(", "));
+                let mut query = diesel::sql_query(with_placeholders(&query_over(&driver), conn))
+                    .into_boxed::<MultiBackend>()
+                    .bind::<Timestamp, _>(week)
+                    .bind::<Text, _>(center.to_string());
+                for id in chunk {
+                    query = query.bind::<Text, _>(id.to_string());
+                }
+                rows.extend(query.load::<Row>(conn)?);
+            }
+            rows
+        }
     };
     rows.into_iter()
         .map(|row| {
@@ -128,6 +162,11 @@ pub fn of_workers(
             Ok((UserId::from(parse_uuid(&row.worker_id)?), load))
         })
         .collect()
+}
+
+/// [`QUERY`] over the workers `driver` selects.
+fn query_over(driver: &str) -> String {
+    QUERY.replacen("({})", &format!("({driver})"), 1)
 }
 
 /// One worker's committed minutes (unfinished work assigned to them), from the row

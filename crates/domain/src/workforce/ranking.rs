@@ -125,13 +125,34 @@ enum Rule {
 fn broken_rule<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Option<Rule> {
     if !facts.active {
         Some(Rule::Active)
-    } else if needs.requirement.as_ref().is_some_and(|requirement| !requirement.met_by(facts.level)) {
+    } else if !meets_level(needs, facts.level) {
         Some(Rule::MinimumLevel)
-    } else if facts.available_minutes < needs.estimated_minutes {
+    } else if !has_time(needs, facts.available_minutes) {
         Some(Rule::EnoughTime)
     } else {
         None
     }
+}
+
+fn meets_level(needs: &TaskNeeds, level: Option<Level>) -> bool {
+    needs.requirement.as_ref().is_none_or(|requirement| requirement.met_by(level))
+}
+
+fn has_time(needs: &TaskNeeds, available_minutes: u32) -> bool {
+    available_minutes >= needs.estimated_minutes
+}
+
+/// Whether a worker is eligible for a task, from the three facts the rules read:
+/// for choosing whose other facts are worth reading at all (a page of substitutes
+/// reads the load of only those who could take one of its tasks). The level is
+/// looked up last, and only for an active worker with the time.
+pub fn could_take(
+    needs: &TaskNeeds,
+    active: bool,
+    available_minutes: u32,
+    level: impl FnOnce() -> Option<Level>,
+) -> bool {
+    active && has_time(needs, available_minutes) && meets_level(needs, level())
 }
 
 /// Why `facts` cannot take the task, if they cannot.
@@ -197,6 +218,18 @@ impl Points {
 /// The score of an eligible worker.
 pub fn score<Id: Clone>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> Ranked<Id> {
     Ranked { worker: facts.worker.clone(), score: round(Points::of(needs, facts).total()), facts: facts.clone() }
+}
+
+/// The most an eligible worker can score for `needs`, whatever their quality and
+/// hours handed in this week (`facts`' own values of those two are ignored): full
+/// quality and fairness points. Ranking the best few of many lets the two be read
+/// only for the workers whose bound reaches the best scores found so far.
+#[must_use]
+pub fn upper_bound<Id>(needs: &TaskNeeds, facts: &CandidateFacts<Id>) -> f64 {
+    let mut points = Points::of(needs, facts);
+    points.quality = 20.0;
+    points.fairness = 10.0;
+    round(points.total())
 }
 
 impl<Id> Ranked<Id> {
@@ -317,6 +350,40 @@ mod tests {
         TaskNeeds {
             estimated_minutes: 120,
             requirement: Some(SkillRequirement { skill: "hd-map".into(), min_level: Level::new(3).expect("level") }),
+        }
+    }
+
+    /// `could_take` says yes exactly for the workers `exclusion` does not exclude.
+    #[test]
+    fn could_take_agrees_with_the_exclusions() {
+        let without_skill = TaskNeeds { estimated_minutes: 90, requirement: None };
+        for needs in [needs(), without_skill] {
+            for worker in 0..120_u32 {
+                // Level 0 is "not assessed".
+                let mut facts = facts(worker, u8::try_from(worker % 6).expect("level"), (worker * 7) % 240);
+                facts.active = worker % 5 != 0;
+                let could = could_take(&needs, facts.active, facts.available_minutes, || facts.level);
+                assert_eq!(could, exclusion(&needs, &facts).is_none(), "worker {worker}, {needs:?}");
+            }
+        }
+    }
+
+    /// No quality or hours handed in this week score above the upper bound, and the
+    /// best of them reach it.
+    #[test]
+    fn the_upper_bound_is_the_best_a_worker_can_score() {
+        for worker in 0..100_u32 {
+            // Eligible workers: at level 3 or above, with the 120 minutes.
+            let mut facts = facts(worker, u8::try_from(3 + worker % 3).expect("level"), 120 + (worker * 37) % 600);
+            facts.committed_minutes = (worker * 13) % 300;
+            facts.in_preferred_team = worker % 4 == 0;
+            let bound = upper_bound(&needs(), &facts);
+            for (rate, worked) in [(None, 0), (Some(0.0), 600), (Some(0.5), 60), (Some(1.0), 1200), (Some(1.0), 0)] {
+                facts.first_pass_rate = rate;
+                facts.worked_this_week_minutes = worked;
+                assert!(score(&needs(), &facts).score <= bound, "worker {worker}, {rate:?}, {worked}");
+            }
+            assert!((score(&needs(), &facts).score - bound).abs() < 1e-9, "full marks reach the bound");
         }
     }
 

@@ -71,6 +71,16 @@ pub fn at_risk<'a>(
     risky
 }
 
+/// Each worker's committed minutes: the sum of their `commitments`' estimates.
+#[must_use]
+pub fn committed_minutes(commitments: &[Commitment]) -> HashMap<UserId, i64> {
+    let mut committed: HashMap<UserId, i64> = HashMap::new();
+    for commitment in commitments {
+        *committed.entry(commitment.worker).or_default() += commitment.estimated_minutes;
+    }
+    committed
+}
+
 /// One page of [`at_risk`]'s list: the tasks after position `after`, at most `limit`
 /// of them, and the position to continue after when more follow. The list is worked
 /// out afresh on every read, so a task that becomes at risk ahead of `after` while a

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use yui_domain::workforce::ranking::{self, CandidateFacts, Ranked, Ranking, TaskNeeds};
 use yui_domain::{TeamId, UserId};
 use yui_store::jobs::Job;
+use yui_store::roster::Roster;
 use yui_store::tasks::Task;
 use yui_store::workforce::{DeadlineFacts, Snapshot};
 
@@ -47,18 +48,6 @@ pub fn rank_task(snapshot: &Snapshot, task: &Task, job: &Job, except: Option<Use
     ranking::rank(&needs_of(task), &facts_for(&deadline_facts, task, job, except))
 }
 
-/// The `n` best workers for `task`, leaving out `except`, when several tasks are
-/// ranked from one snapshot: `deadline_facts` should cover their due dates.
-pub fn best_for_task(
-    deadline_facts: &DeadlineFacts<'_>,
-    task: &Task,
-    job: &Job,
-    except: Option<UserId>,
-    n: usize,
-) -> Vec<Ranked<UserId>> {
-    ranking::best(&needs_of(task), &facts_for(deadline_facts, task, job, except), n)
-}
-
 fn facts_for(
     deadline_facts: &DeadlineFacts<'_>,
     task: &Task,
@@ -72,17 +61,12 @@ fn facts_for(
 }
 
 /// A worker's display name, from the roster.
-pub fn name_of(snapshot: &Snapshot, worker: UserId) -> String {
-    snapshot.roster.worker(worker).map(|w| w.display_name.clone()).unwrap_or_default()
+pub fn name_of(roster: &Roster, worker: UserId) -> String {
+    roster.worker(worker).map(|w| w.display_name.clone()).unwrap_or_default()
 }
 
 /// The best `limit` of `ranked` for `task`, with their reasons.
-pub fn candidate_views(
-    snapshot: &Snapshot,
-    task: &Task,
-    ranked: Vec<Ranked<UserId>>,
-    limit: usize,
-) -> Vec<CandidateView> {
+pub fn candidate_views(roster: &Roster, task: &Task, ranked: Vec<Ranked<UserId>>, limit: usize) -> Vec<CandidateView> {
     let needs = needs_of(task);
     ranked
         .into_iter()
@@ -91,7 +75,7 @@ pub fn candidate_views(
         .map(|(index, r)| CandidateView {
             rank: index + 1,
             worker_id: r.worker.as_uuid(),
-            display_name: name_of(snapshot, r.worker),
+            display_name: name_of(roster, r.worker),
             score: r.score,
             reasons: r
                 .reasons(&needs)

@@ -16,11 +16,11 @@ use uuid::Uuid;
 use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::workforce::risk;
-use yui_domain::{TaskId, UserId};
-use yui_store::workforce::Snapshot;
-use yui_store::{flow, tasks};
+use yui_domain::{TaskId, TeamId, UserId};
+use yui_store::workforce::Opening;
+use yui_store::{flow, substitutes, tasks};
 
-use super::candidates::{CandidateView, best_for_task, candidate_views};
+use super::candidates::{CandidateView, candidate_views, needs_of};
 use crate::access::{self, Named};
 use crate::auth::Bearer;
 use crate::error::ApiError;
@@ -88,22 +88,36 @@ async fn at_risk(
             let after = page.after.map(|(due_at, id)| (due_at, TaskId::from(id)));
             let now = Utc::now();
             let roster = rosters.current(conn, &center, now)?;
-            let risky = risk::at_risk(|w| roster.schedule(w), tasks::commitments(conn, center.id)?, now);
+            let commitments = tasks::commitments(conn, center.id)?;
+            let committed = risk::committed_minutes(&commitments);
+            let risky = risk::at_risk(|w| roster.schedule(w), commitments, now);
             let (items, next) = risk::page(risky, after, page.limit);
             if items.is_empty() {
                 return Ok(Paginated { items: Vec::new(), next_cursor: None });
             }
-            // Substitutes are ranked for this page's tasks only, with each worker's
-            // free time until all of their due dates worked out at once.
-            let snapshot = Snapshot::load(conn, roster, now, None)?;
-            let deadline_facts = snapshot.facts_for_deadlines(now, items.iter().map(|risk| risk.commitment.due_at));
-            let mut views = Vec::with_capacity(items.len());
-            for risk in items {
+            let mut page_tasks = Vec::with_capacity(items.len());
+            for risk in &items {
                 let (task, job) =
                     tasks::find_with_job(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
-                let best = best_for_task(&deadline_facts, &task, &job, task.assignee_id, SUBSTITUTES);
+                page_tasks.push((needs_of(&task), task, job));
+            }
+            // Substitutes are ranked for this page's tasks only, reading the loads of
+            // only the workers who could be among the best (yui_store::substitutes).
+            let openings: Vec<Opening<'_>> = page_tasks
+                .iter()
+                .map(|(needs, task, job)| Opening {
+                    needs,
+                    due_at: task.spec.due_at,
+                    pool: task.team_id,
+                    preferred_team: job.spec.preferred_team_id.map(TeamId::from),
+                    except: task.assignee_id,
+                })
+                .collect();
+            let best = substitutes::best_for_each(conn, Arc::clone(&roster), &committed, now, &openings, SUBSTITUTES)?;
+            let mut views = Vec::with_capacity(items.len());
+            for ((risk, (_, task, job)), best) in items.into_iter().zip(page_tasks).zip(best) {
                 views.push(AtRiskView {
-                    substitutes: candidate_views(&snapshot, &task, best, SUBSTITUTES),
+                    substitutes: candidate_views(&roster, &task, best, SUBSTITUTES),
                     needed_minutes: risk.needed_minutes,
                     available_minutes: risk.available_minutes,
                     task: TaskView::new(task, &job),

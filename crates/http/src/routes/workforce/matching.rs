@@ -123,13 +123,13 @@ async fn task_candidates(
                 estimated_minutes: task.spec.estimated_minutes,
                 requirement: task.spec.requirement.clone().map(Into::into),
                 pool: if task.team_id.is_some() { "team" } else { "centre" }.into(),
-                candidates: candidate_views(&snapshot, &task, ranked, limit),
+                candidates: candidate_views(&snapshot.roster, &task, ranked, limit),
                 excluded: include_excluded.then(|| {
                     excluded
                         .into_iter()
                         .map(|(worker, why)| ExcludedView {
                             worker_id: worker.as_uuid(),
-                            display_name: name_of(&snapshot, worker),
+                            display_name: name_of(&snapshot.roster, worker),
                             reason: exclusion_code(&why).into(),
                             detail: why.describe(),
                         })
@@ -275,7 +275,7 @@ async fn assignment_plan(
                         task_id: task.id.as_uuid(),
                         task_title: task.spec.title.clone(),
                         worker_id: best.worker.as_uuid(),
-                        display_name: name_of(&snapshot, best.worker),
+                        display_name: name_of(&snapshot.roster, best.worker),
                         score: best.score,
                     });
                     if apply {
