@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Sequential load on a running Yui (127.0.0.1 only): logs in once as the seeded
-director, warms up, then times N requests each of the candidates for the probe task
-and of the dashboard. Prints one JSON line per endpoint with the server time (the
-`Server-Timing: app;dur=` header, in ms) and the client time.
+director, warms up, then times N requests each of the candidates for the probe task,
+the dashboard, the first page of 50 at-risk tasks, and the first page of 50 at-risk
+tasks not yet due (the seed's first pages are tasks already past due, which nobody
+can take in time: no substitutes to rank). Prints one JSON line per endpoint with the
+server time (the `Server-Timing: app;dur=` header, in ms) and the client time.
 
 Each server caches the centre's workforce roster until a roster table changes, so
 the timed requests above measure the usual case. Last, it measures the other one:
@@ -67,7 +69,11 @@ def main():
         "candidates": f"/v1/tasks/{seed['task_id']}/candidates",
         "dashboard": "/v1/dashboard",
     }
-    for name, path in endpoints.items():
+    at_risk = {"at-risk": "/v1/at-risk?limit=50"}
+    not_yet_due = first_at_risk_page_not_yet_due(conn, token)
+    if not_yet_due:
+        at_risk["at-risk, not yet due"] = not_yet_due
+    for name, path in {**endpoints, **at_risk}.items():
         for _ in range(warmup):
             request(conn, "GET", path, token)
         servers, clients = [], []
@@ -79,6 +85,9 @@ def main():
         extra = {}
         if name == "candidates":
             extra["candidates_returned"] = len(body.get("candidates", []))
+        elif name.startswith("at-risk"):
+            extra["tasks"] = len(body["items"])
+            extra["substitutes"] = sum(len(item["substitutes"]) for item in body["items"])
         else:
             extra["at_risk_tasks"] = body.get("at_risk_tasks")
             extra["tasks_by_status"] = body.get("tasks_by_status")
@@ -98,6 +107,21 @@ def main():
             flush=True,
         )
     after_roster_change(conn, token, endpoints, max(5, count // 10))
+
+
+def first_at_risk_page_not_yet_due(conn, token):
+    """The path of the first page of 50 at-risk tasks whose first task is not yet
+    due, or None."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    path = "/v1/at-risk?limit=50"
+    while True:
+        _, payload, _ = request(conn, "GET", path, token)
+        page = json.loads(payload)
+        if page["items"] and page["items"][0]["task"]["due_at"][:19] > now:
+            return path
+        if not page["next_cursor"]:
+            return None
+        path = f"/v1/at-risk?limit=50&cursor={page['next_cursor']}"
 
 
 def after_roster_change(conn, token, endpoints, rounds):

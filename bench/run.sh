@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks the candidates and dashboard endpoints on SQLite and PostgreSQL at
+# Benchmarks the candidates, dashboard and at-risk endpoints on SQLite and PostgreSQL at
 # several data sizes; docs/benchmarks.md explains the method and records results.
 #
 #   bash bench/run.sh
