@@ -212,6 +212,19 @@ pub fn find_with_job(conn: &mut DbConnection, id: TaskId) -> Result<Option<(Task
     Ok(Some((Task::try_from(task)?.remembering_stored(), Job::try_from(job)?)))
 }
 
+/// Several tasks by id, each with its job (those that exist), in one query.
+pub fn find_many_with_jobs(conn: &mut DbConnection, ids: &[TaskId]) -> Result<Vec<(Task, Job)>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    tasks::table
+        .inner_join(crate::schema::jobs::table)
+        .filter(tasks::id.eq_any(ids))
+        .select((TaskRow::as_select(), crate::jobs::JobRow::as_select()))
+        .load::<(TaskRow, crate::jobs::JobRow)>(conn)?
+        .into_iter()
+        .map(|(task, job)| Ok((Task::try_from(task)?.remembering_stored(), Job::try_from(job)?)))
+        .collect()
+}
+
 /// Several tasks of one job by id (those that exist in that job).
 pub fn find_many_in_job(conn: &mut DbConnection, job: JobId, ids: &[TaskId]) -> Result<Vec<Task>, StoreError> {
     let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();

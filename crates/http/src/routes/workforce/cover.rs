@@ -4,6 +4,7 @@
 //! send it back to its team's queue (or to open). Every step is an event; a task
 //! never silently drops.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::{get, post, web};
@@ -17,6 +18,8 @@ use validator::Validate;
 use yui_domain::flow::TaskAction;
 use yui_domain::workforce::risk;
 use yui_domain::{TaskId, TeamId, UserId};
+use yui_store::jobs::Job;
+use yui_store::tasks::Task;
 use yui_store::workforce::Opening;
 use yui_store::{flow, substitutes, tasks};
 
@@ -95,10 +98,12 @@ async fn at_risk(
             if items.is_empty() {
                 return Ok(Paginated { items: Vec::new(), next_cursor: None });
             }
+            let ids: Vec<TaskId> = items.iter().map(|risk| risk.commitment.task_id).collect();
+            let mut found: HashMap<TaskId, (Task, Job)> =
+                tasks::find_many_with_jobs(conn, &ids)?.into_iter().map(|(task, job)| (task.id, (task, job))).collect();
             let mut page_tasks = Vec::with_capacity(items.len());
-            for risk in &items {
-                let (task, job) =
-                    tasks::find_with_job(conn, risk.commitment.task_id)?.ok_or_else(|| ApiError::not_found("task"))?;
+            for id in ids {
+                let (task, job) = found.remove(&id).ok_or_else(|| ApiError::not_found("task"))?;
                 page_tasks.push((needs_of(&task), task, job));
             }
             // Substitutes are ranked for this page's tasks only, reading the loads of
