@@ -111,7 +111,7 @@ impl Schedule {
     #[must_use]
     pub fn available_minutes_until_each(&self, from: DateTime<Utc>, ends: &[DateTime<Utc>]) -> Vec<u32> {
         let local_from = from.with_timezone(&self.time_zone).naive_local();
-        let full_days = self.full_day_minutes();
+        let week = WeekShape::of(&self.windows);
         let mut walk = Walk::new(self.caps, local_from.date());
         ends.iter()
             .map(|&end| {
@@ -126,49 +126,57 @@ impl Schedule {
                 }
                 while walk.day < local_to.date() {
                     let lower = if walk.day == local_from.date() { minute_of_day(local_from) } else { 0 };
-                    let minutes = self.minutes_on(walk.day, lower, DAY_MINUTES, &full_days);
+                    let minutes = self.minutes_on(walk.day, lower, DAY_MINUTES, &week);
                     walk.add_day(minutes);
                 }
                 let lower = if walk.day == local_from.date() { minute_of_day(local_from) } else { 0 };
-                walk.total_with_last_day(self.minutes_on(walk.day, lower, minute_of_day(local_to), &full_days))
+                walk.total_with_last_day(self.minutes_on(walk.day, lower, minute_of_day(local_to), &week))
             })
             .collect()
     }
 
-    /// Minutes of each weekday's windows (Monday first), before caps and exceptions:
-    /// the windows sorted once and merged in one sweep (it runs once per worker per
-    /// ranking, so it allocates once).
-    fn full_day_minutes(&self) -> [u32; 7] {
-        let mut windows: Vec<(u8, u16, u16)> =
-            self.windows.iter().map(|w| (w.weekday, w.start_minute, w.end_minute)).collect();
-        windows.sort_unstable();
-        let mut minutes = [0; 7];
-        let mut open: Option<(u8, u16, u16)> = None;
-        for (weekday, start, end) in windows {
-            match &mut open {
+    /// Working minutes of `day` between minutes `lower` and `upper`, before caps.
+    /// Only a day with an exception has its spans worked out afresh.
+    fn minutes_on(&self, day: NaiveDate, lower: u16, upper: u16, week: &WeekShape) -> u32 {
+        let clipped = |(start, end): (u16, u16)| u32::from(end.min(upper).saturating_sub(start.max(lower)));
+        if self.exceptions.iter().any(|e| e.day == day) {
+            return self.spans_on(day).into_iter().map(clipped).sum();
+        }
+        let weekday = u8::try_from(day.weekday().num_days_from_monday()).unwrap_or(0);
+        if lower == 0 && upper == DAY_MINUTES {
+            return week.full_day_minutes[usize::from(weekday)];
+        }
+        week.spans.iter().filter(|(on, _, _)| *on == weekday).map(|&(_, start, end)| clipped((start, end))).sum()
+    }
+}
+
+/// The weekly windows merged once per walk (it runs once per worker per ranking, so
+/// it allocates once): each weekday's spans sorted with overlaps joined, and each
+/// weekday's minutes.
+struct WeekShape {
+    /// `(weekday, start, end)`, sorted.
+    spans: Vec<(u8, u16, u16)>,
+    /// Monday first.
+    full_day_minutes: [u32; 7],
+}
+
+impl WeekShape {
+    fn of(windows: &[WeeklyWindow]) -> Self {
+        let mut sorted: Vec<(u8, u16, u16)> =
+            windows.iter().map(|w| (w.weekday, w.start_minute, w.end_minute)).collect();
+        sorted.sort_unstable();
+        let mut spans: Vec<(u8, u16, u16)> = Vec::with_capacity(sorted.len());
+        for (weekday, start, end) in sorted {
+            match spans.last_mut() {
                 Some((day, _, open_end)) if *day == weekday && start <= *open_end => *open_end = (*open_end).max(end),
-                _ => {
-                    if let Some((day, open_start, open_end)) = open.replace((weekday, start, end)) {
-                        minutes[usize::from(day % 7)] += u32::from(open_end - open_start);
-                    }
-                }
+                _ => spans.push((weekday, start, end)),
             }
         }
-        if let Some((day, open_start, open_end)) = open {
-            minutes[usize::from(day % 7)] += u32::from(open_end - open_start);
+        let mut full_day_minutes = [0; 7];
+        for &(weekday, start, end) in &spans {
+            full_day_minutes[usize::from(weekday % 7)] += u32::from(end - start);
         }
-        minutes
-    }
-
-    /// Working minutes of `day` between minutes `lower` and `upper`, before caps.
-    fn minutes_on(&self, day: NaiveDate, lower: u16, upper: u16, full_days: &[u32; 7]) -> u32 {
-        if lower == 0 && upper == DAY_MINUTES && !self.exceptions.iter().any(|e| e.day == day) {
-            return full_days[day.weekday().num_days_from_monday() as usize];
-        }
-        self.spans_on(day)
-            .into_iter()
-            .map(|(start, end)| u32::from(end.min(upper).saturating_sub(start.max(lower))))
-            .sum()
+        Self { spans, full_day_minutes }
     }
 }
 
