@@ -22,8 +22,8 @@ pub mod workforce;
 pub use access::{Actor, Tenant};
 pub use email::Email;
 pub use id::{
-    CenterId, CommentId, DeliveryId, InvitationId, InvoiceId, JobId, OrganizationId, QuoteId, ReviewId, SessionId,
-    SubmissionId, TaskId, TeamId, TimeEntryId, UserId,
+    CenterId, CommentId, DeliveryId, IdMap, IdSet, InvitationId, InvoiceId, JobId, OrganizationId, QuoteId, ReviewId,
+    SessionId, SubmissionId, TaskId, TeamId, TimeEntryId, UserId,
 };
 pub use money::{Currency, Money};
 pub use notice::{Locale, Notice, NoticeDelivery, NoticePreference, Template};

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use yui_domain::workforce::{Caps, Level, Schedule};
-use yui_domain::{CenterId, TeamId, UserId};
+use yui_domain::{CenterId, IdMap, TeamId, UserId};
 
 use crate::centers::Center;
 use crate::ids::parse_uuid;
@@ -84,12 +84,12 @@ pub struct Roster {
     /// Every worker account of the centre (active or not), in id order.
     pub workers: Vec<User>,
     /// Position of each worker in `workers`.
-    positions: HashMap<UserId, usize>,
-    schedules: HashMap<UserId, Schedule>,
+    positions: IdMap<UserId, usize>,
+    schedules: IdMap<UserId, Schedule>,
     /// Exceptions on days before this one are not in `schedules`.
     exceptions_from: NaiveDate,
     /// Current level per skill slug, per worker.
-    levels: HashMap<String, HashMap<UserId, Level>>,
+    levels: HashMap<String, IdMap<UserId, Level>>,
     /// Each team's members, in joining order; teams without members are absent.
     teams: HashMap<TeamId, Vec<Membership>>,
 }
@@ -97,8 +97,8 @@ pub struct Roster {
 /// The roster rows of some or all of a centre's workers.
 struct Rows {
     workers: Vec<User>,
-    schedules: HashMap<UserId, Schedule>,
-    levels: HashMap<String, HashMap<UserId, Level>>,
+    schedules: IdMap<UserId, Schedule>,
+    levels: HashMap<String, IdMap<UserId, Level>>,
     teams: HashMap<TeamId, Vec<Membership>>,
 }
 
@@ -227,7 +227,7 @@ impl Roster {
 
     /// Every worker's current level in `skill`.
     #[must_use]
-    pub fn levels_in(&self, skill: &str) -> Option<&HashMap<UserId, Level>> {
+    pub fn levels_in(&self, skill: &str) -> Option<&IdMap<UserId, Level>> {
         self.levels.get(skill)
     }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 use yui_domain::workforce::Level;
-use yui_domain::{CenterId, UserId};
+use yui_domain::{CenterId, IdMap, UserId};
 
 use crate::ids::{from_db_time, parse_uuid, to_db_time};
 use crate::locks::WorkerLocks;
@@ -204,7 +204,7 @@ pub fn all_levels(
     conn: &mut DbConnection,
     center: CenterId,
     workers: Workers<'_>,
-) -> Result<HashMap<String, HashMap<UserId, Level>>, StoreError> {
+) -> Result<HashMap<String, IdMap<UserId, Level>>, StoreError> {
     let query = worker_skills::table
         .select((worker_skills::skill, worker_skills::worker_id, worker_skills::level))
         .into_boxed();
@@ -213,7 +213,7 @@ pub fn all_levels(
         Some(ids) => query.filter(worker_skills::worker_id.eq_any(ids)),
     };
     let rows: Vec<(String, String, i32)> = query.load(conn)?;
-    let mut levels: HashMap<String, HashMap<UserId, Level>> = HashMap::new();
+    let mut levels: HashMap<String, IdMap<UserId, Level>> = HashMap::new();
     for (skill, worker, value) in rows {
         levels.entry(skill).or_default().insert(UserId::from(parse_uuid(&worker)?), level(value)?);
     }

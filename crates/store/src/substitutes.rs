@@ -13,12 +13,11 @@
 //! already found. A page of 50 tasks due within two days reads a few hundred loads
 //! instead of seven thousand (docs/benchmarks.md).
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use yui_domain::UserId;
 use yui_domain::workforce::ranking::{self, CandidateFacts, Ranked, TaskNeeds};
+use yui_domain::{IdMap, IdSet, UserId};
 
 use crate::roster::Roster;
 use crate::workforce::{FreeTime, Opening, Snapshot, week_start, with_load};
@@ -35,7 +34,7 @@ const FIRST_ROUND: usize = 16;
 pub fn best_for_each(
     conn: &mut DbConnection,
     roster: Arc<Roster>,
-    committed: &HashMap<UserId, i64>,
+    committed: &IdMap<UserId, i64>,
     now: DateTime<Utc>,
     openings: &[Opening<'_>],
     n: usize,
@@ -65,11 +64,11 @@ pub fn best_for_each(
             Contest::new(opening.needs, able)
         })
         .collect();
-    let mut loads: HashMap<UserId, Workload> = HashMap::new();
+    let mut loads: IdMap<UserId, Workload> = IdMap::default();
     let mut batch = FIRST_ROUND;
     loop {
         let mut wanted: Vec<UserId> = Vec::new();
-        let mut asked: HashSet<UserId> = HashSet::new();
+        let mut asked: IdSet<UserId> = IdSet::default();
         for contest in &mut contests {
             if !contest.settled(n, &loads) {
                 wanted.extend(contest.next_unread(batch, &loads).filter(|worker| asked.insert(*worker)));
@@ -109,7 +108,7 @@ impl<'a> Contest<'a> {
 
     /// Whether no unread worker can be among the best `n`: the `n`-th best score
     /// of the read ones is above the highest bound of the unread ones.
-    fn settled(&mut self, n: usize, loads: &HashMap<UserId, Workload>) -> bool {
+    fn settled(&mut self, n: usize, loads: &IdMap<UserId, Workload>) -> bool {
         if self.done {
             return true;
         }
@@ -142,13 +141,13 @@ impl<'a> Contest<'a> {
     fn next_unread<'s>(
         &'s self,
         count: usize,
-        loads: &'s HashMap<UserId, Workload>,
+        loads: &'s IdMap<UserId, Workload>,
     ) -> impl Iterator<Item = UserId> + 's {
         self.candidates.iter().map(|(_, facts)| facts.worker).filter(|worker| !loads.contains_key(worker)).take(count)
     }
 
     /// The best `n` of the workers whose load is read.
-    fn best(self, n: usize, loads: &HashMap<UserId, Workload>) -> Vec<Ranked<UserId>> {
+    fn best(self, n: usize, loads: &IdMap<UserId, Workload>) -> Vec<Ranked<UserId>> {
         let read: Vec<CandidateFacts<UserId>> = self
             .candidates
             .into_iter()

@@ -4,14 +4,13 @@
 //! hours handed in this week). Ranking, capacity checks, at-risk detection and the
 //! dashboard all compute from one snapshot instead of querying per worker.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
 use yui_domain::workforce::ranking::{self, CandidateFacts, TaskNeeds};
 use yui_domain::workforce::{Level, SkillRequirement};
-use yui_domain::{TeamId, UserId};
+use yui_domain::{IdMap, IdSet, TeamId, UserId};
 
 use crate::roster::Roster;
 use crate::users::User;
@@ -24,7 +23,7 @@ pub struct Snapshot {
     /// When set, only the workers who meet it are in the snapshot.
     qualified: Option<SkillRequirement>,
     /// What each worker in the snapshot has on their plate now.
-    workloads: HashMap<UserId, Workload>,
+    workloads: IdMap<UserId, Workload>,
 }
 
 /// Monday 00:00 in `time_zone` of the week containing `now`: "this week" for a
@@ -59,7 +58,7 @@ impl Snapshot {
     /// in or reviewed: the facts that need no reading, for choosing whose load to
     /// read ([`crate::substitutes`]).
     #[must_use]
-    pub fn without_loads(roster: Arc<Roster>, committed: &HashMap<UserId, i64>) -> Self {
+    pub fn without_loads(roster: Arc<Roster>, committed: &IdMap<UserId, i64>) -> Self {
         let workloads = committed
             .iter()
             .map(|(&worker, &minutes)| (worker, Workload { committed_minutes: minutes, ..Workload::default() }))
@@ -229,11 +228,11 @@ impl FreeTime {
     pub fn keep_able(self, roster: &Roster, openings: &[Opening<'_>]) -> Self {
         let deadline_of: Vec<Option<usize>> =
             openings.iter().map(|opening| self.deadlines.binary_search(&opening.due_at).ok()).collect();
-        let pools: Vec<Option<HashSet<UserId>>> = openings
+        let pools: Vec<Option<IdSet<UserId>>> = openings
             .iter()
             .map(|opening| opening.pool.map(|team| roster.team_members(team).iter().map(|m| m.worker_id).collect()))
             .collect();
-        let levels: Vec<Option<&HashMap<UserId, Level>>> = openings
+        let levels: Vec<Option<&IdMap<UserId, Level>>> = openings
             .iter()
             .map(|opening| opening.needs.requirement.as_ref().and_then(|r| roster.levels_in(&r.skill)))
             .collect();
@@ -332,7 +331,7 @@ impl DeadlineFacts<'_> {
         keep: impl Fn((&CandidateFacts<UserId>, u32)) -> bool,
     ) -> Vec<CandidateFacts<UserId>> {
         let snapshot = self.snapshot;
-        let members_of = |team: Option<TeamId>| -> Option<HashSet<UserId>> {
+        let members_of = |team: Option<TeamId>| -> Option<IdSet<UserId>> {
             team.map(|team| snapshot.roster.team_members(team).iter().map(|m| m.worker_id).collect())
         };
         let (pool, preferred) = (members_of(pool), members_of(preferred_team));

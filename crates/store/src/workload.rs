@@ -5,13 +5,11 @@
 //! their committed-minutes row, their hand-ins since the week began (one index
 //! range) and their quality-counter row.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use yui_domain::workforce::SkillRequirement;
-use yui_domain::{CenterId, UserId};
+use yui_domain::{CenterId, IdMap, UserId};
 
 use crate::db::MultiBackend;
 use crate::ids::{parse_uuid, to_db_time};
@@ -114,7 +112,7 @@ pub fn of_workers(
     center: CenterId,
     week_start: DateTime<Utc>,
     among: Among<'_>,
-) -> Result<HashMap<UserId, Workload>, StoreError> {
+) -> Result<IdMap<UserId, Workload>, StoreError> {
     let week: NaiveDateTime = to_db_time(week_start);
     let rows: Vec<Row> = match among {
         Among::Everyone => diesel::sql_query(with_placeholders(&query_over(EVERY_WORKER), conn))

@@ -5,12 +5,10 @@
 //! exceptions and caps, from their [`Schedule`]). The list is ordered soonest due
 //! first, then by task id, and paged by that position.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
 use super::Schedule;
-use crate::{PageLimit, TaskId, UserId};
+use crate::{IdMap, PageLimit, TaskId, UserId};
 
 /// One piece of unfinished assigned work: what the at-risk check needs of a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,23 +42,23 @@ impl AtRisk {
 /// up to their last due date; a worker without one has no time at all.
 pub fn at_risk<'a>(
     schedule_of: impl Fn(UserId) -> Option<&'a Schedule>,
-    commitments: Vec<Commitment>,
+    mut commitments: Vec<Commitment>,
     now: DateTime<Utc>,
 ) -> Vec<AtRisk> {
-    let mut by_worker: HashMap<UserId, Vec<Commitment>> = HashMap::new();
-    for commitment in commitments {
-        by_worker.entry(commitment.worker).or_default().push(commitment);
-    }
+    // Each worker's work, soonest due first, side by side: one sort instead of a
+    // map of lists.
+    commitments.sort_unstable_by_key(|c| (c.worker, c.due_at, c.task_id));
     let mut risky = Vec::new();
-    for (worker, mut work) in by_worker {
-        work.sort_by(|a, b| a.due_at.cmp(&b.due_at).then(a.task_id.cmp(&b.task_id)));
-        let dues: Vec<DateTime<Utc>> = work.iter().map(|c| c.due_at).collect();
-        let available = match schedule_of(worker) {
+    let mut dues: Vec<DateTime<Utc>> = Vec::new();
+    for work in commitments.chunk_by(|a, b| a.worker == b.worker) {
+        dues.clear();
+        dues.extend(work.iter().map(|c| c.due_at));
+        let available = match schedule_of(work[0].worker) {
             Some(schedule) => schedule.available_minutes_until_each(now, &dues),
             None => vec![0; dues.len()],
         };
         let mut needed: u32 = 0;
-        for (commitment, available_minutes) in work.into_iter().zip(available) {
+        for (&commitment, available_minutes) in work.iter().zip(available) {
             needed = needed.saturating_add(u32::try_from(commitment.estimated_minutes).unwrap_or(u32::MAX));
             if needed > available_minutes {
                 risky.push(AtRisk { commitment, needed_minutes: needed, available_minutes });
@@ -73,8 +71,8 @@ pub fn at_risk<'a>(
 
 /// Each worker's committed minutes: the sum of their `commitments`' estimates.
 #[must_use]
-pub fn committed_minutes(commitments: &[Commitment]) -> HashMap<UserId, i64> {
-    let mut committed: HashMap<UserId, i64> = HashMap::new();
+pub fn committed_minutes(commitments: &[Commitment]) -> IdMap<UserId, i64> {
+    let mut committed: IdMap<UserId, i64> = IdMap::default();
     for commitment in commitments {
         *committed.entry(commitment.worker).or_default() += commitment.estimated_minutes;
     }
