@@ -102,7 +102,8 @@ impl<'a> Contest<'a> {
     fn new(needs: &'a TaskNeeds, able: Vec<CandidateFacts<UserId>>) -> Self {
         let mut candidates: Vec<(f64, CandidateFacts<UserId>)> =
             able.into_iter().map(|facts| (ranking::upper_bound(needs, &facts), facts)).collect();
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.worker.cmp(&b.1.worker)));
+        // Ids are unique, so the order is total and an unstable sort gives it.
+        candidates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.worker.cmp(&b.1.worker)));
         Self { needs, candidates, done: false }
     }
 
