@@ -797,16 +797,16 @@ async fn the_at_risk_list_pages_soonest_due_first(app: TestApp) {
 }
 
 /// An at-risk task's substitutes are read in rounds, the loads of the workers with
-/// the best possible scores first (`yui_store::substitutes`). Here 22 workers have
-/// the same free time, caps and (no) skills, so the same bound; the 18 with the
-/// lowest ids handed in work this week, and the best are the four without: beyond
-/// the first round's 16. Each task's substitutes must be exactly the head of the
+/// the best possible scores first (`yui_store::substitutes`). Here 52 workers have
+/// the same free time, caps and (no) skills, so the same bound; the 49 with the
+/// lowest ids handed in work this week, and the best are the three without: beyond
+/// the first round's 48. Each task's substitutes must be exactly the head of the
 /// full ranking (`/candidates`), scores included.
 async fn substitutes_are_the_head_of_the_full_ranking(app: TestApp) {
     let cast = cast(&app).await;
     let center = app.db.read(|conn| yui_store::centers::find_by_slug(conn, "kado")).expect("centre").expect("kado");
     let mut people = Vec::new();
-    for _ in 0..22 {
+    for _ in 0..52 {
         let worker = app.create_user(Tenant::Center(center.id), Role::Worker);
         let token = app.token(&worker).await;
         always_available(&app, &token, &worker, 600, 3000).await;
@@ -814,7 +814,7 @@ async fn substitutes_are_the_head_of_the_full_ranking(app: TestApp) {
     }
     people.sort_by_key(|(worker, _)| worker.id);
     let job = active_job(&app, &cast).await;
-    let hand_ins: Vec<Value> = (0..18).map(|i| task(&format!("Done {i}"), 30 + 15 * (i % 5), 10, None)).collect();
+    let hand_ins: Vec<Value> = (0..49).map(|i| task(&format!("Done {i}"), 30 + 15 * (i % 5), 10, None)).collect();
     let done = tasks_for(&app, &cast.director, &job, hand_ins).await;
     for ((worker, token), id) in people.iter().zip(&done) {
         let body = json!({"worker_id": worker.id.to_string()});
@@ -836,7 +836,7 @@ async fn substitutes_are_the_head_of_the_full_ranking(app: TestApp) {
     let page = call(&app, Method::GET, "/v1/at-risk", &cast.director, None, StatusCode::OK).await;
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), 3, "{page}");
-    let without_hand_ins: Vec<String> = people[18..].iter().map(|(worker, _)| worker.id.to_string()).collect();
+    let without_hand_ins: Vec<String> = people[49..].iter().map(|(worker, _)| worker.id.to_string()).collect();
     for item in items {
         let id = item["task"]["id"].as_str().expect("id");
         let ranked =

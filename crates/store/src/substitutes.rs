@@ -26,7 +26,7 @@ use crate::{DbConnection, StoreError};
 
 /// How many loads an unsettled task asks for in the first round; each round asks
 /// for twice as many as the one before.
-const FIRST_ROUND: usize = 16;
+const FIRST_ROUND: usize = 48;
 
 /// The best `n` workers for each of `openings`, in their order. `committed` is each
 /// worker's committed minutes (from the centre's commitments, read in the same
