@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
+use yui_domain::workforce::availability::LocalRange;
 use yui_domain::workforce::ranking::{self, CandidateFacts, TaskNeeds};
 use yui_domain::workforce::{Level, SkillRequirement};
 use yui_domain::{IdMap, IdSet, TeamId, UserId};
@@ -197,15 +198,19 @@ impl FreeTime {
         deadlines.dedup();
         let mut ids = Vec::new();
         let mut minutes = Vec::new();
+        // The range in local time, converted again only when a worker's time zone
+        // differs from the previous one's (a centre's workers mostly share one).
+        let mut range = LocalRange::new(roster.center.time_zone, now, &deadlines);
         for worker in workers {
             let committed = committed(worker.id);
             match roster.schedule(worker.id) {
-                Some(schedule) => minutes.extend(
-                    schedule
-                        .available_minutes_until_each(now, &deadlines)
-                        .into_iter()
-                        .map(|capacity| capacity.saturating_sub(committed)),
-                ),
+                Some(schedule) => {
+                    if range.time_zone() != schedule.time_zone {
+                        range = LocalRange::new(schedule.time_zone, now, &deadlines);
+                    }
+                    let capacity = schedule.available_minutes_within(&range);
+                    minutes.extend(capacity.into_iter().map(|capacity| capacity.saturating_sub(committed)));
+                }
                 None => minutes.extend(std::iter::repeat_n(0, deadlines.len())),
             }
             ids.push(worker.id);

@@ -110,12 +110,25 @@ impl Schedule {
     /// for the cost of checking the last one.
     #[must_use]
     pub fn available_minutes_until_each(&self, from: DateTime<Utc>, ends: &[DateTime<Utc>]) -> Vec<u32> {
-        let local_from = from.with_timezone(&self.time_zone).naive_local();
+        self.available_minutes_within(&LocalRange::new(self.time_zone, from, ends))
+    }
+
+    /// [`Self::available_minutes_until_each`] for a range already converted to local
+    /// time: ranking many workers in one time zone converts it once, not once per
+    /// worker. A range in another zone than the schedule's is converted again.
+    #[must_use]
+    pub fn available_minutes_within(&self, range: &LocalRange) -> Vec<u32> {
+        if range.time_zone != self.time_zone {
+            return self.available_minutes_until_each(range.from, &range.ends);
+        }
+        let (from, local_from) = (range.from, range.local_from);
         let week = WeekShape::of(&self.windows);
         let mut walk = Walk::new(self.caps, local_from.date());
-        ends.iter()
-            .map(|&end| {
-                let local_to = end.with_timezone(&self.time_zone).naive_local();
+        range
+            .ends
+            .iter()
+            .zip(&range.local_ends)
+            .map(|(&end, &local_to)| {
                 if end <= from || local_to.date() < local_from.date() {
                     return 0;
                 }
@@ -177,6 +190,35 @@ impl WeekShape {
             full_day_minutes[usize::from(weekday % 7)] += u32::from(end - start);
         }
         Self { spans, full_day_minutes }
+    }
+}
+
+/// A start and some ends (soonest first), with their local times in one time zone.
+#[derive(Clone, Debug)]
+pub struct LocalRange {
+    time_zone: Tz,
+    from: DateTime<Utc>,
+    local_from: NaiveDateTime,
+    ends: Vec<DateTime<Utc>>,
+    local_ends: Vec<NaiveDateTime>,
+}
+
+impl LocalRange {
+    #[must_use]
+    pub fn new(time_zone: Tz, from: DateTime<Utc>, ends: &[DateTime<Utc>]) -> Self {
+        let local = |at: DateTime<Utc>| at.with_timezone(&time_zone).naive_local();
+        Self {
+            time_zone,
+            from,
+            local_from: local(from),
+            ends: ends.to_vec(),
+            local_ends: ends.iter().map(|&end| local(end)).collect(),
+        }
+    }
+
+    #[must_use]
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
     }
 }
 
@@ -259,6 +301,19 @@ mod tests {
         // Monday 12:00 to Tuesday 10:00: 120 + 30 minutes.
         assert_eq!(schedule.available_minutes(tokyo(2026, 11, 23, 12, 0), tokyo(2026, 11, 24, 10, 0)), 150);
         assert_eq!(schedule.available_minutes(tokyo(2026, 11, 24, 10, 0), tokyo(2026, 11, 23, 12, 0)), 0);
+    }
+
+    /// A range converted once for many workers gives each the answer of their own
+    /// walk, also when it was converted in another time zone than theirs.
+    #[test]
+    fn a_range_converted_once_gives_the_same_answer() {
+        let schedule = school_hours(GENEROUS);
+        let (from, ends) = (tokyo(2026, 11, 23, 12, 0), [tokyo(2026, 11, 24, 10, 0), tokyo(2026, 11, 30, 0, 0)]);
+        assert_eq!(schedule.available_minutes_until_each(from, &ends), [150, 4 * 270 + 120]);
+        for zone in [chrono_tz::Asia::Tokyo, chrono_tz::UTC, chrono_tz::America::New_York] {
+            let range = LocalRange::new(zone, from, &ends);
+            assert_eq!(schedule.available_minutes_within(&range), [150, 4 * 270 + 120], "{zone}");
+        }
     }
 
     #[test]
