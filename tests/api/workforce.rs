@@ -59,6 +59,24 @@ pub(crate) async fn always_available(
     call(app, Method::PUT, &format!("/v1/workers/{}/profile", worker.id), token, Some(profile), StatusCode::OK).await;
 }
 
+/// `count` new workers of the centre, each with their token, available all day
+/// every day up to `daily_minutes` a day and 3 000 minutes a week.
+async fn available_workers(
+    app: &TestApp,
+    center: yui_domain::CenterId,
+    count: usize,
+    daily_minutes: i64,
+) -> Vec<(Account, String)> {
+    let mut people = Vec::with_capacity(count);
+    for _ in 0..count {
+        let worker = app.create_user(Tenant::Center(center), Role::Worker);
+        let token = app.token(&worker).await;
+        always_available(app, &token, &worker, daily_minutes, 3000).await;
+        people.push((worker, token));
+    }
+    people
+}
+
 /// Records absences from yesterday until `days` from now; returns every task the
 /// absences put at risk.
 pub(crate) async fn absent_until(app: &TestApp, token: &str, worker: &Account, days: i64) -> Vec<Value> {
@@ -535,13 +553,7 @@ async fn candidates_rank_a_known_case_with_reasons(app: TestApp) {
         StatusCode::CREATED,
     )
     .await;
-    let mut people = Vec::new();
-    for _ in 0..5 {
-        let worker = app.create_user(Tenant::Center(center.id), Role::Worker);
-        let token = app.token(&worker).await;
-        always_available(&app, &token, &worker, 480, 3000).await;
-        people.push((worker, token));
-    }
+    let people = available_workers(&app, center.id, 5, 480).await;
     let [expert, able, novice, away, gone] = [0, 1, 2, 3, 4].map(|i| people[i].clone());
     assess(&app, &cast.director, &expert.0, "hd-map-editing", 5).await;
     assess(&app, &cast.director, &able.0, "hd-map-editing", 3).await;
@@ -805,13 +817,7 @@ async fn the_at_risk_list_pages_soonest_due_first(app: TestApp) {
 async fn substitutes_are_the_head_of_the_full_ranking(app: TestApp) {
     let cast = cast(&app).await;
     let center = app.db.read(|conn| yui_store::centers::find_by_slug(conn, "kado")).expect("centre").expect("kado");
-    let mut people = Vec::new();
-    for _ in 0..52 {
-        let worker = app.create_user(Tenant::Center(center.id), Role::Worker);
-        let token = app.token(&worker).await;
-        always_available(&app, &token, &worker, 600, 3000).await;
-        people.push((worker, token));
-    }
+    let mut people = available_workers(&app, center.id, 52, 600).await;
     people.sort_by_key(|(worker, _)| worker.id);
     let job = active_job(&app, &cast).await;
     let hand_ins: Vec<Value> = (0..49).map(|i| task(&format!("Done {i}"), 30 + 15 * (i % 5), 10, None)).collect();
