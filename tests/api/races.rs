@@ -371,8 +371,67 @@ fn reads_cannot_write() {
         let insert = format!("INSERT INTO organizations VALUES ('r', 'Read', {now})");
         let refused = db.read(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
         assert!(refused.is_err(), "{engine:?}: a read wrote");
+        if engine == crate::helpers::Engine::Sqlite {
+            // PostgreSQL runs a latest read outside any transaction, where nothing
+            // refuses a write; SQLite's readers still do, and every handler runs on both.
+            let refused =
+                db.read_latest(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
+            assert!(refused.is_err(), "{engine:?}: a latest read wrote");
+        }
         let written = db.write(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
         assert_eq!(written.expect("a write writes"), 1, "{engine:?}");
+    }
+}
+
+/// A read sees one snapshot; a latest read on PostgreSQL sees each commit as it
+/// lands (no transaction: two round trips fewer), and on SQLite is the same as a read.
+#[test]
+fn latest_reads_see_each_commit() {
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let count = |conn: &mut yui_store::DbConnection| {
+        diesel::sql_query("SELECT COUNT(*) AS n FROM organizations")
+            .get_result::<Count>(conn)
+            .map(|c| c.n)
+            .map_err(yui_store::StoreError::from)
+    };
+    for engine in [crate::helpers::Engine::Sqlite, crate::helpers::Engine::Postgres] {
+        if engine == crate::helpers::Engine::Postgres && crate::helpers::postgres_url().is_none() {
+            continue;
+        }
+        let database = crate::helpers::TestDatabase::create(engine);
+        let db = database.open();
+        db.migrate().expect("migrate");
+        let now = if engine == crate::helpers::Engine::Sqlite { "CURRENT_TIMESTAMP" } else { "now()" };
+        let mut added = 0;
+        let mut add_one = || {
+            added += 1;
+            let insert = format!("INSERT INTO organizations VALUES ('o{added}', 'Org', {now})");
+            db.write(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from))
+                .expect("insert");
+        };
+        let (before, after) = db
+            .read(|conn| {
+                let before = count(conn)?;
+                add_one();
+                Ok::<_, yui_store::StoreError>((before, count(conn)?))
+            })
+            .expect("read");
+        assert_eq!(after, before, "{engine:?}: a read sees one snapshot");
+        let (before, after) = db
+            .read_latest(|conn| {
+                let before = count(conn)?;
+                add_one();
+                Ok::<_, yui_store::StoreError>((before, count(conn)?))
+            })
+            .expect("latest read");
+        let expected = if engine == crate::helpers::Engine::Postgres { before + 1 } else { before };
+        assert_eq!(after, expected, "{engine:?}: a latest read");
     }
 }
 

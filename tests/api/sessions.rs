@@ -61,9 +61,21 @@ async fn logout_ends_the_session_at_once(app: TestApp) {
     let (access, refresh) = app.login(&director.email).await;
     let (other_access, _) = app.login(&director.email).await;
 
+    // Reads without a snapshot (`read_latest_as`) check the session too: unknown ids
+    // are `404` while it lives, `401` once it has ended.
+    let unknown = uuid::Uuid::now_v7();
+    let latest_reads =
+        [format!("/v1/tasks/{unknown}"), format!("/v1/jobs/{unknown}"), format!("/v1/jobs/{unknown}/tasks")];
+    for path in &latest_reads {
+        app.get(path, Some(&access)).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+    }
+
     let out = app.post("/v1/auth/logout", None, json!({"refresh_token": refresh})).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     app.get("/v1/me", Some(&access)).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    for path in &latest_reads {
+        app.get(path, Some(&access)).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
     app.post("/v1/auth/refresh", None, json!({"refresh_token": refresh}))
         .await
         .assert_problem(StatusCode::UNAUTHORIZED, "invalid_refresh_token");

@@ -187,14 +187,20 @@ fn create_private_file(path: &str) -> Result<(), StoreError> {
 
 /// Runs `work` in one transaction: committed if it succeeds, rolled back if not. A
 /// read on PostgreSQL is a read-only snapshot (`REPEATABLE READ`), asked for in the
-/// `BEGIN` itself: one round trip instead of `BEGIN` then `SET TRANSACTION`.
+/// `BEGIN` itself: one round trip instead of `BEGIN` then `SET TRANSACTION`. A
+/// latest read on PostgreSQL is no transaction at all: each statement commits on its
+/// own (two round trips fewer).
 fn transaction<T, E>(
     conn: &mut DbConnection,
     access: Access,
     work: impl FnOnce(&mut DbConnection) -> Result<T, TxError<E>>,
 ) -> Result<T, TxError<E>> {
     type Manager = <DbConnection as Connection>::TransactionManager;
-    let (DbConnection::Postgresql(pg), Access::Read) = (&mut *conn, access) else { return conn.transaction(work) };
+    let pg = match (&mut *conn, access) {
+        (DbConnection::Postgresql(_), Access::ReadLatest) => return work(conn),
+        (DbConnection::Postgresql(pg), Access::Read) => pg,
+        _ => return conn.transaction(work),
+    };
     AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
     match work(conn) {
         Ok(value) => match Manager::commit_transaction(conn) {
@@ -275,7 +281,10 @@ impl<E> From<diesel::result::Error> for TxError<E> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
+    /// One snapshot for the whole closure.
     Read,
+    /// Each statement sees what was committed when it ran.
+    ReadLatest,
     Write,
 }
 
@@ -330,6 +339,23 @@ impl Database {
         self.run(Access::Read, work)
     }
 
+    /// Runs `work` without a snapshot: each statement reads what was committed when it
+    /// ran. On PostgreSQL that is no transaction at all, two round trips fewer than
+    /// [`Self::read`]; on SQLite, where a transaction costs no round trip, it is the
+    /// same as [`Self::read`]. For reads whose statements need not agree with each
+    /// other: one resource, or one resource and a page of its children, each with
+    /// its access check.
+    ///
+    /// PostgreSQL does not stop a write here (there is no `READ ONLY` transaction to
+    /// refuse it); SQLite still does (its readers are `query_only` connections), and
+    /// the test suite runs every handler on both.
+    pub fn read_latest<T, E>(&self, work: impl FnMut(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: TransactionError,
+    {
+        self.run(Access::ReadLatest, work)
+    }
+
     /// Runs `work` in a transaction that may write. Either everything it wrote commits,
     /// or (on any `Err`) nothing does. A deadlock or serialization failure runs `work`
     /// again (a few times), so it must do nothing outside the database.
@@ -350,7 +376,7 @@ impl Database {
     where
         E: TransactionError,
     {
-        let pool = if access == Access::Read { &self.readers } else { &self.writers };
+        let pool = if access == Access::Write { &self.writers } else { &self.readers };
         let waiting = Waiting::start(&self.waiting);
         let mut pooled = pool.get().map_err(|e| E::from(StoreError::Pool(e.to_string())))?;
         drop(waiting);

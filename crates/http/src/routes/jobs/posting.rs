@@ -285,7 +285,7 @@ async fn get_job(
 ) -> Result<web::Json<JobView>, ApiError> {
     let id = JobId::from(id.into_inner());
     let view = state
-        .read_as(bearer, move |conn, actor| {
+        .read_latest_as(bearer, move |conn, actor| {
             let job = access::job(conn, actor, id, Action::ViewJob)?;
             let counts = jobs::task_counts(conn, job.id)?;
             Ok(JobView::new(job, Some(JobProgress::from_counts(&counts))))
