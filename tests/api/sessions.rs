@@ -61,7 +61,7 @@ async fn logout_ends_the_session_at_once(app: TestApp) {
     let (access, refresh) = app.login(&director.email).await;
     let (other_access, _) = app.login(&director.email).await;
 
-    // Reads without a snapshot (`read_latest_as`) check the session too: unknown ids
+    // Reads without a snapshot (`AppState::read_latest`) check the session too: unknown ids
     // are `404` while it lives, `401` once it has ended.
     let unknown = uuid::Uuid::now_v7();
     let latest_reads =

@@ -9,7 +9,7 @@ use yui_domain::{Role, SessionId, Tenant};
 use crate::helpers::{ISSUER, JWT_SECRET, TestApp, sign};
 use crate::on_both_engines;
 
-on_both_engines!(tampered_tokens_are_refused);
+on_both_engines!(tampered_tokens_are_refused, resource_reads_check_the_session_they_read_with);
 
 async fn tampered_tokens_are_refused(app: TestApp) {
     let center = app.create_center("kado");
@@ -70,4 +70,49 @@ async fn tampered_tokens_are_refused(app: TestApp) {
         .await
         .expect("sent");
     assert_eq!(basic.status(), StatusCode::UNAUTHORIZED, "only the Bearer scheme is accepted");
+}
+
+/// A task, a job and a job's tasks are read in one statement with the caller's
+/// session (`access::task_as`, `access::job_as`): that statement must refuse what
+/// `/v1/me` refuses: another user's session, an unknown one, and one logged out.
+async fn resource_reads_check_the_session_they_read_with(app: TestApp) {
+    let cast = crate::flow::cast(&app).await;
+    let job = crate::flow::active_job(&app, &cast).await;
+    let task =
+        crate::workforce::tasks_for(&app, &cast.director, &job, vec![crate::workforce::task("One", 30, 5, None)])
+            .await
+            .remove(0);
+    let reads = [format!("/v1/tasks/{task}"), format!("/v1/jobs/{job}"), format!("/v1/jobs/{job}/tasks")];
+    let center = yui_domain::CenterId::from(uuid::Uuid::parse_str(&cast.center_id).expect("uuid"));
+    let director = app.create_user(Tenant::Center(center), Role::Director);
+    let (genuine, refresh) = app.login(&director.email).await;
+    for path in &reads {
+        assert_eq!(app.get(path, Some(&genuine)).await.status, StatusCode::OK, "{path}");
+    }
+
+    let payload = genuine.split('.').nth(1).expect("payload");
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("json");
+    let with = |key: &str, value: String| {
+        let mut forged = claims.clone();
+        forged[key] = json!(value);
+        sign(&forged, JWT_SECRET)
+    };
+    let forged = [
+        ("unknown session", with("sid", SessionId::generate().to_string())),
+        ("other user's session", with("sub", uuid::Uuid::now_v7().to_string())),
+    ];
+    for (what, token) in &forged {
+        for path in &reads {
+            let reply = app.get(path, Some(token)).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{what}: {path}: {}", reply.body);
+            reply.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+        }
+    }
+
+    let out = app.post("/v1/auth/logout", None, json!({"refresh_token": refresh})).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    for path in &reads {
+        app.get(path, Some(&genuine)).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
 }

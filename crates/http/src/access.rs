@@ -23,8 +23,9 @@ use yui_store::tasks::{self, Task};
 use yui_store::teams::{self, Team, TeamRole};
 use yui_store::time_entries::{self, TimeEntry};
 use yui_store::users::{self, User};
-use yui_store::{DbConnection, StoreError};
+use yui_store::{DbConnection, StoreError, api_keys, sessions};
 
+use crate::auth::Bearer;
 use crate::error::{ApiError, ErrorCode};
 
 /// Turns the domain's answer into `Ok` or the error to send.
@@ -100,6 +101,34 @@ pub fn job(conn: &mut DbConnection, actor: Actor, id: JobId, action: Action) -> 
     Ok(job)
 }
 
+/// The token's holder and the job: [`resolve_actor`] then [`job`], with a person's
+/// session read in the same statement as the job (as [`task_as`]).
+pub fn job_as(conn: &mut DbConnection, bearer: &Bearer, id: JobId, action: Action) -> Result<(Actor, Job), ApiError> {
+    if let Bearer::Session(claims) = bearer
+        && let Some((found, caller)) = jobs::find_with_caller(conn, id, claims.session)?
+    {
+        let actor = sessions::actor_of(claims.user, caller).ok_or_else(ApiError::unauthorized)?;
+        credential(actor, action)?;
+        answer(decide(actor.role, job_relation(actor, &found), action), "job", action)?;
+        return Ok((actor, found));
+    }
+    let actor = resolve_actor(conn, bearer)?;
+    Ok((actor, job(conn, actor, id, action)?))
+}
+
+/// The actor behind an access token or API key: `401` unless the session is live
+/// and its user active, or the key is live. Every authorised request starts here.
+pub fn resolve_actor(conn: &mut DbConnection, bearer: &Bearer) -> Result<Actor, ApiError> {
+    let actor = match bearer {
+        Bearer::Session(claims) => sessions::load_actor(conn, claims.user, claims.session)?,
+        Bearer::ApiKey(_) => {
+            let hash = bearer.api_key_hash().unwrap_or_default();
+            api_keys::load_actor(conn, &hash)?
+        }
+    };
+    actor.ok_or_else(ApiError::unauthorized)
+}
+
 /// The delivery and its job, if the caller may do `action` to the job.
 pub fn delivery(
     conn: &mut DbConnection,
@@ -167,6 +196,30 @@ pub fn task(conn: &mut DbConnection, actor: Actor, id: TaskId, action: Action) -
     let (task, job) = tasks::find_with_job(conn, id)?.ok_or_else(not_found)?;
     answer(decide(actor.role, task_relation(conn, actor, &task)?, action), "task", action)?;
     Ok((task, job))
+}
+
+/// The token's holder, the task and its job: [`resolve_actor`] then [`task`], with
+/// the same answers, but for a person the session is read in the same statement as
+/// the task (one round trip instead of two: a task by id is the most frequent read).
+pub fn task_as(
+    conn: &mut DbConnection,
+    bearer: &Bearer,
+    id: TaskId,
+    action: Action,
+) -> Result<(Actor, Task, Job), ApiError> {
+    if let Bearer::Session(claims) = bearer
+        && let Some((found, job, caller)) = tasks::find_with_job_and_caller(conn, id, claims.session)?
+    {
+        let actor = sessions::actor_of(claims.user, caller).ok_or_else(ApiError::unauthorized)?;
+        credential(actor, action)?;
+        answer(decide(actor.role, task_relation(conn, actor, &found)?, action), "task", action)?;
+        return Ok((actor, found, job));
+    }
+    // An API key, or no such task: whether the caller may learn that is the session's
+    // to say, read on its own.
+    let actor = resolve_actor(conn, bearer)?;
+    let (found, job) = task(conn, actor, id, action)?;
+    Ok((actor, found, job))
 }
 
 /// The worker `id` (a worker of the caller's centre), if the caller may do `action`

@@ -3,7 +3,7 @@
 //! A handler's database work is a single closure run on the blocking pool inside one
 //! transaction ([`AppState::read`], [`AppState::write`]), or, for a read of one
 //! resource (and a page of its children), statement by statement without a snapshot
-//! ([`AppState::read_latest_as`]: on PostgreSQL two round trips fewer). The closure may run more
+//! ([`AppState::read_latest`]: on PostgreSQL two round trips fewer). The closure may run more
 //! than once: a write transaction that loses a race the database detects (a deadlock,
 //! a serialization failure on PostgreSQL) is rolled back and run again, a few times,
 //! before the client gets `503 contention` with `Retry-After`. So closures do
@@ -17,7 +17,7 @@ use std::sync::Arc;
 use actix_web::web;
 use yui_domain::Actor;
 use yui_store::roster::RosterCache;
-use yui_store::{Database, DbConnection, api_keys, sessions};
+use yui_store::{Database, DbConnection};
 
 use crate::auth::{Bearer, TokenKeys};
 use crate::error::ApiError;
@@ -64,19 +64,19 @@ impl AppState {
         self.read(as_holder(bearer, work)).await
     }
 
-    /// Like [`Self::read_as`], without one snapshot for the whole closure: each
+    /// Like [`Self::read`], without one snapshot for the whole closure: each
     /// statement reads what was committed when it ran ([`Database::read_latest`]:
     /// on PostgreSQL two round trips fewer). For a resource, or a resource and a page
-    /// of its children, read with its access check. The token is still checked first,
-    /// in the closure, so a revoked session is `401` as with [`Self::read_as`].
-    pub async fn read_latest_as<T, F>(&self, bearer: Bearer, work: F) -> Result<T, ApiError>
+    /// of its children, whose first step is `access::task_as` or `access::job_as`:
+    /// they resolve the caller, reading a person's session in the same statement as
+    /// the resource, so a revoked session is `401` as with [`Self::read_as`].
+    pub async fn read_latest<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnMut(&mut DbConnection, Actor) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let db = self.db.clone();
-        let mut work = as_holder(bearer, work);
-        web::block(move || db.read_latest(&mut work)).await?
+        web::block(move || db.read_latest(work)).await?
     }
 
     /// [`Self::write`] on behalf of the token's holder.
@@ -95,18 +95,7 @@ fn as_holder<T>(
     mut work: impl FnMut(&mut DbConnection, Actor) -> Result<T, ApiError>,
 ) -> impl FnMut(&mut DbConnection) -> Result<T, ApiError> {
     move |conn| {
-        let actor = resolve_actor(conn, &bearer)?;
+        let actor = crate::access::resolve_actor(conn, &bearer)?;
         work(conn, actor)
     }
-}
-
-fn resolve_actor(conn: &mut DbConnection, bearer: &Bearer) -> Result<Actor, ApiError> {
-    let actor = match bearer {
-        Bearer::Session(claims) => sessions::load_actor(conn, claims.user, claims.session)?,
-        Bearer::ApiKey(_) => {
-            let hash = bearer.api_key_hash().unwrap_or_default();
-            api_keys::load_actor(conn, &hash)?
-        }
-    };
-    actor.ok_or_else(ApiError::unauthorized)
 }

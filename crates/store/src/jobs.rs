@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 use yui_domain::flow::{JobStatus, Pricing, TaskStatus};
-use yui_domain::{CenterId, Currency, JobId, Money, OrganizationId, PageLimit, UserId};
+use yui_domain::{CenterId, Currency, JobId, Money, OrganizationId, PageLimit, SessionId, UserId};
 
 use crate::ids::{from_db_time, parse_json, parse_status, parse_uuid, to_db_time, to_json};
-use crate::schema::{jobs, tasks};
+use crate::schema::{jobs, sessions, tasks, users};
+use crate::users::{User, UserRow};
 use crate::{DbConnection, Page, StoreError, overfetch};
 
 /// What a client writes into a job (created as a draft, editable until posted).
@@ -156,6 +157,26 @@ pub fn find(conn: &mut DbConnection, id: JobId) -> Result<Option<Job>, StoreErro
         .optional()?
         .map(Job::try_from)
         .transpose()
+}
+
+/// [`find`] and, in the same statement, the user of the caller's session `session`
+/// if it is live (as [`crate::tasks::find_with_job_and_caller`]).
+pub fn find_with_caller(
+    conn: &mut DbConnection,
+    id: JobId,
+    session: SessionId,
+) -> Result<Option<(Job, Option<User>)>, StoreError> {
+    let Some((job, caller)) = jobs::table
+        .left_join(sessions::table.on(crate::sessions::is_live(session.to_string(), to_db_time(crate::now()))))
+        .left_join(users::table.on(users::id.nullable().eq(sessions::user_id.nullable())))
+        .filter(jobs::id.eq(id.to_string()))
+        .select((JobRow::as_select(), crate::sessions::nullable_caller()))
+        .first::<(JobRow, Option<UserRow>)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((Job::try_from(job)?, crate::sessions::caller_from_row(caller)?)))
 }
 
 /// Writes `job` (its spec, status and decline reason) if nobody changed it since it

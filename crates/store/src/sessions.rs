@@ -129,6 +129,14 @@ pub fn revoke_all_of(conn: &mut DbConnection, user: UserId) -> Result<(), StoreE
     Ok(())
 }
 
+/// Whether a `sessions` row is the session `session` and neither revoked nor expired
+/// at `now`: a filter here, and the join condition where a resource is read with its
+/// caller's session in one statement (`tasks::find_with_job_and_caller`).
+#[diesel::dsl::auto_type]
+pub(crate) fn is_live(session: String, now: chrono::NaiveDateTime) -> _ {
+    sessions::id.eq(session).and(sessions::revoked_at.is_null()).and(sessions::expires_at.gt(now))
+}
+
 /// The user of a session that is neither revoked nor expired.
 fn live_session_user(
     conn: &mut DbConnection,
@@ -137,9 +145,7 @@ fn live_session_user(
 ) -> Result<Option<User>, StoreError> {
     sessions::table
         .inner_join(users::table)
-        .filter(sessions::id.eq(session.to_string()))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(to_db_time(now)))
+        .filter(is_live(session.to_string(), to_db_time(now)))
         .select(UserRow::as_select())
         .first(conn)
         .optional()?
@@ -150,9 +156,31 @@ fn live_session_user(
 /// Resolves an access token's subject and session to an [`Actor`]: `None` unless
 /// the session is live, belongs to that user, and the user is active.
 pub fn load_actor(conn: &mut DbConnection, user: UserId, session: SessionId) -> Result<Option<Actor>, StoreError> {
-    Ok(live_session_user(conn, session, crate::now())?.filter(|found| found.id == user && found.active).map(|found| {
-        Actor { user_id: found.id, role: found.role, tenant: found.tenant, credential: Credential::Person }
-    }))
+    Ok(actor_of(user, live_session_user(conn, session, crate::now())?))
+}
+
+/// The [`Actor`] for an access token's subject `user`, given the user of its session
+/// if that session is live: `None` unless it is that user, and the user is active.
+#[must_use]
+pub fn actor_of(user: UserId, session_user: Option<User>) -> Option<Actor> {
+    session_user.filter(|found| found.id == user && found.active).map(|found| Actor {
+        user_id: found.id,
+        role: found.role,
+        tenant: found.tenant,
+        credential: Credential::Person,
+    })
+}
+
+/// The columns of the caller's user where a resource is read with a `LEFT JOIN` of
+/// the live session ([`is_live`]) and its user: `NULL`s where the session is not live.
+pub(crate) fn nullable_caller()
+-> diesel::dsl::Nullable<<UserRow as Selectable<crate::db::MultiBackend>>::SelectExpression> {
+    <UserRow as Selectable<crate::db::MultiBackend>>::construct_selection().nullable()
+}
+
+/// The user in [`nullable_caller`]'s columns, if there was one.
+pub(crate) fn caller_from_row(row: Option<UserRow>) -> Result<Option<User>, StoreError> {
+    row.map(User::try_from).transpose()
 }
 
 /// Deletes sessions that ended (expired or revoked) more than `grace` ago, with

@@ -7,11 +7,12 @@ use diesel::prelude::*;
 use yui_domain::flow::TaskStatus;
 use yui_domain::workforce::risk::Commitment;
 use yui_domain::workforce::{Level, SkillRequirement};
-use yui_domain::{CenterId, JobId, PageLimit, SubmissionId, TaskId, TeamId, UserId};
+use yui_domain::{CenterId, JobId, PageLimit, SessionId, SubmissionId, TaskId, TeamId, UserId};
 
 use crate::ids::{from_db_time, parse_status, parse_uuid, to_db_time};
 use crate::jobs::Job;
-use crate::schema::tasks;
+use crate::schema::{sessions, tasks, users};
+use crate::users::{User, UserRow};
 use crate::{DbConnection, Page, StoreError, overfetch};
 
 /// Rows per INSERT: keeps a 5 000-task split under SQLite's bound-parameter limit.
@@ -210,6 +211,33 @@ pub fn find_with_job(conn: &mut DbConnection, id: TaskId) -> Result<Option<(Task
         return Ok(None);
     };
     Ok(Some((Task::try_from(task)?.remembering_stored(), Job::try_from(job)?)))
+}
+
+/// [`find_with_job`] and, in the same statement, the user of the caller's session
+/// `session` if it is live ([`crate::sessions::actor_of`] makes the actor of it):
+/// one round trip instead of two for the most frequent read. `None` if there is no
+/// such task (the caller's session is then still to be checked).
+pub fn find_with_job_and_caller(
+    conn: &mut DbConnection,
+    id: TaskId,
+    session: SessionId,
+) -> Result<Option<(Task, Job, Option<User>)>, StoreError> {
+    let Some((task, job, caller)) = tasks::table
+        .inner_join(crate::schema::jobs::table)
+        .left_join(sessions::table.on(crate::sessions::is_live(session.to_string(), to_db_time(crate::now()))))
+        .left_join(users::table.on(users::id.nullable().eq(sessions::user_id.nullable())))
+        .filter(tasks::id.eq(id.to_string()))
+        .select((TaskRow::as_select(), crate::jobs::JobRow::as_select(), crate::sessions::nullable_caller()))
+        .first::<(TaskRow, crate::jobs::JobRow, Option<UserRow>)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((
+        Task::try_from(task)?.remembering_stored(),
+        Job::try_from(job)?,
+        crate::sessions::caller_from_row(caller)?,
+    )))
 }
 
 /// Several tasks by id, each with its job (those that exist), in one query.

@@ -285,8 +285,8 @@ async fn get_job(
 ) -> Result<web::Json<JobView>, ApiError> {
     let id = JobId::from(id.into_inner());
     let view = state
-        .read_latest_as(bearer, move |conn, actor| {
-            let job = access::job(conn, actor, id, Action::ViewJob)?;
+        .read_latest(move |conn| {
+            let (_, job) = access::job_as(conn, &bearer, id, Action::ViewJob)?;
             let counts = jobs::task_counts(conn, job.id)?;
             Ok(JobView::new(job, Some(JobProgress::from_counts(&counts))))
         })

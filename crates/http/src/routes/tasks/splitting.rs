@@ -221,8 +221,8 @@ async fn list_job_tasks(
     let page = page.parse()?;
     let filter = filter.filter();
     let (job, tasks) = state
-        .read_latest_as(bearer, move |conn, actor| {
-            let job = access::job(conn, actor, id, Action::ViewJobTasks)?;
+        .read_latest(move |conn| {
+            let (_, job) = access::job_as(conn, &bearer, id, Action::ViewJobTasks)?;
             let tasks = tasks::list(conn, TaskScope::Job(job.id), filter, page.after.map(TaskId::from), page.limit)?;
             Ok((job, tasks))
         })
@@ -277,8 +277,8 @@ async fn get_task(
 ) -> Result<web::Json<TaskView>, ApiError> {
     let id = TaskId::from(id.into_inner());
     let view = state
-        .read_latest_as(bearer, move |conn, actor| {
-            let (task, job) = access::task(conn, actor, id, Action::ViewTask)?;
+        .read_latest(move |conn| {
+            let (_, task, job) = access::task_as(conn, &bearer, id, Action::ViewTask)?;
             Ok(TaskView::new(task, &job))
         })
         .await?;
