@@ -360,14 +360,7 @@ fn a_deadlock_victim_is_run_again() {
 fn reads_cannot_write() {
     use diesel::RunQueryDsl;
 
-    for engine in [crate::helpers::Engine::Sqlite, crate::helpers::Engine::Postgres] {
-        if engine == crate::helpers::Engine::Postgres && crate::helpers::postgres_url().is_none() {
-            continue;
-        }
-        let database = crate::helpers::TestDatabase::create(engine);
-        let db = database.open();
-        db.migrate().expect("migrate");
-        let now = if engine == crate::helpers::Engine::Sqlite { "CURRENT_TIMESTAMP" } else { "now()" };
+    on_each_engine(|engine, db, now| {
         let insert = format!("INSERT INTO organizations VALUES ('r', 'Read', {now})");
         let refused = db.read(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
         assert!(refused.is_err(), "{engine:?}: a read wrote");
@@ -380,6 +373,20 @@ fn reads_cannot_write() {
         }
         let written = db.write(|conn| diesel::sql_query(&insert).execute(conn).map_err(yui_store::StoreError::from));
         assert_eq!(written.expect("a write writes"), 1, "{engine:?}");
+    });
+}
+
+/// Runs `check` with a migrated database on each engine this run has (PostgreSQL
+/// when its URL is set), and the engine's SQL for the current time.
+fn on_each_engine(mut check: impl FnMut(crate::helpers::Engine, &yui_store::Database, &str)) {
+    for engine in [crate::helpers::Engine::Sqlite, crate::helpers::Engine::Postgres] {
+        if engine == crate::helpers::Engine::Postgres && crate::helpers::postgres_url().is_none() {
+            continue;
+        }
+        let database = crate::helpers::TestDatabase::create(engine);
+        let db = database.open();
+        db.migrate().expect("migrate");
+        check(engine, &db, if engine == crate::helpers::Engine::Sqlite { "CURRENT_TIMESTAMP" } else { "now()" });
     }
 }
 
@@ -400,14 +407,7 @@ fn latest_reads_see_each_commit() {
             .map(|c| c.n)
             .map_err(yui_store::StoreError::from)
     };
-    for engine in [crate::helpers::Engine::Sqlite, crate::helpers::Engine::Postgres] {
-        if engine == crate::helpers::Engine::Postgres && crate::helpers::postgres_url().is_none() {
-            continue;
-        }
-        let database = crate::helpers::TestDatabase::create(engine);
-        let db = database.open();
-        db.migrate().expect("migrate");
-        let now = if engine == crate::helpers::Engine::Sqlite { "CURRENT_TIMESTAMP" } else { "now()" };
+    on_each_engine(|engine, db, now| {
         let mut added = 0;
         let mut add_one = || {
             added += 1;
@@ -432,7 +432,7 @@ fn latest_reads_see_each_commit() {
             .expect("latest read");
         let expected = if engine == crate::helpers::Engine::Postgres { before + 1 } else { before };
         assert_eq!(after, expected, "{engine:?}: a latest read");
-    }
+    });
 }
 
 /// The same reset link sent twice at the same moment: one new password is set, the
