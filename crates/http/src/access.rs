@@ -101,19 +101,19 @@ pub fn job(conn: &mut DbConnection, actor: Actor, id: JobId, action: Action) -> 
     Ok(job)
 }
 
-/// The token's holder and the job: [`resolve_actor`] then [`job`], with a person's
+/// The job, for the token's holder: [`resolve_actor`] then [`job`], with a person's
 /// session read in the same statement as the job (as [`task_as`]).
-pub fn job_as(conn: &mut DbConnection, bearer: &Bearer, id: JobId, action: Action) -> Result<(Actor, Job), ApiError> {
+pub fn job_as(conn: &mut DbConnection, bearer: &Bearer, id: JobId, action: Action) -> Result<Job, ApiError> {
     if let Bearer::Session(claims) = bearer
         && let Some((found, caller)) = jobs::find_with_caller(conn, id, claims.session)?
     {
         let actor = sessions::actor_of(claims.user, caller).ok_or_else(ApiError::unauthorized)?;
         credential(actor, action)?;
         answer(decide(actor.role, job_relation(actor, &found), action), "job", action)?;
-        return Ok((actor, found));
+        return Ok(found);
     }
     let actor = resolve_actor(conn, bearer)?;
-    Ok((actor, job(conn, actor, id, action)?))
+    job(conn, actor, id, action)
 }
 
 /// The actor behind an access token or API key: `401` unless the session is live
@@ -198,28 +198,22 @@ pub fn task(conn: &mut DbConnection, actor: Actor, id: TaskId, action: Action) -
     Ok((task, job))
 }
 
-/// The token's holder, the task and its job: [`resolve_actor`] then [`task`], with
-/// the same answers, but for a person the session is read in the same statement as
+/// The task and its job, for the token's holder: [`resolve_actor`] then [`task`],
+/// with the same answers, but for a person the session is read in the same statement as
 /// the task (one round trip instead of two: a task by id is the most frequent read).
-pub fn task_as(
-    conn: &mut DbConnection,
-    bearer: &Bearer,
-    id: TaskId,
-    action: Action,
-) -> Result<(Actor, Task, Job), ApiError> {
+pub fn task_as(conn: &mut DbConnection, bearer: &Bearer, id: TaskId, action: Action) -> Result<(Task, Job), ApiError> {
     if let Bearer::Session(claims) = bearer
         && let Some((found, job, caller)) = tasks::find_with_job_and_caller(conn, id, claims.session)?
     {
         let actor = sessions::actor_of(claims.user, caller).ok_or_else(ApiError::unauthorized)?;
         credential(actor, action)?;
         answer(decide(actor.role, task_relation(conn, actor, &found)?, action), "task", action)?;
-        return Ok((actor, found, job));
+        return Ok((found, job));
     }
     // An API key, or no such task: whether the caller may learn that is the session's
     // to say, read on its own.
     let actor = resolve_actor(conn, bearer)?;
-    let (found, job) = task(conn, actor, id, action)?;
-    Ok((actor, found, job))
+    task(conn, actor, id, action)
 }
 
 /// The worker `id` (a worker of the caller's centre), if the caller may do `action`

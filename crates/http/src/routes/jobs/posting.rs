@@ -286,7 +286,7 @@ async fn get_job(
     let id = JobId::from(id.into_inner());
     let view = state
         .read_latest(move |conn| {
-            let (_, job) = access::job_as(conn, &bearer, id, Action::ViewJob)?;
+            let job = access::job_as(conn, &bearer, id, Action::ViewJob)?;
             let counts = jobs::task_counts(conn, job.id)?;
             Ok(JobView::new(job, Some(JobProgress::from_counts(&counts))))
         })

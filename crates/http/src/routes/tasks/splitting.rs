@@ -222,7 +222,7 @@ async fn list_job_tasks(
     let filter = filter.filter();
     let (job, tasks) = state
         .read_latest(move |conn| {
-            let (_, job) = access::job_as(conn, &bearer, id, Action::ViewJobTasks)?;
+            let job = access::job_as(conn, &bearer, id, Action::ViewJobTasks)?;
             let tasks = tasks::list(conn, TaskScope::Job(job.id), filter, page.after.map(TaskId::from), page.limit)?;
             Ok((job, tasks))
         })
@@ -278,7 +278,7 @@ async fn get_task(
     let id = TaskId::from(id.into_inner());
     let view = state
         .read_latest(move |conn| {
-            let (_, task, job) = access::task_as(conn, &bearer, id, Action::ViewTask)?;
+            let (task, job) = access::task_as(conn, &bearer, id, Action::ViewTask)?;
             Ok(TaskView::new(task, &job))
         })
         .await?;
