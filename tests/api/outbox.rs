@@ -323,3 +323,87 @@ fn bad_mail_settings_are_a_clear_start_up_error() {
     }
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+/// The dispatchers poll "is any e-mail or webhook delivery due?" once a second. On
+/// PostgreSQL that poll must use its index even when the statistics were taken while
+/// every row was still pending and nothing is pending now (a freshly seeded or bulk-
+/// assigned centre, before autovacuum gets round to the table): a generic plan that
+/// scans the whole outbox once a second per server cost the open-loop benchmark at a
+/// million tasks its tail latency.
+#[test]
+fn polls_use_their_index_on_stale_statistics() {
+    use diesel::{Connection, RunQueryDsl};
+
+    #[derive(diesel::QueryableByName)]
+    struct Scans {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        relname: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seq_scan: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        idx_scan: i64,
+    }
+    if postgres_url().is_none() {
+        return;
+    }
+    let database = TestDatabase::create(Engine::Postgres);
+    let db = database.open();
+    db.migrate().expect("migrate");
+    let rows = 5_000;
+    let stale = [
+        // Test rows only: the references they carry need not exist.
+        "SET LOCAL session_replication_role = replica".to_owned(),
+        format!(
+            "INSERT INTO outbox (id, channel, recipient, locale, template, data, status, attempts, next_attempt_at, created_at) \
+             SELECT 'm' || g, 'email', 'p' || g || '@test.example', 'en', 'password_reset', repeat('x', 300), 'pending', 0, \
+                    now() - interval '1 hour', now() FROM generate_series(1, {rows}) g"
+        ),
+        format!(
+            "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at) \
+             SELECT 'd' || g, 'endpoint', 'e' || g, 'task.created', repeat('x', 300), 'pending', 0, \
+                    now() - interval '1 hour', now() FROM generate_series(1, {rows}) g"
+        ),
+    ];
+    db.write(|conn| {
+        for statement in &stale {
+            diesel::sql_query(statement).execute(&mut *conn)?;
+        }
+        Ok::<_, yui_store::StoreError>(())
+    })
+    .expect("pending rows");
+    db.write(|conn| {
+        // Statistics of an all-pending outbox, then nothing pending, then the dead rows
+        // vacuumed away (so what is left to measure is the plan, not dead tuples).
+        diesel::sql_query("ANALYZE outbox, webhook_deliveries").execute(&mut *conn)?;
+        diesel::sql_query("UPDATE outbox SET status = 'dropped'").execute(&mut *conn)?;
+        diesel::sql_query("UPDATE webhook_deliveries SET status = 'failed'").execute(&mut *conn)?;
+        Ok::<_, yui_store::StoreError>(())
+    })
+    .expect("stale statistics");
+    let mut conn = diesel::PgConnection::establish(&database.url).expect("connect");
+    diesel::sql_query("VACUUM outbox, webhook_deliveries").execute(&mut conn).expect("vacuum");
+    let (before, after) = db
+        .read(|conn| {
+            // The counts include this connection's earlier work not yet reported, so
+            // what counts is the difference the two polls make.
+            let scans = |conn: &mut yui_store::DbConnection| {
+                diesel::sql_query(
+                    "SELECT relname::text AS relname, seq_scan, COALESCE(idx_scan, 0) AS idx_scan \
+                     FROM pg_stat_xact_user_tables WHERE relname IN ('outbox', 'webhook_deliveries') ORDER BY relname",
+                )
+                .load::<Scans>(conn)
+            };
+            let before = scans(conn)?;
+            // What a long-running server ends up with: one plan for every parameter value.
+            diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan").execute(&mut *conn)?;
+            assert!(!outbox::any_due(conn)?, "no e-mail is due");
+            assert!(!yui_store::webhooks::any_due(conn)?, "no delivery is due");
+            Ok::<_, yui_store::StoreError>((before, scans(conn)?))
+        })
+        .expect("poll");
+    assert_eq!(after.len(), 2);
+    for (before, after) in before.iter().zip(&after) {
+        assert_eq!(after.seq_scan - before.seq_scan, 0, "{}: the poll scanned the whole table", after.relname);
+        assert_eq!(after.idx_scan - before.idx_scan, 1, "{}: the poll did not use its index", after.relname);
+    }
+}

@@ -162,6 +162,12 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> Result<(), S
 
 /// Whether any message is due (a cheap read before taking a write transaction to
 /// claim: on SQLite an idle dispatcher then never holds the write lock).
+///
+/// Ordered by `next_attempt_at` although any due row would do: the order makes
+/// `outbox_due_idx` the only sensible plan. Without it PostgreSQL's generic plan for
+/// `status = $2` can pick a sequential scan whenever its statistics are stale (taken
+/// while most messages were still pending), and a poll of a 300 000-row outbox then
+/// takes 240 ms instead of 0.05 ms, once a second.
 pub fn any_due(conn: &mut DbConnection) -> Result<bool, StoreError> {
     let now = to_db_time(crate::now());
     let due: Option<String> = outbox::table
@@ -169,6 +175,7 @@ pub fn any_due(conn: &mut DbConnection) -> Result<bool, StoreError> {
         .filter(outbox::status.eq(Status::Pending.as_str()))
         .filter(outbox::next_attempt_at.le(now))
         .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(now)))
+        .order(outbox::next_attempt_at.asc())
         .select(outbox::id)
         .first(conn)
         .optional()?;

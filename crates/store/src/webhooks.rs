@@ -338,13 +338,16 @@ pub struct Outgoing {
     pub failing_since: Option<DateTime<Utc>>,
 }
 
-/// Whether any delivery is due (a cheap read before claiming).
+/// Whether any delivery is due (a cheap read before claiming). Ordered so that
+/// `webhook_deliveries_due_idx` is the plan whatever the statistics say, as
+/// [`crate::outbox::any_due`] explains.
 pub fn any_due(conn: &mut DbConnection) -> Result<bool, StoreError> {
     let now = to_db_time(crate::now());
     let due: Option<String> = deliveries::table
         .filter(deliveries::status.eq("pending"))
         .filter(deliveries::next_attempt_at.le(now))
         .filter(deliveries::locked_until.is_null().or(deliveries::locked_until.lt(now)))
+        .order(deliveries::next_attempt_at.asc())
         .select(deliveries::id)
         .first(conn)
         .optional()?;
