@@ -20,6 +20,8 @@
 #                            (it is kept); otherwise bench_ol_<pid> is seeded and dropped
 #   PG_URL=postgres://postgres@127.0.0.1:5432
 #   SKIP_BUILD=1             reuse target/release binaries
+#   YUI=path/to/yui          run that binary instead of target/release/yui (to compare
+#                            two builds on one seeded database: DB=… SKIP_BUILD=1 YUI=…)
 # Installs oha (cargo install --locked oha) if it is missing. Traffic goes to
 # 127.0.0.1 only.
 set -euo pipefail
@@ -37,7 +39,7 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
     cargo build --release --example bench-seed --bin yui
 fi
 command -v oha >/dev/null || cargo install --locked oha
-YUI=$PWD/target/release/yui
+YUI=${YUI:-$PWD/target/release/yui}
 SEED=$PWD/target/release/examples/bench-seed
 
 bench_begin openloop
