@@ -13,6 +13,7 @@ mod authorization_keys;
 mod bad_input;
 mod billing;
 mod binary;
+mod checkpoints;
 mod docs;
 mod event_feed;
 mod flow;

@@ -2,7 +2,8 @@
 //!
 //! The engine is chosen from the URL scheme by us, not by trial: diesel's
 //! `MultiConnection::establish` would happily treat a mistyped PostgreSQL URL as a
-//! SQLite file name. SQLite connections get WAL, foreign keys and a busy timeout.
+//! SQLite file name. SQLite connections get WAL, foreign keys and a busy timeout;
+//! their writers leave checkpoints to a background thread (`checkpoint`).
 //!
 //! SQLite allows one writer at a time; a second deferred transaction that tries to
 //! write fails with `SQLITE_BUSY` instead of waiting. So write transactions on
@@ -19,6 +20,7 @@ use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use crate::StoreError;
+use crate::checkpoint::Checkpointer;
 
 /// Runs the same diesel statement on the concrete connection of either engine, for
 /// the statements that do not compile through the shared multi-backend type:
@@ -144,7 +146,7 @@ impl ManageConnection for Manager {
                 } else {
                     format!(
                         "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; \
-                         PRAGMA foreign_keys = ON;",
+                         PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
                         self.durability.pragma()
                     )
                 };
@@ -251,6 +253,8 @@ pub struct Database {
     readers: Pool<Manager>,
     engine: Engine,
     sqlite_writer: Arc<Mutex<()>>,
+    /// SQLite: copies the WAL into the database file after writes, off their path.
+    checkpointer: Option<Checkpointer>,
     /// Transactions waiting for a connection (or, on SQLite, for the writer's turn).
     waiting: Arc<AtomicUsize>,
 }
@@ -302,20 +306,36 @@ impl Database {
                 .build(manager)
                 .map_err(|e| StoreError::Pool(e.to_string()))
         };
-        let (writers, readers) = match engine {
+        let (writers, readers, checkpointer) = match engine {
             Engine::Sqlite => {
                 create_private_file(sqlite_path(url))?;
                 // Writers are serialised anyway: a few for tests and tools that hold one
                 // while the app writes; readers are many (WAL never blocks them).
                 let writers = pool(false, 2)?;
-                (writers, pool(true, settings.max_connections.clamp(1, 8))?)
+                let readers = pool(true, settings.max_connections.clamp(1, 8))?;
+                let manager =
+                    Manager { engine, url: url.to_owned(), read_only: false, durability: settings.sqlite_durability };
+                let checkpointer = Checkpointer::start(move || match manager.connect() {
+                    Ok(DbConnection::Sqlite(conn)) => Ok(conn),
+                    Ok(DbConnection::Postgresql(_)) => Err("not a SQLite connection".to_owned()),
+                    Err(e) => Err(e.to_string()),
+                })
+                .map_err(|e| StoreError::Pool(format!("starting the SQLite checkpoint thread: {e}")))?;
+                (writers, readers, Some(checkpointer))
             }
             Engine::Postgres => {
                 let shared = pool(false, settings.max_connections.max(1))?;
-                (shared.clone(), shared)
+                (shared.clone(), shared, None)
             }
         };
-        Ok(Self { writers, readers, engine, sqlite_writer: Arc::new(Mutex::new(())), waiting: Arc::default() })
+        Ok(Self {
+            writers,
+            readers,
+            engine,
+            sqlite_writer: Arc::new(Mutex::new(())),
+            checkpointer,
+            waiting: Arc::default(),
+        })
     }
 
     /// How many reads can run at once (the readers' pool; on PostgreSQL the one pool).
@@ -369,7 +389,11 @@ impl Database {
             Engine::Postgres => None,
         };
         drop(waiting);
-        self.run(Access::Write, work)
+        let written = self.run(Access::Write, work);
+        if let (Ok(_), Some(checkpointer)) = (&written, &self.checkpointer) {
+            checkpointer.nudge();
+        }
+        written
     }
 
     fn run<T, E>(&self, access: Access, mut work: impl FnMut(&mut DbConnection) -> Result<T, E>) -> Result<T, E>

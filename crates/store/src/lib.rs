@@ -9,6 +9,7 @@
 //! * Ids are stored as text and timestamps as UTC `TIMESTAMP`, the portable subset
 //!   both engines share through diesel's `MultiConnection`.
 
+mod checkpoint;
 mod clock;
 mod db;
 mod error;
