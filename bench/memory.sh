@@ -14,7 +14,7 @@
 #
 # Environment (all optional):
 #   ENGINES="sqlite postgres"   RUNS=3 ROUNDS=30 SOAK_SECONDS=600
-#   PG_URL=postgres://postgres@127.0.0.1:5432   a database bench_mem_<pid> is created there and dropped
+#   PG_URL=postgres://postgres@127.0.0.1:5432   a database bench_demo_<pid> is created there and dropped
 #   SKIP_BUILD=1                reuse target/release/yui
 #   YUI_EXTRA_ENV="MALLOC_ARENA_MAX=8"   extra environment for the server (to compare settings)
 #
@@ -35,31 +35,6 @@ fi
 YUI=$PWD/target/release/yui
 
 bench_begin memory
-
-# Starts a fresh demo server on ENGINE; sets PORT and SERVER_PID.
-start_demo() {
-    local engine=$1 data
-    data=$(mktemp -d -p "$WORK")
-    case "$engine" in
-        sqlite) url="$data/yui.sqlite3" ;;
-        postgres)
-            PG_DB="bench_mem_$$"
-            psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
-            psql "$PG_URL/postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
-            url="$PG_URL/$PG_DB"
-            ;;
-        *)
-            echo "unknown engine $engine" >&2
-            exit 2
-            ;;
-    esac
-    PORT=$(free_port)
-    # shellcheck disable=SC2086 # YUI_EXTRA_ENV is a list of NAME=value words
-    env ${YUI_EXTRA_ENV:-} YUI_DATA_DIR="$data" DATABASE_URL="$url" \
-        "$YUI" serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    wait_ready "$PORT" /readyz
-}
 
 label() {
     sed -u "s/^{/{\"engine\": \"$1\", /"

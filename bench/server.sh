@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (run.sh, memory.sh, openloop.sh): the server's
+# Sourced by the benchmark scripts (run.sh, memory.sh, import.sh, openloop.sh): the server's
 # environment, a scratch directory, one Yui server and its database at a time, and
 # clean-up on exit. `bench_begin NAME` sets it up.
 #
@@ -92,6 +92,32 @@ PY
     done
     echo "the server did not settle in 15 minutes" >&2
     exit 1
+}
+
+# start_demo ENGINE [BINARY]: a fresh `yui serve --demo` (BINARY, or $YUI) on a new
+# SQLite file or PostgreSQL database; sets PORT and SERVER_PID.
+start_demo() {
+    local engine=$1 data
+    data=$(mktemp -d -p "$WORK")
+    case "$engine" in
+        sqlite) url="$data/yui.sqlite3" ;;
+        postgres)
+            PG_DB="bench_demo_$$"
+            psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+            psql "$PG_URL/postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
+            url="$PG_URL/$PG_DB"
+            ;;
+        *)
+            echo "unknown engine $engine" >&2
+            exit 2
+            ;;
+    esac
+    PORT=$(free_port)
+    # shellcheck disable=SC2086 # YUI_EXTRA_ENV is a list of NAME=value words
+    env ${YUI_EXTRA_ENV:-} YUI_DATA_DIR="$data" DATABASE_URL="$url" \
+        "${2:-$YUI}" serve --demo --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_ready "$PORT" /readyz
 }
 
 # The first line of every result: when, and on what machine.
