@@ -77,13 +77,17 @@ impl TryFrom<EventRow> for Event {
     }
 }
 
+/// Rows per INSERT: 11 values a row, so 22 000 bound values, under SQLite's limit of
+/// 32 766 (PostgreSQL's is 65 535).
+const INSERT_CHUNK: usize = 2_000;
+
 /// Records events (in the caller's transaction), in chunks for large splits, with
 /// the e-mails and webhook deliveries they cause.
 pub fn record(conn: &mut DbConnection, new_events: &[NewEvent<'_>]) -> Result<(), StoreError> {
     let at = crate::now();
     let now = to_db_time(at);
     let ids: Vec<Uuid> = new_events.iter().map(|_| Uuid::now_v7()).collect();
-    for (chunk, chunk_ids) in new_events.chunks(500).zip(ids.chunks(500)) {
+    for (chunk, chunk_ids) in new_events.chunks(INSERT_CHUNK).zip(ids.chunks(INSERT_CHUNK)) {
         let rows = chunk
             .iter()
             .zip(chunk_ids)
