@@ -166,14 +166,15 @@ pub fn find_with_caller(
     id: JobId,
     session: SessionId,
 ) -> Result<Option<(Job, Option<User>)>, StoreError> {
-    let Some((job, caller)) = jobs::table
-        .left_join(sessions::table.on(crate::sessions::is_live(session.to_string(), to_db_time(crate::now()))))
+    let (id, session, now) = (id.to_string(), session.to_string(), to_db_time(crate::now()));
+    let found = crate::db::on_engine!(conn, |c| jobs::table
+        .left_join(sessions::table.on(crate::sessions::is_live(session.clone(), now)))
         .left_join(users::table.on(users::id.nullable().eq(sessions::user_id.nullable())))
-        .filter(jobs::id.eq(id.to_string()))
+        .filter(jobs::id.eq(&id))
         .select((JobRow::as_select(), crate::sessions::nullable_caller()))
-        .first::<(JobRow, Option<UserRow>)>(conn)
-        .optional()?
-    else {
+        .first::<(JobRow, Option<UserRow>)>(c)
+        .optional())?;
+    let Some((job, caller)) = found else {
         return Ok(None);
     };
     Ok(Some((Job::try_from(job)?, crate::sessions::caller_from_row(caller)?)))
