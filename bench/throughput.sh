@@ -10,13 +10,16 @@
 #   page   GET /jobs/{id}/tasks?limit=50      vs GET /v1/jobs/{id}/tasks?limit=50
 #   write  POST /tasks/{id}/touch (CAS)       vs PATCH /v1/tasks/{id} (CAS + event row)
 # Each round runs the ceiling then Yui on the same load; the table shows the median
-# req/s of the rounds, the ratio of the medians and each side's median p99.
+# req/s of the rounds, the ratio of the medians and each side's median p99. With
+# several builds in YUIS, each round runs each of them in turn on the same database
+# (one row per build): a comparison of builds that the machine's drift cannot fake.
 #
 # Environment (all optional):
 #   ENGINES="sqlite postgres"  ROWS=100000  WORKERS=1000 (Yui's seed)
 #   DURATION=10s  WARMUP=3s  REPEATS=3  THREADS=2  CONNS=32  MODES="get page write"
 #   PG_URL=postgres://postgres@127.0.0.1:5432   (databases bench_tp_* are made and dropped)
 #   CEILING_DIR=../shared/bench/ceiling  SKIP_BUILD=1 (reuse the release binaries)
+#   YUIS=target/release/yui    Yui builds to measure in turn (e.g. "/tmp/yui-before target/release/yui")
 #   YUI_RATE_LIMIT_PER_MINUTE (default here: far above any run: counted, never refused)
 #   QUIET_WAIT=120  (seconds to wait, before each measurement, for the CPU to go quiet)
 #
@@ -52,7 +55,7 @@ fi
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 CEILING="$CEILING_TARGET/release/ceiling"
 SEED=target/release/examples/bench-seed
-YUI=target/release/yui
+read -r -a YUIS <<<"${YUIS:-target/release/yui}"
 
 WORK=$(mktemp -d -t yui-throughput.XXXXXX)
 PIDS=()
@@ -118,7 +121,7 @@ measure() { # script url env...
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); wrk -t$THREADS -c$CONNS $DURATION after $WARMUP, $REPEATS rounds, $ROWS tasks"
-printf '| engine | load | ceiling req/s | Yui req/s | Yui / ceiling | ceiling p99 ms | Yui p99 ms | Yui non-2xx |\n|---|---|---:|---:|---:|---:|---:|---:|\n'
+printf '| engine | load | build | ceiling req/s | Yui req/s | Yui / ceiling | ceiling p99 ms | Yui p99 ms | Yui non-2xx |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n'
 for engine in $ENGINES; do
     log "== $engine: seed the ceiling and Yui ($ROWS tasks each)"
     curl_url=$(new_database "$engine" ceiling)
@@ -136,26 +139,37 @@ for engine in $ENGINES; do
     fi
 
     cport=$(free_port); "$CEILING" --database-url "$curl_url" --bind "127.0.0.1:$cport" >"$WORK/ceiling.log" 2>&1 & PIDS+=($!)
-    yport=$(free_port); DATABASE_URL="$yurl" "$YUI" --data-dir "$WORK/data-$engine" serve --bind "127.0.0.1:$yport" >"$WORK/yui.log" 2>&1 & PIDS+=($!)
-    wait_up "$cport"; wait_up "$yport"
+    wait_up "$cport"
     email=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["director_email"])' "$seeded")
     password=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["director_password"])' "$seeded")
-    token=$(curl -s "http://127.0.0.1:$yport/v1/auth/login" -H 'Content-Type: application/json' \
-        -d "{\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+    yports=(); tokens=()
+    for b in "${!YUIS[@]}"; do
+        yport=$(free_port)
+        DATABASE_URL="$yurl" "${YUIS[$b]}" --data-dir "$WORK/data-$engine-$b" serve --bind "127.0.0.1:$yport" >"$WORK/yui-$b.log" 2>&1 & PIDS+=($!)
+        wait_up "$yport"
+        yports+=("$yport")
+        tokens+=("$(curl -s "http://127.0.0.1:$yport/v1/auth/login" -H 'Content-Type: application/json' \
+            -d "{\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')")
+    done
 
     for mode in $MODES; do
         cmode=$mode; [[ "$mode" == write ]] && cmode=touch
-        : >"$WORK/c.txt"; : >"$WORK/y.txt"
+        : >"$WORK/c.txt"
+        for b in "${!YUIS[@]}"; do : >"$WORK/y-$b.txt"; done
         for round in $(seq 1 "$REPEATS"); do
             log "   $engine $mode round $round"
             measure "$CEILING_DIR/bench.lua" "http://127.0.0.1:$cport" CEILING_MODE="$cmode" CEILING_IDS="$WORK/ceiling-ids.txt" >>"$WORK/c.txt"
-            measure "$CEILING_DIR/yui.lua" "http://127.0.0.1:$yport" YUI_MODE="$mode" YUI_IDS="$WORK/yui-ids.txt" YUI_AUTH="Bearer $token" >>"$WORK/y.txt"
+            for b in "${!YUIS[@]}"; do
+                measure "$CEILING_DIR/yui.lua" "http://127.0.0.1:${yports[$b]}" YUI_MODE="$mode" YUI_IDS="$WORK/yui-ids.txt" YUI_AUTH="Bearer ${tokens[$b]}" >>"$WORK/y-$b.txt"
+            done
         done
-        c_rps=$(cut -d' ' -f1 "$WORK/c.txt" | median); y_rps=$(cut -d' ' -f1 "$WORK/y.txt" | median)
-        c_p99=$(cut -d' ' -f2 "$WORK/c.txt" | median); y_p99=$(cut -d' ' -f2 "$WORK/y.txt" | median)
-        y_bad=$(awk '{s+=$3} END {print s}' "$WORK/y.txt")
-        ratio=$(awk -v y="$y_rps" -v c="$c_rps" 'BEGIN {printf "%.2f", y / c}')
-        printf '| %s | %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$engine" "$mode" "$c_rps" "$y_rps" "$ratio" "$c_p99" "$y_p99" "$y_bad"
+        c_rps=$(cut -d' ' -f1 "$WORK/c.txt" | median); c_p99=$(cut -d' ' -f2 "$WORK/c.txt" | median)
+        for b in "${!YUIS[@]}"; do
+            y_rps=$(cut -d' ' -f1 "$WORK/y-$b.txt" | median); y_p99=$(cut -d' ' -f2 "$WORK/y-$b.txt" | median)
+            y_bad=$(awk '{s+=$3} END {print s}' "$WORK/y-$b.txt")
+            ratio=$(awk -v y="$y_rps" -v c="$c_rps" 'BEGIN {printf "%.2f", y / c}')
+            printf '| %s | %s | %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$engine" "$mode" "${YUIS[$b]}" "$c_rps" "$y_rps" "$ratio" "$c_p99" "$y_p99" "$y_bad"
+        done
     done
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     PIDS=()
