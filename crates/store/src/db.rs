@@ -25,8 +25,8 @@ use crate::checkpoint::Checkpointer;
 /// Runs the same diesel statement on the concrete connection of either engine, for
 /// the statements that do not compile through the shared multi-backend type:
 /// multi-row inserts and upserts (`ON CONFLICT … DO UPDATE`, which both engines
-/// speak with the same SQL). Also for the reads that start nearly every request
-/// about a task or a job (the resource with its caller's session): through the
+/// speak with the same SQL). Also for the reads that start nearly every request (a
+/// task or a job with its caller's session; the caller's session): through the
 /// multi-backend type diesel writes a statement's SQL afresh on every run, even when
 /// the prepared statement is cached; on the concrete connection a statement of fixed
 /// shape is found in the cache by its type alone (docs/benchmarks.md).

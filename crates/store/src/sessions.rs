@@ -137,20 +137,22 @@ pub(crate) fn is_live(session: String, now: chrono::NaiveDateTime) -> _ {
     sessions::id.eq(session).and(sessions::revoked_at.is_null()).and(sessions::expires_at.gt(now))
 }
 
-/// The user of a session that is neither revoked nor expired.
+/// The user of a session that is neither revoked nor expired. Every request made
+/// with an access token reads it, so it runs on the concrete connection
+/// (`on_engine!`: no SQL written again per run).
 fn live_session_user(
     conn: &mut DbConnection,
     session: SessionId,
     now: DateTime<Utc>,
 ) -> Result<Option<User>, StoreError> {
-    sessions::table
+    let (session, now) = (session.to_string(), to_db_time(now));
+    let found = crate::db::on_engine!(conn, |c| sessions::table
         .inner_join(users::table)
-        .filter(is_live(session.to_string(), to_db_time(now)))
+        .filter(is_live(session.clone(), now))
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(User::try_from)
-        .transpose()
+        .first::<UserRow>(c)
+        .optional())?;
+    found.map(User::try_from).transpose()
 }
 
 /// Resolves an access token's subject and session to an [`Actor`]: `None` unless
