@@ -166,11 +166,10 @@ pub fn find_with_caller(
     id: JobId,
     session: SessionId,
 ) -> Result<Option<(Job, Option<User>)>, StoreError> {
-    let (id, session, now) = (id.to_string(), session.to_string(), to_db_time(crate::now()));
     let found = crate::db::on_engine!(conn, |c| jobs::table
-        .left_join(sessions::table.on(crate::sessions::is_live(session.clone(), now)))
+        .left_join(sessions::table.on(crate::sessions::is_live(session.to_string(), to_db_time(crate::now()))))
         .left_join(users::table.on(users::id.nullable().eq(sessions::user_id.nullable())))
-        .filter(jobs::id.eq(&id))
+        .filter(jobs::id.eq(id.to_string()))
         .select((JobRow::as_select(), crate::sessions::nullable_caller()))
         .first::<(JobRow, Option<UserRow>)>(c)
         .optional())?;

@@ -145,10 +145,9 @@ fn live_session_user(
     session: SessionId,
     now: DateTime<Utc>,
 ) -> Result<Option<User>, StoreError> {
-    let (session, now) = (session.to_string(), to_db_time(now));
     let found = crate::db::on_engine!(conn, |c| sessions::table
         .inner_join(users::table)
-        .filter(is_live(session.clone(), now))
+        .filter(is_live(session.to_string(), to_db_time(now)))
         .select(UserRow::as_select())
         .first::<UserRow>(c)
         .optional())?;

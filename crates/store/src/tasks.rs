@@ -224,12 +224,11 @@ pub fn find_with_job_and_caller(
     id: TaskId,
     session: SessionId,
 ) -> Result<Option<(Task, Job, Option<User>)>, StoreError> {
-    let (id, session, now) = (id.to_string(), session.to_string(), to_db_time(crate::now()));
     let found = crate::db::on_engine!(conn, |c| tasks::table
         .inner_join(crate::schema::jobs::table)
-        .left_join(sessions::table.on(crate::sessions::is_live(session.clone(), now)))
+        .left_join(sessions::table.on(crate::sessions::is_live(session.to_string(), to_db_time(crate::now()))))
         .left_join(users::table.on(users::id.nullable().eq(sessions::user_id.nullable())))
-        .filter(tasks::id.eq(&id))
+        .filter(tasks::id.eq(id.to_string()))
         .select((TaskRow::as_select(), crate::jobs::JobRow::as_select(), crate::sessions::nullable_caller()))
         .first::<(TaskRow, crate::jobs::JobRow, Option<UserRow>)>(c)
         .optional())?;
